@@ -1,0 +1,61 @@
+"""The data manifest (``data/manifest.toml``): which external files the dashboard reads, from where,
+and their checksums, so that a mirror folder can be verified before anything is built from it."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.config import PROJECT_ROOT
+
+MANIFEST_PATH = PROJECT_ROOT / "data" / "manifest.toml"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    id: str
+    title: str
+    folder: str
+    source: str
+    version: str
+    license: str
+    attribution: str
+    role: str
+    files: dict[str, str]  # path inside the folder → sha256
+    period: str | None = None
+
+    def path(self, mirror: Path, name: str | None = None) -> Path:
+        """Path of one of the dataset's files in the mirror (the first listed when ``name`` is None)."""
+        return mirror / self.folder / (name or next(iter(self.files)))
+
+
+def load_manifest(path: Path = MANIFEST_PATH) -> dict[str, Dataset]:
+    with path.open("rb") as stream:
+        raw = tomllib.load(stream)
+    datasets = {}
+    for entry in raw["dataset"]:
+        files = {item["path"]: item["sha256"] for item in entry.pop("file")}
+        datasets[entry["id"]] = Dataset(files=files, **entry)
+    return datasets
+
+
+def dataset_by_role(role: str, path: Path = MANIFEST_PATH) -> Dataset:
+    return next(dataset for dataset in load_manifest(path).values() if dataset.role == role)
+
+
+def verify_mirror(mirror: Path, path: Path = MANIFEST_PATH) -> list[str]:
+    """Problems found in the mirror (missing files, checksum mismatches); empty when all is right."""
+    problems = []
+    for dataset in load_manifest(path).values():
+        for name, expected in dataset.files.items():
+            file = dataset.path(mirror, name)
+            if not file.exists():
+                problems.append(f"missing: {file} ({dataset.title}, {dataset.source})")
+                continue
+            actual = hashlib.sha256(file.read_bytes()).hexdigest()
+            if actual != expected:
+                problems.append(f"checksum differs: {file} is {actual[:12]}…, manifest says {expected[:12]}… "
+                                f"(version {dataset.version}); update the mirror or the manifest")
+    return problems

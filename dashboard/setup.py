@@ -1,0 +1,68 @@
+"""Prepare an installation: verify the data mirror, build the web geometry, migrate the database, load
+the reference tables and, on a new database, the real Mali sample 3W."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION, Settings
+from dashboard.geo.boundaries import load_admin_units, load_legacy_units
+from dashboard.geo.web_geometry import ensure_web_geometry
+from dashboard.ingest.importer import ImportResult, import_3w
+from dashboard.ingest.partnerships import import_partnerships
+from dashboard.manifest import dataset_by_role, verify_mirror
+from dashboard.store.database import migrate
+from dashboard.store.models import ImportBatch
+from dashboard.store.reference import sync_admin_units, sync_sectors
+
+log = logging.getLogger(__name__)
+
+
+class MirrorIncomplete(RuntimeError):
+    pass
+
+
+def prepare_database(engine: Engine, settings: Settings) -> None:
+    """Schema at the newest revision, sectors and the boundary hierarchy loaded."""
+    migrate(engine)
+    units = load_admin_units(settings.data_mirror)
+    legacy = load_legacy_units(settings.data_mirror)
+    with Session(engine) as session, session.begin():
+        sync_sectors(session)
+        sync_admin_units(session, units, BOUNDARY_VERSION)
+        if legacy is not None:
+            sync_admin_units(session, legacy, LEGACY_BOUNDARY_VERSION)
+
+
+def _has_batch(engine: Engine, kind: str) -> bool:
+    with Session(engine) as session:
+        return bool(session.scalar(select(func.count()).select_from(ImportBatch).where(ImportBatch.kind == kind)))
+
+
+def import_sample_if_empty(engine: Engine, settings: Settings) -> ImportResult | None:
+    """Import the real samples on a new database: the December 2023 Mali 3W and the 2023 partnership
+    agreements of Kidal and Gao (funding delegated to local partners). Returns the 3W import's result."""
+    result = None
+    if not _has_batch(engine, "3w"):
+        sample = dataset_by_role("sample-3w")
+        result = import_3w(engine, sample.path(settings.data_mirror), period=sample.period,
+                           source=sample.attribution, imported_by="setup")
+    if not _has_batch(engine, "partnership"):
+        agreements = dataset_by_role("partnerships")
+        import_partnerships(engine, agreements.path(settings.data_mirror), source=agreements.attribution,
+                            imported_by="setup")
+    return result
+
+
+def setup(engine: Engine, settings: Settings, *, with_sample: bool = True) -> ImportResult | None:
+    problems = verify_mirror(settings.data_mirror)
+    if problems:
+        raise MirrorIncomplete(
+            f"the data mirror {settings.data_mirror} does not match data/manifest.toml:\n  - "
+            + "\n  - ".join(problems) + "\nSet MALI3W_DATA_MIRROR to a folder holding these files.")
+    log.info("geometry: %s", ensure_web_geometry(settings.data_mirror, settings.geo_dir))
+    prepare_database(engine, settings)
+    return import_sample_if_empty(engine, settings) if with_sample else None

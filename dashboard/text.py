@@ -1,0 +1,40 @@
+"""Text keys used to compare what people type: case, accents and spacing do not make a new thing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+#: 3W columns repeat a few hundred spellings over tens of thousands of rows, so the functions below are
+#: memoised: each spelling is cleaned and folded once.
+_SPACES = re.compile(r"\s+")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+#: Letters that Unicode decomposition leaves alone, and apostrophe variants typed by different keyboards.
+_SPELLED_OUT = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "’": "'", "‘": "'", "`": "'", "´": "'"})
+
+
+@lru_cache(maxsize=65_536, typed=True)
+def clean_text(value: object) -> str | None:
+    """Trim, unify Unicode forms and collapse inner spaces; empty cells become ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", str(value))).strip()
+    return text or None
+
+
+@lru_cache(maxsize=65_536, typed=True)
+def fold(value: object) -> str:
+    """Accent- and case-insensitive form of a text, spaces collapsed (``'  Ségou '`` → ``'segou'``,
+    ``'Œuvre'`` → ``'oeuvre'``, ``'l’Appui'`` → ``"l'appui"``)."""
+    text = clean_text(value) or ""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPELLED_OUT))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=65_536, typed=True)
+def header_key(value: object) -> str:
+    """Key for matching column headers: folded, punctuation and spaces reduced to single spaces."""
+    return _NON_ALNUM.sub(" ", fold(value)).strip()

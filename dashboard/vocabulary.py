@@ -1,0 +1,111 @@
+"""Canonical vocabularies: humanitarian sectors (clusters and sub-clusters) and organisation types.
+
+Each entry has a stable code stored in the database, French and English labels, and the spellings met
+in real 3W files (compared through :func:`dashboard.text.header_key`, so case, accents and punctuation
+do not matter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dashboard.text import header_key
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    name_fr: str
+    name_en: str
+    aliases: tuple[str, ...] = field(default=())
+    parent_code: str | None = None
+    #: For organisation types: "national", "international" or None when it depends on the organisation.
+    scope: str | None = None
+
+    def label(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_fr
+
+
+SECTORS: tuple[Term, ...] = (
+    Term("protection", "Protection", "Protection", ("prot",)),
+    Term("child_protection", "Protection de l'enfance", "Child protection",
+         ("PE", "CP", "protection de l enfant", "AoR PE"), parent_code="protection"),
+    Term("gbv", "Violences basées sur le genre (VBG)", "Gender-based violence (GBV)",
+         ("VBG", "violences basees sur le genre", "violence basee sur le genre", "gender based violence",
+          "AoR VBG"), parent_code="protection"),
+    Term("mine_action", "Lutte antimines", "Mine action",
+         ("LAM", "lutte anti mines", "action antimines"), parent_code="protection"),
+    Term("hlp", "Logement, terre et biens (LTB)", "Housing, land and property (HLP)",
+         ("LTB", "logement terre et biens", "housing land and property"), parent_code="protection"),
+    Term("health", "Santé", "Health", ("sante",)),
+    Term("education", "Éducation", "Education", ("edu", "education en situation d urgence")),
+    Term("food_security", "Sécurité alimentaire", "Food security",
+         ("SECAL", "SA", "FSL", "food security and livelihoods",
+          "securite alimentaire et moyens d existence")),
+    Term("nutrition", "Nutrition", "Nutrition", ("nut",)),
+    Term("wash", "Eau, hygiène et assainissement (EHA)", "Water, sanitation and hygiene (WASH)",
+         ("EHA", "eau hygiene et assainissement", "water sanitation and hygiene", "wash")),
+    Term("shelter_nfi", "Abris et articles ménagers essentiels", "Shelter and NFI",
+         ("abris", "abris AME", "abris et AME", "AME", "shelter", "NFI", "shelter NFI", "ES NFI")),
+    Term("cccm", "Coordination et gestion des sites", "Camp coordination and camp management",
+         ("CCCM", "gestion des sites", "coordination et gestion des camps")),
+    Term("logistics", "Logistique", "Logistics", ("log",)),
+    Term("emergency_telecom", "Télécommunications d'urgence", "Emergency telecommunications",
+         ("ETC", "telecommunications d urgence")),
+    Term("early_recovery", "Relèvement précoce", "Early recovery", ("relevement precoce",)),
+    Term("multisector", "Multisectoriel", "Multi-sector",
+         ("multi secteur", "multisector", "refugies", "refugees", "reponse aux refugies")),
+    Term("coordination", "Coordination", "Coordination",
+         ("coordination et gestion de l information", "coordination and common services")),
+)
+
+ORG_TYPES: tuple[Term, ...] = (
+    Term("ngo_national", "ONG nationale", "National NGO",
+         ("ONG Nat", "ONGN", "ONG locale", "ONG national", "NNGO", "LNGO", "local NGO", "national NGO",
+          "ONG nationale", "OSC", "organisation de la societe civile"), scope="national"),
+    Term("ngo_international", "ONG internationale", "International NGO",
+         ("ONG Int", "ONGI", "INGO", "ONG international", "international NGO"), scope="international"),
+    Term("un_agency", "Agence des Nations unies", "UN agency",
+         ("Agence UN", "Agence ONU", "Agences UN", "UN", "ONU", "UN agency", "Nations unies", "SNU"),
+         scope="international"),
+    Term("red_cross", "Mouvement Croix-Rouge / Croissant-Rouge", "Red Cross / Red Crescent Movement",
+         ("Mouv CR", "Mouvement CR", "Croix Rouge", "Mouvement Croix Rouge", "Red Cross", "RCRC",
+          "Red Cross Red Crescent")),
+    Term("government", "Gouvernement / service technique", "Government / technical service",
+         ("Gouvernement", "Etat", "Service technique", "STD", "Service technique deconcentre",
+          "Government", "Gov", "Ministere"), scope="national"),
+    Term("local_authority", "Autorité locale", "Local authority",
+         ("Autorite locale", "Collectivite", "Collectivite territoriale", "Mairie", "Local authority",
+          "Autorite interimaire"), scope="national"),
+    Term("donor", "Bailleur", "Donor", ("Bailleur de fonds", "Donor", "Bailleur")),
+    Term("private_sector", "Secteur privé", "Private sector", ("Prive", "Private", "Entreprise")),
+    Term("other", "Autre", "Other", ("Autres", "Others", "Autre")),
+)
+
+
+class Vocabulary:
+    """Look-up of a term by its code, label or any alias."""
+
+    def __init__(self, terms: tuple[Term, ...]):
+        self.terms = terms
+        self.by_code = {term.code: term for term in terms}
+        self._by_key: dict[str, Term] = {}
+        for term in terms:
+            for spelling in (term.code, term.name_fr, term.name_en, *term.aliases):
+                self._by_key.setdefault(header_key(spelling.replace("_", " ")), term)
+
+    def match(self, value: object) -> Term | None:
+        """The term a cell names, or ``None`` when the spelling is unknown."""
+        key = header_key(value)
+        return self._by_key.get(key) if key else None
+
+    def label(self, code: str, lang: str) -> str:
+        term = self.by_code.get(code)
+        return term.label(lang) if term else code
+
+    def codes(self) -> list[str]:
+        return [term.code for term in self.terms]
+
+
+SECTOR_VOCABULARY = Vocabulary(SECTORS)
+ORG_TYPE_VOCABULARY = Vocabulary(ORG_TYPES)
