@@ -1,0 +1,219 @@
+"""Build, once, the simplified region/cercle/commune geometry the browser map draws.
+
+The full COD-AB communes weigh 1.7 MB as GeoJSON, too heavy to send to every browser. The commune
+coverage is simplified as a whole (``shapely.coverage_simplify``) so neighbours keep sharing the
+same border, snapped to a 10^-decimals degree grid (identical vertices stay identical), and the
+cercles and regions are dissolved from the simplified communes, so all three levels draw the very
+same lines. The artefacts land in ``settings.geo_dir`` with a ``build_info.json`` that records the
+source checksums and parameters, so startup rebuilds only when one of them changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import shapely.geometry
+
+from dashboard.config import BOUNDARY_VERSION
+from dashboard.geo.boundaries import boundary_path, load_boundaries, load_units
+
+logger = logging.getLogger(__name__)
+
+#: Simplification tolerance in degrees (about 1.8 km). With the P-code as the only attribute the
+#: communes weigh 297 KB at 0.015 (too close to the 300 KB budget), 289 KB at 0.016 and 281 KB at
+#: 0.017; the smallest urban communes (5-20 km²) keep their own polygon around their representative point.
+DEFAULT_TOLERANCE = 0.016
+#: Decimals kept in the coordinates: 0.001° is about 110 m, far below the 1:1M source scale.
+DEFAULT_DECIMALS = 3
+#: Admin levels drawn on the map: regions, cercles, communes.
+WEB_LEVELS = (1, 2, 3)
+#: Bumped whenever the artefact layout changes, so old artefacts get rebuilt.
+FORMAT_VERSION = 2
+BUILD_INFO_NAME = "build_info.json"
+
+
+def web_geometry_path(geo_dir: Path, level: int) -> Path:
+    """Return the path of the simplified GeoJSON of one admin level (1 region, 2 cercle, 3 commune)."""
+    if level not in WEB_LEVELS:
+        raise ValueError(f"No web geometry for admin level {level!r}: expected one of {WEB_LEVELS}")
+    return Path(geo_dir) / f"mli_adm{level}_2021.geojson"
+
+
+def _repaired(geometries: np.ndarray, pcodes: pd.Series) -> np.ndarray:
+    """Repair invalid polygons, if any, keeping only their polygonal parts."""
+    invalid = ~shapely.is_valid(geometries)
+    if not invalid.any():
+        return geometries
+    logger.warning("Repairing %d invalid simplified polygons: %s", invalid.sum(), list(pcodes[invalid]))
+    repaired = geometries.copy()
+    repaired[invalid] = shapely.make_valid(geometries[invalid], method="structure", keep_collapsed=False)
+    return repaired
+
+
+def _dissolve(children: gpd.GeoDataFrame, parents: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Merge child units into their parents (``children.parent_pcode``) along their shared edges.
+
+    ``coverage_union_all`` only drops the shared edges, so the parents keep exactly the children's
+    outer vertices and the levels share their borders.
+    """
+    unknown = sorted(set(children["parent_pcode"]) - set(parents["pcode"]))
+    childless = sorted(set(parents["pcode"]) - set(children["parent_pcode"]))
+    if unknown or childless:
+        raise ValueError(f"Hierarchy mismatch: unknown parents {unknown}, parents without units {childless}")
+    dissolved = (
+        children.groupby("parent_pcode")["geometry"]
+        .agg(lambda geometries: shapely.coverage_union_all(geometries.to_numpy()))
+        .rename_axis("pcode")
+        .reset_index()
+    )
+    units = parents[["pcode", "name_fr", "parent_pcode"]].merge(dissolved, on="pcode", validate="one_to_one")
+    units["geometry"] = _repaired(units["geometry"].to_numpy(), units["pcode"])
+    return gpd.GeoDataFrame(units, geometry="geometry", crs=children.crs)
+
+
+def simplify_coverage(
+    communes: gpd.GeoDataFrame, units: pd.DataFrame, tolerance: float, decimals: int
+) -> dict[int, gpd.GeoDataFrame]:
+    """Simplify the commune coverage and dissolve it into cercles and regions.
+
+    ``communes`` has ``pcode, name_fr, parent_pcode, geometry`` (a valid coverage in degrees);
+    ``units`` gives ``pcode, level, name_fr, parent_pcode`` of the cercles (2) and regions (1),
+    other levels are ignored. Returns one GeoDataFrame (``pcode, name_fr, parent_pcode, geometry``,
+    sorted by P-code) per level 1-3. Exterior rings are clockwise (the D3 convention of Plotly's
+    geo traces; MapLibre accepts either), holes anticlockwise.
+    """
+    simplified = shapely.coverage_simplify(communes.geometry.to_numpy(), tolerance)
+    snapped = shapely.set_precision(simplified, 10.0**-decimals)
+    commune_units = communes[["pcode", "name_fr", "parent_pcode"]].reset_index(drop=True)
+    commune_units["geometry"] = _repaired(snapped, commune_units["pcode"])
+    collapsed = shapely.is_empty(commune_units["geometry"].to_numpy())
+    if collapsed.any():
+        # Never drop a unit: a commune missing from the map would hide its activities.
+        raise ValueError(
+            f"Simplification at tolerance {tolerance} collapsed {list(commune_units['pcode'][collapsed])}: "
+            "lower the tolerance"
+        )
+    levels = {3: gpd.GeoDataFrame(commune_units, geometry="geometry", crs=communes.crs)}
+    for level in (2, 1):
+        levels[level] = _dissolve(levels[level + 1], units[units["level"] == level])
+    for level, frame in levels.items():
+        frame["geometry"] = shapely.orient_polygons(frame.geometry.to_numpy(), exterior_cw=True)
+        levels[level] = frame.sort_values("pcode", ignore_index=True)
+    return levels
+
+
+def _feature_collection(units: gpd.GeoDataFrame) -> bytes:
+    """Serialise units as compact UTF-8 GeoJSON whose only attribute is the P-code, as the feature ``id``.
+
+    The map joins colours and names to features by P-code, so properties would be dead weight: leaving
+    them out saves about 30 KB on the communes, spent instead on a finer simplification.
+    """
+    features = [
+        {"type": "Feature", "id": pcode, "properties": {}, "geometry": shapely.geometry.mapping(geometry)}
+        for pcode, geometry in zip(units["pcode"], units.geometry, strict=True)
+    ]
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Write through a temporary file and rename, so a reader never sees a half-written artefact."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
+        handle.write(content)
+    os.chmod(handle.name, 0o644)  # temporary files are private (0600); the artefacts are public data
+    os.replace(handle.name, path)
+
+
+def _source_files(mirror: Path) -> list[Path]:
+    """The mirror files the build reads: commune geometry and attributes, cercle and region attributes."""
+    commune_shp = boundary_path(mirror, 3)
+    return [
+        commune_shp,
+        commune_shp.with_suffix(".dbf"),
+        boundary_path(mirror, 2).with_suffix(".dbf"),
+        boundary_path(mirror, 1).with_suffix(".dbf"),
+    ]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _build_inputs(mirror: Path, tolerance: float, decimals: int) -> dict[str, Any]:
+    """Everything the artefacts depend on; a build is current when its build_info records the same."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "boundary_version": BOUNDARY_VERSION,
+        "tolerance": tolerance,
+        "decimals": decimals,
+        "sources": {path.name: _sha256(path) for path in _source_files(mirror)},
+    }
+
+
+def build_web_geometry(
+    mirror: Path, geo_dir: Path, tolerance: float = DEFAULT_TOLERANCE, decimals: int = DEFAULT_DECIMALS
+) -> dict[int, Path]:
+    """Build the simplified GeoJSON of levels 1-3 and ``build_info.json`` into ``geo_dir``.
+
+    Returns the artefact path of each level. ``build_info.json`` is written last, so an
+    interrupted build is rebuilt by the next ``ensure_web_geometry``.
+    """
+    geo_dir = Path(geo_dir)
+    geo_dir.mkdir(parents=True, exist_ok=True)
+    inputs = _build_inputs(mirror, tolerance, decimals)
+    communes = load_boundaries(mirror, 3)
+    units = pd.concat([load_units(mirror, level) for level in (1, 2)], ignore_index=True)
+    levels = simplify_coverage(communes, units, tolerance, decimals)
+
+    paths: dict[int, Path] = {}
+    level_info: dict[str, dict[str, Any]] = {}
+    for level in WEB_LEVELS:
+        path = web_geometry_path(geo_dir, level)
+        content = _feature_collection(levels[level])
+        _write_atomically(path, content)
+        paths[level] = path
+        level_info[str(level)] = {"file": path.name, "features": len(levels[level]), "bytes": len(content)}
+
+    build_info = {**inputs, "levels": level_info, "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    _write_atomically(geo_dir / BUILD_INFO_NAME, json.dumps(build_info, indent=2).encode("utf-8"))
+    logger.info("Built web geometry in %s: %s", geo_dir, level_info)
+    return paths
+
+
+def _is_current(geo_dir: Path, inputs: dict[str, Any]) -> bool:
+    """Tell whether every artefact exists and was built from exactly these inputs."""
+    if not all(web_geometry_path(geo_dir, level).is_file() for level in WEB_LEVELS):
+        return False
+    try:
+        build_info = json.loads((geo_dir / BUILD_INFO_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(build_info, dict) and all(build_info.get(key) == value for key, value in inputs.items())
+
+
+def ensure_web_geometry(mirror: Path, geo_dir: Path) -> dict[int, Path]:
+    """Return the artefact paths, (re)building them only if one is missing or its inputs changed.
+
+    Checking costs a checksum of about 1.3 MB of source files, so it is cheap enough for startup.
+    """
+    geo_dir = Path(geo_dir)
+    if _is_current(geo_dir, _build_inputs(mirror, DEFAULT_TOLERANCE, DEFAULT_DECIMALS)):
+        return {level: web_geometry_path(geo_dir, level) for level in WEB_LEVELS}
+    logger.info("Web geometry in %s is missing or stale: rebuilding", geo_dir)
+    return build_web_geometry(mirror, geo_dir)
+
+
+def load_web_geometry(geo_dir: Path, level: int) -> dict[str, Any]:
+    """Load the simplified GeoJSON FeatureCollection of one level, as built by ``build_web_geometry``."""
+    return json.loads(web_geometry_path(geo_dir, level).read_text(encoding="utf-8"))
