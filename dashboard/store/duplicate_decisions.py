@@ -1,0 +1,89 @@
+"""The duplicate review queue in the store: the records it is computed from, and the IMO's decisions.
+
+A decision is stored per group key (see :mod:`dashboard.analysis.duplicates`) with the activity ids it was
+taken on, so that :func:`dashboard.analysis.duplicates.pending_groups` can bring a group back when a new
+record joins it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dashboard.analysis.duplicates import RECORD_COLUMNS
+from dashboard.store.models import Activity, DuplicateDecision, ImportBatch
+
+DECISIONS = frozenset({"keep_both", "merge"})
+DECISION_COLUMNS = ["group_key", "decision", "activity_ids", "decided_by", "decided_at", "note"]
+_GROUP_KEY = re.compile(r"^[0-9a-f]{64}$")
+
+
+def duplicate_records_frame(engine: Engine) -> pd.DataFrame:
+    """Every stored 3W activity with its import's period: the input of
+    :func:`dashboard.analysis.duplicates.duplicate_groups` (columns ``RECORD_COLUMNS``)."""
+    query = (select(Activity.id, Activity.batch_id, ImportBatch.period, Activity.source_row, Activity.organisation_id,
+                    Activity.implementing_partner_id, Activity.funder, Activity.sector_code, Activity.activity,
+                    Activity.pcode, Activity.start_date, Activity.end_date)
+             .join(ImportBatch, ImportBatch.id == Activity.batch_id)
+             .where(ImportBatch.kind == "3w")
+             .order_by(Activity.id))
+    with engine.connect() as connection:
+        frame = pd.DataFrame(connection.execute(query).all(), columns=RECORD_COLUMNS)
+    frame["implementing_partner_id"] = pd.to_numeric(frame["implementing_partner_id"]).astype("Int64")
+    for column in ("start_date", "end_date"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def record_decision(engine: Engine, group_key: str, activity_ids: Iterable[int], decision: str,
+                    decided_by: str | None, note: str | None = None) -> int:
+    """Store (or replace) the decision on a group; returns the decision's id.
+
+    ``decision`` must be ``keep_both`` or ``merge``; ``group_key`` the 64-character hex key of the group;
+    ``activity_ids`` the ids of the records the decision was taken on (stored sorted, without repeats).
+    Raises :class:`ValueError` otherwise.
+    """
+    if decision not in DECISIONS:
+        raise ValueError(f"decision must be one of {sorted(DECISIONS)}, not {decision!r}")
+    if not isinstance(group_key, str) or not _GROUP_KEY.match(group_key):
+        raise ValueError(f"group_key must be a 64-character lower-case hex digest, not {group_key!r}")
+    ids = sorted({int(identifier) for identifier in activity_ids})
+    if not ids:
+        raise ValueError("a decision needs the activity ids it was taken on")
+    values = {"decision": decision, "activity_ids": ids, "decided_by": decided_by, "note": note,
+              "decided_at": datetime.now(timezone.utc)}
+    for attempt in range(2):  # a concurrent insert of the same key makes the first attempt fail: update then
+        try:
+            with Session(engine) as session, session.begin():
+                stored = session.scalars(select(DuplicateDecision)
+                                         .where(DuplicateDecision.group_key == group_key)).one_or_none()
+                if stored is None:
+                    stored = DuplicateDecision(group_key=group_key, **values)
+                    session.add(stored)
+                else:
+                    for name, value in values.items():
+                        setattr(stored, name, value)
+                session.flush()
+                return stored.id
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def decision_frame(engine: Engine) -> pd.DataFrame:
+    """Every stored decision: ``group_key``, ``decision``, ``activity_ids`` (list), ``decided_by``,
+    ``decided_at``, ``note``."""
+    query = select(DuplicateDecision.group_key, DuplicateDecision.decision, DuplicateDecision.activity_ids,
+                   DuplicateDecision.decided_by, DuplicateDecision.decided_at,
+                   DuplicateDecision.note).order_by(DuplicateDecision.id)
+    with engine.connect() as connection:
+        frame = pd.DataFrame(connection.execute(query).all(), columns=DECISION_COLUMNS)
+    frame["activity_ids"] = frame["activity_ids"].map(lambda ids: [int(i) for i in ids or []])
+    return frame

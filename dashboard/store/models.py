@@ -1,0 +1,225 @@
+"""The canonical model (see DESIGN.md): boundaries, organisations, sectors, imports and what they hold.
+
+Every P-code is stored with the boundary version it belongs to; activities also keep the region, cercle
+and commune codes of their place so that filtering by area needs no join.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AdminUnit(Base):
+    """A region (1), cercle (2) or commune (3) of one boundary version; level 0 is the country."""
+
+    __tablename__ = "admin_unit"
+    boundary_version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    pcode: Mapped[str] = mapped_column(String(16), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+    name_fr: Mapped[str] = mapped_column(String(200))
+    parent_pcode: Mapped[str | None] = mapped_column(String(16))
+
+
+class Sector(Base):
+    __tablename__ = "sector"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_fr: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("sector.code"))
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    acronym: Mapped[str | None] = mapped_column(String(120))
+    name: Mapped[str | None] = mapped_column(String(400))
+    #: a code of :data:`dashboard.vocabulary.ORG_TYPES`
+    org_type: Mapped[str] = mapped_column(String(40), default="other")
+    #: "national", "international" or None when unknown
+    scope: Mapped[str | None] = mapped_column(String(20))
+    aliases: Mapped[list[OrgAlias]] = relationship(back_populates="organisation")
+
+
+class OrgAlias(Base):
+    """A spelling that designates an organisation: ``acronym:<folded>`` or ``name:<folded>``."""
+
+    __tablename__ = "org_alias"
+    alias: Mapped[str] = mapped_column(String(500), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    organisation: Mapped[Organisation] = relationship(back_populates="aliases")
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="3w")
+    file_name: Mapped[str] = mapped_column(String(400))
+    sheet: Mapped[str | None] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: reporting period as ``YYYY-MM``
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    source: Mapped[str | None] = mapped_column(String(200))
+    boundary_version: Mapped[str] = mapped_column(String(40))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    imported_by: Mapped[str | None] = mapped_column(String(200))
+    rows_read: Mapped[int] = mapped_column(Integer)
+    rows_accepted: Mapped[int] = mapped_column(Integer)
+    rows_rejected: Mapped[int] = mapped_column(Integer)
+    #: field → column header it was read from, and how it was recognised
+    column_mapping: Mapped[dict] = mapped_column(JSON)
+    #: the earlier import of the same period and source this one replaced (that batch is gone), if any
+    replaced_batch_id: Mapped[int | None] = mapped_column(Integer)
+    #: what the replacement changed: rows before and after, per organisation
+    changes: Mapped[dict | None] = mapped_column(JSON)
+
+
+class Activity(Base):
+    """One accepted 3W row: an organisation in a sector at a place (the finest level known)."""
+
+    __tablename__ = "activity"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"))
+    source_row: Mapped[int] = mapped_column(Integer)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    reported_org_type: Mapped[str | None] = mapped_column(String(40))
+    implementing_partner_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    funder: Mapped[str | None] = mapped_column(String(400))
+    sector_code: Mapped[str] = mapped_column(ForeignKey("sector.code"))
+    activity: Mapped[str | None] = mapped_column(Text)
+    #: 1 region, 2 cercle, 3 commune: the finest level the row names
+    location_level: Mapped[int] = mapped_column(Integer)
+    pcode: Mapped[str] = mapped_column(String(16))
+    adm1_pcode: Mapped[str] = mapped_column(String(16))
+    adm2_pcode: Mapped[str | None] = mapped_column(String(16))
+    adm3_pcode: Mapped[str | None] = mapped_column(String(16))
+    location: Mapped[str | None] = mapped_column(String(400))
+    status: Mapped[str | None] = mapped_column(String(100))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    targeted: Mapped[float | None] = mapped_column(Float)
+    reached: Mapped[float | None] = mapped_column(Float)
+    physical_presence: Mapped[bool | None] = mapped_column(Boolean)
+    #: values of the columns the product does not know, by header
+    extra: Mapped[dict | None] = mapped_column(JSON)
+
+    __table_args__ = (
+        Index("ix_activity_batch_sector", "batch_id", "sector_code"),
+        Index("ix_activity_organisation", "organisation_id"),
+        Index("ix_activity_adm2", "adm2_pcode"),
+    )
+
+
+class RejectedRow(Base):
+    """A row that was not accepted, kept exactly as uploaded, with the reasons."""
+
+    __tablename__ = "rejected_row"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
+    source_row: Mapped[int] = mapped_column(Integer)
+    #: header → value, as read
+    raw_values: Mapped[dict] = mapped_column(JSON)
+    reasons: Mapped[list] = mapped_column(JSON)
+
+
+class ImportIssue(Base):
+    """A problem or a repair found in one cell of an import (rejections, warnings, repairs)."""
+
+    __tablename__ = "import_issue"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
+    severity: Mapped[str] = mapped_column(String(20))  # "error" (row rejected), "warning", "repair"
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    column: Mapped[str | None] = mapped_column(String(200))
+    value: Mapped[str | None] = mapped_column(Text)
+    problem: Mapped[str] = mapped_column(Text)
+    suggestion: Mapped[str | None] = mapped_column(Text)
+
+
+class ClusterMembership(Base):
+    __tablename__ = "cluster_membership"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    sector_code: Mapped[str] = mapped_column(ForeignKey("sector.code"))
+    role: Mapped[str] = mapped_column(String(20))  # lead, co-lead, member, observer
+    admin_pcode: Mapped[str | None] = mapped_column(String(16))  # None: national
+    since: Mapped[date | None] = mapped_column(Date)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"))
+    __table_args__ = (UniqueConstraint("organisation_id", "sector_code", "admin_pcode"),)
+
+
+class Partnership(Base):
+    """Funding or responsibility passed from a funder or international organisation to a partner."""
+
+    __tablename__ = "partnership"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    funder_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    #: the organisation that manages the agreement for the funder (e.g. an executing agency), if any
+    intermediary_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    programme: Mapped[str | None] = mapped_column(String(200))
+    modality: Mapped[str | None] = mapped_column(String(100))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    sector_code: Mapped[str | None] = mapped_column(ForeignKey("sector.code"))
+    pcode: Mapped[str | None] = mapped_column(String(16))
+    #: amount in the agreement's own currency, and its equivalent in euros for comparisons
+    amount: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    amount_eur: Mapped[float | None] = mapped_column(Float)
+    duration_months: Mapped[float | None] = mapped_column(Float)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str | None] = mapped_column(String(40))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"))
+
+
+class DuplicateDecision(Base):
+    """An IMO's decision on a group of possibly duplicated 3W records ("keep_both" or "merge")."""
+
+    __tablename__ = "duplicate_decision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: stable key of the group: organisation, sector, activity and place it was found for
+    group_key: Mapped[str] = mapped_column(String(64), unique=True)
+    decision: Mapped[str] = mapped_column(String(20))
+    #: activity ids the decision was taken on (a new import may add records to the group)
+    activity_ids: Mapped[list] = mapped_column(JSON)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class AccessConstraint(Base):
+    __tablename__ = "access_constraint"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pcode: Mapped[str] = mapped_column(String(16), index=True)
+    level: Mapped[str] = mapped_column(String(20))  # accessible, constrained, no-go
+    as_of: Mapped[date] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(200))
+
+
+class Need(Base):
+    __tablename__ = "need"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pcode: Mapped[str] = mapped_column(String(16), index=True)
+    sector_code: Mapped[str] = mapped_column(ForeignKey("sector.code"))
+    people_in_need: Mapped[float] = mapped_column(Float)
+    year: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,86 @@
+"""Read queries the dashboard and the analyses share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from dashboard.store.models import Activity, AdminUnit, ImportBatch, Organisation
+
+#: Columns of the activity frame the analyses work on: one row per distinct presence key, ``rows`` counts
+#: the 3W rows behind it.
+PRESENCE_KEY = ["batch_id", "period", "organisation_id", "org_type", "sector_code", "location_level",
+                "adm1_pcode", "adm2_pcode", "adm3_pcode"]
+ACTIVITY_COLUMNS = [*PRESENCE_KEY, "rows"]
+
+
+@dataclass(frozen=True)
+class DatasetVersion:
+    """Identifies the stored content: changes whenever a batch of any kind (3W, memberships, partnerships)
+    is added, replaced or removed. Rows only ever change with their batch (an import adds one; a corrected
+    file replaces one), so the batches say it all, and checking costs one small query on every request
+    instead of counting millions of rows."""
+
+    batch_count: int
+    last_batch_id: int
+    rows_accepted: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.batch_count}-{self.last_batch_id}-{self.rows_accepted}"
+
+
+def dataset_version(engine: Engine) -> DatasetVersion:
+    with engine.connect() as connection:
+        batches, last, rows = connection.execute(
+            select(func.count(ImportBatch.id), func.coalesce(func.max(ImportBatch.id), 0),
+                   func.coalesce(func.sum(ImportBatch.rows_accepted), 0))).one()
+    return DatasetVersion(batches, last, rows)
+
+
+def activity_frame(engine: Engine) -> pd.DataFrame:
+    """The accepted 3W rows as distinct presence keys (organisation, sector, place, period) with the number
+    of rows behind each: the input of the presence, gap, overlap and change analyses.
+
+    Those analyses count distinct organisations, so rows that repeat a key (villages of one commune, the
+    same work reported twice) change nothing in them; the database does the grouping, which keeps the
+    frame, the memory and every filter change small as the 3W grows.
+    """
+    keys = (Activity.batch_id, ImportBatch.period, Activity.organisation_id, Organisation.org_type,
+            Activity.sector_code, Activity.location_level, Activity.adm1_pcode, Activity.adm2_pcode,
+            Activity.adm3_pcode)
+    query = (select(*keys, func.count().label("rows"))
+             .join(ImportBatch, ImportBatch.id == Activity.batch_id)
+             .join(Organisation, Organisation.id == Activity.organisation_id)
+             .where(ImportBatch.kind == "3w")
+             .group_by(*keys))
+    with engine.connect() as connection:
+        frame = pd.DataFrame(connection.execute(query).all(), columns=ACTIVITY_COLUMNS)
+    for column in ("period", "org_type", "sector_code", "adm1_pcode", "adm2_pcode", "adm3_pcode"):
+        frame[column] = frame[column].astype("category")
+    return frame
+
+
+def organisation_frame(engine: Engine) -> pd.DataFrame:
+    query = select(Organisation.id.label("organisation_id"), Organisation.acronym, Organisation.name,
+                   Organisation.org_type, Organisation.scope)
+    with engine.connect() as connection:
+        return pd.DataFrame(connection.execute(query).all(),
+                            columns=["organisation_id", "acronym", "name", "org_type", "scope"])
+
+
+def admin_unit_frame(engine: Engine, version: str) -> pd.DataFrame:
+    query = (select(AdminUnit.pcode, AdminUnit.level, AdminUnit.name_fr, AdminUnit.parent_pcode)
+             .where(AdminUnit.boundary_version == version).order_by(AdminUnit.level, AdminUnit.pcode))
+    with engine.connect() as connection:
+        return pd.DataFrame(connection.execute(query).all(), columns=["pcode", "level", "name_fr", "parent_pcode"])
+
+
+def latest_batch(engine: Engine) -> ImportBatch | None:
+    """The newest 3W batch of the latest period: what the header's "as of" names."""
+    with Session(engine) as session:
+        return session.scalars(select(ImportBatch).where(ImportBatch.kind == "3w")
+                               .order_by(ImportBatch.period.desc(), ImportBatch.id.desc()).limit(1)).first()

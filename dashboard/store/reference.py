@@ -1,0 +1,40 @@
+"""Reference tables every import relies on: the boundary hierarchy and the sector vocabulary."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from dashboard.ingest.pcodes import Hierarchy
+from dashboard.store.models import AdminUnit, Sector
+from dashboard.vocabulary import SECTORS
+
+
+def sync_sectors(session: Session) -> None:
+    """Make the sector table equal to the vocabulary (parents first, so foreign keys hold)."""
+    existing = {sector.code: sector for sector in session.scalars(select(Sector))}
+    for term in sorted(SECTORS, key=lambda term: term.parent_code is not None):
+        sector = existing.get(term.code) or Sector(code=term.code)
+        sector.name_fr, sector.name_en, sector.parent_code = term.name_fr, term.name_en, term.parent_code
+        session.add(sector)
+        session.flush()
+
+
+def sync_admin_units(session: Session, units: pd.DataFrame, version: str) -> int:
+    """Store the units of a boundary version (replacing what was stored for it); returns the count."""
+    stored = session.scalar(select(func.count()).select_from(AdminUnit).where(AdminUnit.boundary_version == version))
+    if stored == len(units):
+        return stored
+    session.execute(delete(AdminUnit).where(AdminUnit.boundary_version == version))
+    records = [{"boundary_version": version, "pcode": row.pcode, "level": int(row.level), "name_fr": row.name_fr,
+                "parent_pcode": row.parent_pcode} for row in units.itertuples()]
+    session.execute(insert(AdminUnit), records)
+    return len(records)
+
+
+def load_hierarchy(engine: Engine, version: str) -> Hierarchy:
+    with engine.connect() as connection:
+        rows = connection.execute(select(AdminUnit.pcode, AdminUnit.level, AdminUnit.parent_pcode, AdminUnit.name_fr)
+                                  .where(AdminUnit.boundary_version == version)).all()
+    return Hierarchy.from_units(version, [(r.pcode, r.level, r.parent_pcode, r.name_fr) for r in rows])
