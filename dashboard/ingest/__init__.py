@@ -1,0 +1,1 @@
+"""From an uploaded workbook to canonical rows: read, map columns, normalise, validate, store."""

@@ -1,0 +1,220 @@
+"""What the coordination-table imports (cluster memberships, partnerships) share.
+
+Both follow the rules of the 3W import (:mod:`dashboard.ingest.importer`): columns are found by HXL tag
+first, then by French/English header; every non-empty row ends accepted or rejected with its reasons,
+rejected rows are kept as uploaded; one import is one transaction and a file whose content was already
+imported (same SHA-256, same kind) changes nothing. Organisations resolve through the same alias registry
+(``org_alias``) as the 3W, so ``UNICEF`` in a membership list is the ``Unicef`` of the 3W.
+
+Organisations are resolved and created by :mod:`dashboard.ingest.registry`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.orm import Session
+
+from dashboard.config import BOUNDARY_VERSION
+from dashboard.ingest.columns import ColumnMapping, TableLayout, map_table
+from dashboard.ingest.errors import ImportRefused
+from dashboard.ingest.importer import ImportResult, infer_period, issue_record, raw_values
+from dashboard.ingest.pcodes import Hierarchy, normalise_pcode
+from dashboard.ingest.reader import RawTable, read_table
+from dashboard.ingest.validate import CellIssue, parse_date, parse_number
+from dashboard.store.models import ImportBatch, ImportIssue, RejectedRow
+from dashboard.store.reference import load_hierarchy
+from dashboard.text import clean_text, fold
+from dashboard.vocabulary import SECTOR_VOCABULARY
+
+
+@dataclass(frozen=True)
+class CoordinationImportResult(ImportResult):
+    """An :class:`ImportResult` plus what happened to the stored records."""
+
+    kind: str = ""
+    records_created: int = 0
+    #: stored records this import found again and rewrote (same membership, or same funder and reference)
+    records_updated: int = 0
+
+
+@dataclass
+class CheckedRecord:
+    """The issues found in one row; each kind of table adds the values it stores."""
+
+    source_row: int
+    issues: list[CellIssue] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        return any(issue.severity == "error" for issue in self.issues)
+
+    def error(self, name: str, value: object, problem: str, suggestion: str) -> None:
+        self.issues.append(CellIssue("error", name, clean_text(value), problem, suggestion))
+
+    def warn(self, name: str, value: object, problem: str, suggestion: str | None = None) -> None:
+        self.issues.append(CellIssue("warning", name, clean_text(value), problem, suggestion))
+
+
+@dataclass(frozen=True)
+class MappedTable:
+    """A coordination table read and mapped, ready for its row checks."""
+
+    table: RawTable
+    mapping: ColumnMapping
+    hierarchy: Hierarchy
+    #: (spreadsheet row number, cells as read) of each non-empty row
+    rows: list[tuple[int, list[object]]]
+    #: the same rows as canonical field → value
+    cells: list[dict[str, object]]
+
+
+def read_mapped_table(engine: Engine, path: Path, sheet: str | None, layout: TableLayout) -> MappedTable:
+    """Read a membership or partnership table and map its columns; refuses (nothing written) an unusable file
+    or a store without boundaries."""
+    hierarchy = required_hierarchy(engine, path.name)
+    table = read_table(path, sheet)
+    mapping = map_table(table, layout)
+    rows = table.numbered_rows()
+    return MappedTable(table, mapping, hierarchy, rows, [row_cells(mapping, raw) for _, raw in rows])
+
+
+def row_cells(mapping: ColumnMapping, cells: list[object]) -> dict[str, object]:
+    """A row as canonical field → cell value."""
+    return {name: cells[index] for name, index in mapping.fields.items()}
+
+
+def previous_import(engine: Engine, sha256: str, kind: str) -> CoordinationImportResult | None:
+    """The result of the earlier import of the same content, if there was one."""
+    with Session(engine) as session:
+        done = session.scalar(select(ImportBatch).where(ImportBatch.sha256 == sha256, ImportBatch.kind == kind)
+                              .order_by(ImportBatch.id).limit(1))
+    if done is None:
+        return None
+    return CoordinationImportResult(done.id, done.period, done.rows_read, done.rows_accepted, done.rows_rejected,
+                                    0, 0, already_imported=True, kind=kind)
+
+
+def required_hierarchy(engine: Engine, file_name: str) -> Hierarchy:
+    """The boundary hierarchy place cells are checked against; refuses when it is not loaded."""
+    hierarchy = load_hierarchy(engine, BOUNDARY_VERSION)
+    if not len(hierarchy):
+        raise ImportRefused(f"the boundaries {BOUNDARY_VERSION} are not loaded; run `python -m dashboard setup` "
+                            "and import again.", file=file_name)
+    return hierarchy
+
+
+# --- cells -----------------------------------------------------------------------------------------------
+
+def check_sector(record: CheckedRecord, name: str, value: object, *, required: bool) -> str | None:
+    """The sector code a cell names; an unknown (or, when ``required``, missing) sector is an error."""
+    text = clean_text(value)
+    if text is None:
+        if required:
+            record.error(name, None, "the row has no cluster (sector)",
+                         "fill in the cluster, e.g. Santé, Protection, EHA")
+        return None
+    term = SECTOR_VOCABULARY.match(text)
+    if term is None:
+        record.error(name, text, f"unknown cluster (sector) {text!r}",
+                     "use a cluster name such as Santé, Protection, Education, EHA, Abris, or a sub-cluster "
+                     "such as VBG, Protection de l'enfance")
+        return None
+    return term.code
+
+
+def place_code(value: object, hierarchy: Hierarchy, levels: tuple[int, ...]) -> str | None:
+    """The P-code a cell designates: a P-code of one of ``levels``, or a region's name.
+
+    Only region names are matched (14 commune names repeat in different cercles); ``MLI05`` reads ``ML05``.
+    """
+    code = normalise_pcode(value)
+    if code is not None and hierarchy.level.get(code) in levels:
+        return code
+    if 1 not in levels:
+        return None
+    key = fold(value)
+    regions = [pcode for pcode, level in hierarchy.level.items() if level == 1 and fold(hierarchy.name[pcode]) == key]
+    return regions[0] if len(regions) == 1 else None
+
+
+def check_date(record: CheckedRecord, name: str, value: object) -> date | None:
+    try:
+        return parse_date(value)
+    except ValueError:
+        record.warn(name, value, f"{clean_text(value)!r} is not a date",
+                    "the value was left empty; write it as 2023-09-25 or 25/09/2023")
+        return None
+
+
+def check_number(record: CheckedRecord, name: str, value: object, what: str) -> float | None:
+    try:
+        return parse_number(value)
+    except ValueError:
+        record.warn(name, value, f"{clean_text(value)!r} is not a number ({what})",
+                    "the value was left empty; write a plain number such as 92001000 or 19,2")
+        return None
+
+
+def bounded_text(record: CheckedRecord, name: str, value: object, limit: int) -> str | None:
+    """A text cell cut to the stored length, with a warning when it had to be cut (``12.0`` reads ``12``)."""
+    text = clean_text(int(value) if isinstance(value, float) and value.is_integer() else value)
+    if text is not None and len(text) > limit:
+        record.warn(name, text, f"the text is longer than {limit} characters and was cut",
+                    f"shorten it to {limit} characters")
+        return text[:limit]
+    return text
+
+
+def organisation_cells(value: object) -> tuple[str | None, str | None]:
+    """A single organisation cell as (acronym, name): one word (``PROMAN``, ``AI-Gao``) is an acronym,
+    several words (``Norwegian Refugee Council``) a name, so it meets the 3W's registry keys."""
+    text = clean_text(value)
+    if text is None:
+        return None, None
+    return (None, text) if " " in text else (text, None)
+
+
+# --- the batch -------------------------------------------------------------------------------------------
+
+def store_batch(session: Session, *, kind: str, path: Path, sha256: str, table: RawTable, mapping: ColumnMapping,
+                records: list[CheckedRecord], raw_rows: list[list[object]], imported_by: str | None,
+                source: str | None) -> tuple[ImportBatch, int]:
+    """Add the batch, its rejected rows (as uploaded, with reasons) and its issues; returns the batch and
+    its number of warnings.
+
+    Columns the layout does not know get one warning each (row empty), since their values are not stored.
+    The batch's period is the one the file name says, else the month of the import.
+    """
+    now = datetime.now(timezone.utc)
+    accepted = sum(not record.rejected for record in records)
+    batch = ImportBatch(
+        kind=kind, file_name=path.name, sheet=table.sheet, sha256=sha256,
+        period=infer_period(path.name) or now.strftime("%Y-%m"), source=source, boundary_version=BOUNDARY_VERSION,
+        imported_at=now, imported_by=imported_by, rows_read=len(records), rows_accepted=accepted,
+        rows_rejected=len(records) - accepted,
+        column_mapping={name: {"column": table.headers[index] or f"column {index + 1}", "method": mapping.method[name]}
+                        for name, index in mapping.fields.items()})
+    session.add(batch)
+    session.flush()
+    issues = [{"batch_id": batch.id, "severity": "warning", "source_row": None, "column": header, "value": None,
+               "problem": f"the column {header!r} is not recognised; its values were not stored",
+               "suggestion": "rename it to a recognised header or give it a HXL tag, then import again"}
+              for header in mapping.unknown.values()]
+    rejected = []
+    for record, cells in zip(records, raw_rows):
+        row_issues = [issue_record(batch.id, record.source_row, mapping, table, issue) for issue in record.issues]
+        issues.extend(row_issues)
+        if record.rejected:
+            rejected.append({"batch_id": batch.id, "source_row": record.source_row,
+                             "raw_values": raw_values(table, cells),
+                             "reasons": [f"column {issue['column']}: {issue['problem']}; {issue['suggestion']}"
+                                         for issue in row_issues if issue["severity"] == "error"]})
+    if rejected:
+        session.execute(insert(RejectedRow), rejected)
+    if issues:
+        session.execute(insert(ImportIssue), issues)
+    return batch, sum(issue["severity"] == "warning" for issue in issues)

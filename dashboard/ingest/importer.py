@@ -1,0 +1,205 @@
+"""Import a 3W file: read, map, check every row, then store the batch in one transaction.
+
+Every row read ends either accepted (table ``activity``) or rejected (table ``rejected_row``, as uploaded,
+with its reasons); ``accepted + rejected = read`` always. Importing a file whose content was already
+imported (same SHA-256) changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
+from dashboard.ingest.columns import ColumnMapping, map_columns
+from dashboard.ingest.errors import ImportRefused
+from dashboard.ingest.reader import RawTable, read_table
+from dashboard.ingest.registry import register_organisations
+from dashboard.ingest.validate import CheckedRow, check_row
+from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
+from dashboard.store.reference import load_hierarchy
+from dashboard.text import clean_text
+from dashboard.vocabulary import ORG_TYPE_VOCABULARY
+
+_MONTHS = {
+    "january": 1, "janvier": 1, "february": 2, "fevrier": 2, "février": 2, "march": 3, "mars": 3, "april": 4,
+    "avril": 4, "may": 5, "mai": 5, "june": 6, "juin": 6, "july": 7, "juillet": 7, "august": 8, "aout": 8,
+    "août": 8, "september": 9, "septembre": 9, "october": 10, "octobre": 10, "november": 11, "novembre": 11,
+    "december": 12, "decembre": 12, "décembre": 12,
+}
+_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: int
+    period: str
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    warnings: int
+    organisations_created: int
+    already_imported: bool = False
+    #: the earlier import of the same period and source this one replaced, and what changed (see ``changes``)
+    replaced_batch_id: int | None = None
+    changes: dict | None = None
+
+
+def infer_period(file_name: str) -> str | None:
+    """``..._december_2023.xlsx`` → ``2023-12``; ``None`` when the name does not say."""
+    lowered = file_name.lower()
+    for word, month in _MONTHS.items():
+        match = re.search(rf"{word}[ _\-]*(20\d\d)", lowered)
+        if match:
+            return f"{match.group(1)}-{month:02d}"
+    match = re.search(r"(20\d\d)[-_](0[1-9]|1[0-2])(?!\d)", lowered)
+    return f"{match.group(1)}-{match.group(2)}" if match else None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if value not in ("", None) else None
+
+
+def raw_values(table: RawTable, cells: list[object]) -> dict[str, object]:
+    return {header or f"column {index + 1}": _json_value(value)
+            for index, (header, value) in enumerate(zip(table.headers, cells))}
+
+
+def issue_record(batch_id: int, source_row: int, mapping: ColumnMapping, table: RawTable, issue) -> dict:
+    index = mapping.fields.get(issue.field)
+    column = table.headers[index] if index is not None else issue.field
+    return {"batch_id": batch_id, "severity": issue.severity, "source_row": source_row, "column": column,
+            "value": issue.value, "problem": issue.problem, "suggestion": issue.suggestion}
+
+
+def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: str | None = None,
+              source: str | None = None, imported_by: str | None = None,
+              boundary_version: str = BOUNDARY_VERSION) -> ImportResult:
+    """Import a 3W workbook or CSV; raises :class:`ImportRefused` (nothing written) for unusable files.
+
+    With a ``source``, a file for a period that source already has replaces the earlier import (a
+    corrected file), in the same transaction; the result says what changed per organisation.
+    """
+    path = Path(path)
+    period = period or infer_period(path.name)
+    if period is None or not _PERIOD.match(period):
+        raise ImportRefused(f"the reporting period {period!r} is not of the form YYYY-MM (e.g. 2023-12); "
+                            "give it with --period.", file=path.name)
+    sha256 = file_sha256(path)
+    with Session(engine) as session:
+        done = session.scalar(select(ImportBatch).where(ImportBatch.sha256 == sha256, ImportBatch.kind == "3w"))
+        if done is not None:
+            return ImportResult(done.id, done.period, done.rows_read, done.rows_accepted, done.rows_rejected, 0, 0,
+                                already_imported=True)
+    hierarchy = load_hierarchy(engine, boundary_version)
+    legacy = load_hierarchy(engine, LEGACY_BOUNDARY_VERSION) or None
+    if not len(hierarchy):
+        raise ImportRefused(f"the boundaries {boundary_version} are not loaded; run `python -m dashboard setup`.")
+    table = read_table(path, sheet)
+    mapping = map_columns(table)
+    fields = mapping.fields
+
+    def cell(cells: list[object], name: str) -> object:
+        index = fields.get(name)
+        return cells[index] if index is not None else None
+
+    data_rows = table.numbered_rows()
+    checked: list[CheckedRow] = [check_row({name: cells[index] for name, index in fields.items()}, hierarchy, legacy)
+                                 for _, cells in data_rows]
+    with Session(engine) as session, session.begin():
+        accepted_positions = [i for i, row in enumerate(checked) if not row.rejected]
+        org_rows = [(cell(data_rows[i][1], "org_acronym"), cell(data_rows[i][1], "org_name"),
+                     cell(data_rows[i][1], "org_type")) for i in accepted_positions]
+        organisation_ids, created = register_organisations(session, org_rows)
+        replaced, rows_before = _remove_earlier_import(session, period, source)
+        batch = ImportBatch(
+            kind="3w", file_name=path.name, sheet=table.sheet, sha256=sha256, period=period, source=source,
+            boundary_version=boundary_version, imported_at=datetime.now(timezone.utc), imported_by=imported_by,
+            rows_read=len(data_rows), rows_accepted=len(accepted_positions),
+            rows_rejected=len(data_rows) - len(accepted_positions),
+            column_mapping={name: {"column": table.headers[index] or f"column {index + 1}", "method": mapping.method[name]}
+                            for name, index in fields.items()})
+        session.add(batch)
+        session.flush()
+        activities, rejected, issues = [], [], []
+        accepted_index = {position: n for n, position in enumerate(accepted_positions)}
+        for position, ((source_row, cells), row) in enumerate(zip(data_rows, checked)):
+            issues.extend(issue_record(batch.id, source_row, mapping, table, issue) for issue in row.issues)
+            if row.rejected:
+                rejected.append({"batch_id": batch.id, "source_row": source_row,
+                                 "raw_values": raw_values(table, cells),
+                                 "reasons": [f"{issue.field}: {issue.problem}" for issue in row.issues
+                                             if issue.severity == "error"]})
+                continue
+            extra = {header: _json_value(cells[index]) for index, header in mapping.unknown.items()
+                     if _json_value(cells[index]) is not None}
+            type_term = ORG_TYPE_VOCABULARY.match(cell(cells, "org_type"))
+            activities.append({
+                "batch_id": batch.id, "source_row": source_row,
+                "organisation_id": organisation_ids[accepted_index[position]],
+                "reported_org_type": type_term.code if type_term else None,
+                "funder": clean_text(cell(cells, "funder")), "sector_code": row.sector_code,
+                "activity": clean_text(cell(cells, "activity")), "location_level": row.location_level,
+                "pcode": row.pcodes[row.location_level], "adm1_pcode": row.pcodes[1], "adm2_pcode": row.pcodes[2],
+                "adm3_pcode": row.pcodes[3], "location": clean_text(cell(cells, "location")),
+                "status": clean_text(cell(cells, "status")), "start_date": row.start_date,
+                "end_date": row.end_date, "targeted": row.targeted, "reached": row.reached, "extra": extra or None,
+            })
+        if activities:
+            session.execute(insert(Activity), activities)
+        if rejected:
+            session.execute(insert(RejectedRow), rejected)
+        if issues:
+            session.execute(insert(ImportIssue), issues)
+        if replaced is not None:
+            batch.replaced_batch_id = replaced
+            batch.changes = _changes(session, rows_before, Counter(row["organisation_id"] for row in activities))
+        result = ImportResult(batch.id, period, len(data_rows), len(activities), len(rejected),
+                              sum(issue["severity"] == "warning" for issue in issues), created,
+                              replaced_batch_id=replaced, changes=batch.changes)
+    return result
+
+
+def _remove_earlier_import(session: Session, period: str, source: str | None) -> tuple[int | None, Counter]:
+    """Delete the 3W import of the same period and source (a corrected file replaces it, in the same
+    transaction), returning its id and its rows per organisation. Without a source nothing is replaced."""
+    if source is None:
+        return None, Counter()
+    earlier = session.scalars(select(ImportBatch.id).where(
+        ImportBatch.kind == "3w", ImportBatch.period == period, ImportBatch.source == source)
+        .order_by(ImportBatch.id.desc())).all()
+    if not earlier:
+        return None, Counter()
+    rows = session.execute(select(Activity.organisation_id, func.count()).where(Activity.batch_id.in_(earlier))
+                           .group_by(Activity.organisation_id)).all()
+    session.execute(delete(ImportBatch).where(ImportBatch.id.in_(earlier)))  # rows, rejections, issues cascade
+    return earlier[0], Counter(dict(rows))
+
+
+def _changes(session: Session, before: Counter, after: Counter) -> dict:
+    """Rows before and after per organisation whose count changed, largest change first."""
+    acronyms = dict(session.execute(select(Organisation.id, Organisation.acronym)
+                                    .where(Organisation.id.in_(set(before) | set(after)))).all())
+    changed = [{"organisation": acronyms.get(org) or str(org), "before": before[org], "after": after[org]}
+               for org in set(before) | set(after) if before[org] != after[org]]
+    changed.sort(key=lambda change: (-abs(change["after"] - change["before"]), change["organisation"]))
+    return {"rows_before": sum(before.values()), "rows_after": sum(after.values()), "organisations": changed}

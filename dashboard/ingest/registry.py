@@ -1,0 +1,106 @@
+"""The organisation registry in the database: spellings (``org_alias``) resolve to one organisation, new
+ones are created, and a curated table gives a type to organisations no file typed.
+
+Every import (3W, memberships, partnerships) goes through :func:`register_organisations`, so ``UNICEF``
+in a membership list is the ``Unicef`` of the 3W. The type registry (``data/registry/organisation_types.csv``)
+is a small table the project ships, e.g. for the partners of a partnership table, which has no type column.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dashboard.config import PROJECT_ROOT
+from dashboard.ingest.organisations import alias_keys, group_organisations
+from dashboard.store.models import OrgAlias, Organisation
+from dashboard.text import clean_text
+from dashboard.vocabulary import ORG_TYPE_VOCABULARY
+
+#: The curated organisation-type registry shipped with the project.
+REGISTRY_PATH = PROJECT_ROOT / "data" / "registry" / "organisation_types.csv"
+REGISTRY_COLUMNS = ("acronym", "name", "org_type", "scope", "note")
+SCOPES = ("national", "international")
+
+
+def _alias_registry(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(OrgAlias.alias, OrgAlias.organisation_id)).all())
+
+
+def organisation_identities(session: Session, rows: list[tuple[object, object, object]]) -> list[int]:
+    """For each row ``(acronym, name, reported type)``, a number that is the same for rows designating the
+    same organisation (-1 for none), creating nothing: to find repeated rows before anything is stored."""
+    return group_organisations(rows, _alias_registry(session))[0]
+
+
+def register_organisations(session: Session, rows: list[tuple[object, object, object]]) -> tuple[list[int | None], int]:
+    """Resolve rows ``(acronym, name, reported type)`` to organisation ids, creating the unknown ones.
+
+    Known spellings resolve through ``org_alias``; new spellings are added to it. Returns one id per row
+    (``None`` for a row naming no organisation) and how many organisations were created.
+    """
+    registry = _alias_registry(session)
+    assignment, groups = group_organisations(rows, registry)
+    created = 0
+    for group in groups:
+        if group.existing_id is None:
+            organisation = Organisation(acronym=group.acronym, name=group.name, org_type=group.org_type,
+                                        scope=ORG_TYPE_VOCABULARY.by_code[group.org_type].scope)
+            session.add(organisation)
+            session.flush()
+            group.existing_id, created = organisation.id, created + 1
+        for key in sorted(group.keys - registry.keys()):
+            session.add(OrgAlias(alias=key, organisation_id=group.existing_id))
+            registry[key] = group.existing_id
+    session.flush()
+    return [groups[index].existing_id if index >= 0 else None for index in assignment], created
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    acronym: str | None
+    name: str | None
+    org_type: str
+    scope: str | None
+
+
+def read_registry(path: Path = REGISTRY_PATH) -> list[RegistryEntry]:
+    """The entries of an organisation-type registry CSV; a malformed line stops with its line number."""
+    entries = []
+    with path.open(encoding="utf-8", newline="") as stream:
+        reader = csv.DictReader(stream)
+        if tuple(reader.fieldnames or ()) != REGISTRY_COLUMNS:
+            raise ValueError(f"file {path.name}: the header must be {','.join(REGISTRY_COLUMNS)}")
+        for line, row in enumerate(reader, start=2):
+            acronym, name = clean_text(row["acronym"]), clean_text(row["name"])
+            org_type, scope = clean_text(row["org_type"]), clean_text(row["scope"])
+            if not (acronym or name) or org_type not in ORG_TYPE_VOCABULARY.by_code or scope not in (*SCOPES, None):
+                raise ValueError(
+                    f"file {path.name}, line {line}: give an acronym or a name, an org_type among "
+                    f"{', '.join(ORG_TYPE_VOCABULARY.codes())} and a scope among {', '.join(SCOPES)} (or empty)")
+            entries.append(RegistryEntry(acronym, name, org_type, scope))
+    return entries
+
+
+def apply_registry_types(session: Session, path: Path = REGISTRY_PATH) -> int:
+    """Type the organisations the registry knows and no file typed; returns how many were typed.
+
+    An organisation matches an entry when one of its aliases is the entry's acronym or name (same keys as
+    the 3W). Only organisations still of type ``other`` change: a type a file gave is never overwritten.
+    The scope is the entry's, else the type's (national NGO → national).
+    """
+    typed = 0
+    for entry in read_registry(path):
+        ids = set(session.scalars(select(OrgAlias.organisation_id)
+                                  .where(OrgAlias.alias.in_(alias_keys(entry.acronym, entry.name)))))
+        for organisation in session.scalars(select(Organisation).where(Organisation.id.in_(ids),
+                                                                       Organisation.org_type == "other")):
+            organisation.org_type = entry.org_type
+            organisation.scope = entry.scope or ORG_TYPE_VOCABULARY.by_code[entry.org_type].scope
+            typed += 1
+    session.flush()
+    return typed

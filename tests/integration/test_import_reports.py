@@ -1,0 +1,91 @@
+"""The validation report of an import: counts, every problem located, rejected rows as uploaded (both back ends)."""
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from dashboard import cli
+from dashboard.ingest.importer import import_3w
+from dashboard.reports.imports import (
+    batch_issues,
+    import_batches,
+    rejected_rows,
+    rejected_rows_csv,
+    validation_report_xlsx,
+)
+from tests.workbooks import write_workbook
+
+HEADERS = ["Organisation Accronyme", "Type Organisation", "admin1Pcod", "admin2Pcod", "Cluster", "Remarques"]
+HXL = ["#org+acronym", "#org+type", "#adm1+code", "#adm2+code", "#sector", None]
+ROWS = [
+    ["NRC", "ONG Int", "ML05", "ML0502", "Protection", "ok"],                  # row 3: accepted
+    ["NRC", "ONG Int", "MLI05", "ML0502", "Santé", "=HYPERLINK(\"x\")"],        # row 4: accepted, MLI repaired
+    ["AMSS", "ONG Nat", "ML06", "ML0699", "EHA", None],                         # row 5: rejected, unknown cercle
+    ["CRS", "ONG Int", "ML05", "ML0502", "Astronomie", "à revoir"],             # row 6: rejected, unknown sector
+]
+
+
+@pytest.fixture
+def imported(prepared_engine, tmp_path):
+    path = write_workbook(tmp_path / "3W_2024-05.xlsx", {"ML_5W": [HEADERS, HXL, *ROWS]})
+    result = import_3w(prepared_engine, path)
+    return prepared_engine, result.batch_id
+
+
+def test_batches_list_counts(imported):
+    engine, batch_id = imported
+    batch = import_batches(engine).set_index("batch_id").loc[batch_id]
+    # by hand: 4 rows read, rows 3-4 accepted, rows 5-6 rejected; one repair (MLI05 on row 4)
+    assert (batch["rows_read"], batch["rows_accepted"], batch["rows_rejected"], batch["repairs"]) == (4, 2, 2, 1)
+
+
+def test_every_problem_is_located(imported):
+    engine, batch_id = imported
+    issues = batch_issues(engine, batch_id)
+    located = issues[["source_row", "column", "value", "severity"]].values.tolist()
+    assert located == [[4, "admin1Pcod", "MLI05", "repair"], [5, "admin2Pcod", "ML0699", "error"],
+                       [6, "Cluster", "Astronomie", "error"]]
+    assert issues["suggestion"].notna().all()
+
+
+def test_rejected_rows_come_back_as_uploaded(imported):
+    engine, batch_id = imported
+    table = rejected_rows(engine, batch_id)
+    assert table["source_row"].tolist() == [5, 6]
+    again = pd.read_csv(io.BytesIO(rejected_rows_csv(engine, batch_id)), encoding="utf-8-sig", dtype=str)
+    assert again.columns.tolist() == HEADERS  # the uploaded headers, so the file can be corrected and re-imported
+    assert again.fillna("").values.tolist() == [["AMSS", "ONG Nat", "ML06", "ML0699", "EHA", ""],
+                                                ["CRS", "ONG Int", "ML05", "ML0502", "Astronomie", "à revoir"]]
+
+
+def test_excel_report_has_summary_problems_and_rejected_rows(imported):
+    engine, batch_id = imported
+    workbook = openpyxl.load_workbook(io.BytesIO(validation_report_xlsx(engine, batch_id, "fr")))
+    assert workbook.sheetnames == ["Résumé", "Problèmes", "Lignes rejetées"]
+    summary = {row[0]: row[1] for row in workbook["Résumé"].iter_rows(min_row=2, values_only=True)}
+    assert (summary["Lignes lues"], summary["Acceptées"], summary["Rejetées"]) == (4, 2, 2)
+    assert workbook["Problèmes"].max_row == 1 + 3
+    assert workbook["Lignes rejetées"].max_row == 1 + 2
+
+
+def test_command_line_writes_the_report(imported, monkeypatch, tmp_path, capsys):
+    engine, batch_id = imported
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    output = tmp_path / "report.xlsx"
+    assert cli.main(["import-report", str(batch_id), "--output", str(output)]) == 0
+    assert openpyxl.load_workbook(output).sheetnames[0] == "Résumé"
+    assert cli.main(["import-report", "999"]) == 2
+
+
+def test_a_replacement_is_reported(prepared_engine, tmp_path):
+    first = write_workbook(tmp_path / "a.xlsx", {"ML_5W": [HEADERS, HXL, ROWS[0], ROWS[1]]})
+    corrected = write_workbook(tmp_path / "b.xlsx", {"ML_5W": [HEADERS, HXL, ROWS[0]]})
+    earlier = import_3w(prepared_engine, first, period="2024-05", source="Cluster Santé").batch_id
+    later = import_3w(prepared_engine, corrected, period="2024-05", source="Cluster Santé").batch_id
+    batch = import_batches(prepared_engine).set_index("batch_id").loc[later]
+    assert batch["replaced_batch_id"] == earlier
+    workbook = openpyxl.load_workbook(io.BytesIO(validation_report_xlsx(prepared_engine, later, "fr")))
+    # by hand: NRC had 2 rows, now 1
+    assert list(workbook["Changements"].iter_rows(min_row=2, values_only=True)) == [("NRC", 2, 1)]

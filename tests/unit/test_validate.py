@@ -1,0 +1,155 @@
+"""Row checks on the hand-made hierarchy of tests/unit/conftest.py."""
+
+from datetime import date
+
+import pytest
+
+from dashboard.ingest.validate import check_row
+
+
+def row(**cells):
+    base = {"org_acronym": "NRC", "sector": "Santé", "adm1_code": "ML05", "adm2_code": "ML0502",
+            "adm3_code": "ML050202", "adm3_name": "Baye"}
+    base.update(cells)
+    return base
+
+
+def test_a_complete_row_is_placed_at_commune_level(hierarchy):
+    checked = check_row(row(), hierarchy)
+    assert not checked.rejected and checked.issues == []
+    assert checked.location_level == 3
+    assert checked.pcodes == {1: "ML05", 2: "ML0502", 3: "ML050202"}
+    assert checked.sector_code == "health"
+
+
+def test_a_row_without_commune_stays_at_cercle_level(hierarchy):
+    checked = check_row(row(adm3_code=None, adm3_name=None), hierarchy)
+    assert not checked.rejected
+    assert checked.location_level == 2
+    assert checked.pcodes == {1: "ML05", 2: "ML0502", 3: None}
+
+
+def test_codes_are_trimmed_and_mli_prefix_repaired_with_a_record(hierarchy):
+    checked = check_row(row(adm1_code="MLI05", adm2_code="ML0502  "), hierarchy)
+    assert not checked.rejected
+    repairs = [(i.field, i.value, i.suggestion) for i in checked.issues if i.severity == "repair"]
+    assert repairs == [("adm1_code", "MLI05", "ML05")]  # trailing spaces alone are not a repair worth listing
+
+
+def test_unknown_code_rejects_the_row_and_names_the_column(hierarchy):
+    checked = check_row(row(adm2_code="ML0599", adm3_code=None), hierarchy)
+    assert checked.rejected
+    error = next(i for i in checked.issues if i.severity == "error")
+    assert error.field == "adm2_code" and "ML0599" in error.problem
+
+
+def test_code_at_the_wrong_level_is_rejected(hierarchy):
+    checked = check_row(row(adm2_code="ML05", adm3_code=None), hierarchy)
+    assert checked.rejected
+    assert "region code, not a cercle code" in checked.issues[0].problem
+
+
+def test_parent_contradicting_child_keeps_child_and_warns(hierarchy):
+    # Region Kayes written with a Bankass commune: the commune decides, the region is reported.
+    checked = check_row(row(adm1_code="ML01"), hierarchy)
+    assert not checked.rejected
+    assert checked.pcodes == {1: "ML05", 2: "ML0502", 3: "ML050202"}
+    warning = next(i for i in checked.issues if i.severity == "warning")
+    assert (warning.field, warning.value, warning.suggestion) == ("adm1_code", "ML01", "ML05")
+
+
+def test_namesake_commune_from_another_cercle_is_repaired(hierarchy):
+    # Mopti / Bankass / "Baye" coded ML010401 (Baye of Kéniéba): the Baye of Bankass is meant.
+    checked = check_row(row(adm3_code="ML010401"), hierarchy)
+    assert not checked.rejected
+    assert checked.pcodes[3] == "ML050202"
+    repair = next(i for i in checked.issues if i.severity == "repair")
+    assert (repair.field, repair.value, repair.suggestion) == ("adm3_code", "ML010401", "ML050202")
+
+
+def test_namesake_rule_needs_the_names_to_agree(hierarchy):
+    # The commune name says Bankass, the code says Baye of Kéniéba: no namesake, the child code is kept.
+    checked = check_row(row(adm3_code="ML010401", adm3_name="Bankass"), hierarchy)
+    assert checked.pcodes[3] == "ML010401"
+    assert {i.severity for i in checked.issues} == {"warning"}
+
+
+@pytest.mark.parametrize("cells, field", [
+    ({"org_acronym": None, "org_name": None}, "org_acronym"),
+    ({"sector": None}, "sector"),
+    ({"sector": "Astronomie"}, "sector"),
+    ({"adm1_code": None, "adm2_code": None, "adm3_code": None}, "adm1_code"),
+])
+def test_rows_that_cannot_be_counted_are_rejected(hierarchy, cells, field):
+    checked = check_row(row(**cells), hierarchy)
+    assert checked.rejected
+    assert [i.field for i in checked.issues if i.severity == "error"] == [field]
+
+
+def test_dates_and_numbers_are_parsed_and_bad_ones_only_warn(hierarchy):
+    checked = check_row(row(start_date="31/12/2023", end_date="2024-06-30", targeted="1 200", reached="abc"),
+                        hierarchy)
+    assert not checked.rejected
+    assert (checked.start_date, checked.end_date, checked.targeted, checked.reached) == (
+        date(2023, 12, 31), date(2024, 6, 30), 1200.0, None)
+    assert [i.field for i in checked.issues] == ["reached"]
+
+
+def names_only(**cells):
+    """A row from a file without P-code columns (names only)."""
+    return {"org_acronym": "NRC", "sector": "Santé", **cells}
+
+
+def test_names_alone_place_the_row_within_each_parent(hierarchy):
+    checked = check_row(names_only(adm1_name="MOPTI", adm2_name="bankass", adm3_name="Baye"), hierarchy)
+    assert not checked.rejected
+    # Baye exists in Kéniéba and in Bankass: within Bankass it is ML050202
+    assert checked.pcodes == {1: "ML05", 2: "ML0502", 3: "ML050202"}
+    assert [(i.severity, i.field, i.suggestion) for i in checked.issues] == [
+        ("repair", "adm1_name", "ML05"), ("repair", "adm2_name", "ML0502"), ("repair", "adm3_name", "ML050202")]
+
+
+def test_a_close_misspelling_waits_for_review_and_the_row_stays_at_the_parent(hierarchy):
+    checked = check_row(names_only(adm1_name="Mopti", adm2_name="Bankas"), hierarchy)
+    assert not checked.rejected
+    assert checked.location_level == 1 and checked.pcodes[1] == "ML05"
+    review = checked.issues[-1]
+    assert (review.severity, review.field, review.value, review.suggestion) == ("review", "adm2_name", "Bankas", "ML0502")
+
+
+def test_an_unknown_name_is_reported_and_the_row_stays_at_the_parent(hierarchy):
+    checked = check_row(names_only(adm1_name="Kayes", adm2_name="Tombouctou"), hierarchy)
+    assert checked.location_level == 1
+    assert checked.issues[-1].severity == "warning" and "Tombouctou" in checked.issues[-1].problem
+
+
+def test_an_empty_code_cell_is_not_replaced_by_the_name(hierarchy):
+    # the file has a commune code column, left empty on this row (#N/A in Excel): the row stays at cercle level
+    checked = check_row(row(adm3_code=None, adm3_name="Baye"), hierarchy)
+    assert checked.location_level == 2
+
+
+# The 2015 set writes codes alike with other meanings: here ML0104 was Bafoulabé in 2015, Kéniéba in 2021.
+LEGACY = [("ML", 0, None, "Mali"), ("ML01", 1, "ML", "Kayes"), ("ML0104", 2, "ML01", "Bafoulabe"),
+          ("ML0502", 2, "ML05", "Bankass Cercle")]
+
+
+def test_a_row_coded_with_2015_codes_is_rejected_and_explained(hierarchy):
+    from dashboard.ingest.pcodes import Hierarchy
+    legacy = Hierarchy.from_units("cod-2015", LEGACY)
+    checked = check_row({"org_acronym": "NRC", "sector": "Santé", "adm1_code": "ML01", "adm2_code": "ML0104",
+                         "adm2_name": "Bafoulabé"}, hierarchy, legacy)
+    assert checked.rejected
+    error = next(i for i in checked.issues if i.severity == "error")
+    assert error.field == "adm2_code" and "2015" in error.problem and "Kéniéba" in error.problem
+
+
+def test_the_2021_meaning_and_spelling_variants_are_not_flagged(hierarchy):
+    from dashboard.ingest.pcodes import Hierarchy
+    legacy = Hierarchy.from_units("cod-2015", LEGACY)
+    right = check_row({"org_acronym": "NRC", "sector": "Santé", "adm2_code": "ML0104", "adm2_name": "KENIEBA"},
+                      hierarchy, legacy)
+    # "Bankass Cercle" (2015) and "Bankass" (2021) are one place written two ways: nothing to flag
+    variant = check_row({"org_acronym": "NRC", "sector": "Santé", "adm2_code": "ML0502",
+                         "adm2_name": "Bankass Cercle"}, hierarchy, legacy)
+    assert not right.rejected and not variant.rejected
