@@ -1,0 +1,1 @@
+"""Coordination analyses: pure functions over the activity frame (see DESIGN.md, "Analyses")."""

@@ -1,0 +1,206 @@
+"""Duplicate records: the same work reported more than once, as a review queue for the IMO.
+
+Definition (DESIGN.md): a duplicate record is the same organisation, sector, activity, place and
+overlapping period reported more than once, within a file, across files, or by both funder and
+implementer. Made precise here:
+
+* **Organisation** is the organisation doing the work: the implementing partner when the row names one
+  (and it differs from the reporting organisation), otherwise the reporting organisation. So a row of
+  organisation X with implementing partner Y and a row of organisation Y describe the same work (kind
+  ``funder_and_implementer``); two rows of X naming two different partners do not, nor does a row of X
+  with partner Y and a row where X works directly. The free-text ``funder`` column is not used: it is
+  not a canonical organisation.
+* **Sector** is the stored sector code (sub-clusters are their own sectors).
+* **Activity** is compared folded (:func:`dashboard.text.fold`: case, accents and spacing ignored); a
+  missing activity equals only another missing activity.
+* **Place** is the finest P-code known (``pcode``): a row known at cercle level is not the same place as a
+  row at a commune of that cercle.
+* **Overlapping period**: a row is *dated* when it has both a start and an end date and the start is not
+  after the end. Two dated rows overlap when their date ranges share at least one day (ends included).
+  When either row is undated (dates missing, partial or reversed), they overlap when they belong to the
+  same reporting period (the ``YYYY-MM`` of their import).
+
+Overlap is not transitive, so a group is a *connected component*: rows of the same organisation, sector,
+activity and place linked by a chain of overlapping pairs. Only components of two rows or more are
+groups.
+
+``group_key`` is a SHA-256 hex digest (64 characters) of the organisation, sector, folded activity and
+place, plus a time anchor (the earliest reporting period of the group's undated rows and the earliest
+start date of its dated rows). The anchor is needed because the same work can form several groups at
+different times (e.g. reported twice in September and twice in December) and a stored decision must name
+one group; it is unique per group and does not change when a later record joins. It depends on no row or
+activity id, so a decision keeps pointing at its group when other data are imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+
+from dashboard.text import clean_text, fold
+
+#: Columns :func:`duplicate_groups` reads (one row per stored activity).
+RECORD_COLUMNS = ["activity_id", "batch_id", "period", "source_row", "organisation_id", "implementing_partner_id",
+                  "funder", "sector_code", "activity", "pcode", "start_date", "end_date"]
+
+#: Columns of the result of :func:`duplicate_groups`.
+GROUP_COLUMNS = ["group_key", "activity_ids", "count", "batches", "kind", "organisation_id", "sector_code",
+                 "activity", "pcode", "periods", "reported_by"]
+
+KINDS = ("within_file", "across_files", "funder_and_implementer")
+
+
+def _folded_activity(values: pd.Series) -> pd.Series:
+    """Folded activity text, ``None`` where the text is missing or blank (fold computed once per value)."""
+    text = values.astype(object).where(values.notna(), None)
+    uniques = pd.unique(text.dropna())
+    folded = {value: (fold(value) if clean_text(value) else None) for value in uniques}
+    return text.map(folded).astype(object).where(text.notna(), None)
+
+
+def _components(edges_a: np.ndarray, edges_b: np.ndarray, nodes: int) -> np.ndarray:
+    """Connected components of an undirected graph: the smallest node id of each node's component."""
+    label = np.arange(nodes)
+    if len(edges_a) == 0:
+        return label
+    while True:
+        smallest = np.minimum(label[edges_a], label[edges_b])
+        updated = label.copy()
+        np.minimum.at(updated, edges_a, smallest)
+        np.minimum.at(updated, edges_b, smallest)
+        updated = updated[updated]  # pointer jumping: converges in a few rounds
+        if np.array_equal(updated, label):
+            return label
+        label = updated
+
+
+def _group_key(implementer: int, sector: str, activity: str | None, pcode: str, undated_anchor: str | None,
+               dated_anchor: str | None) -> str:
+    payload = json.dumps([int(implementer), sector, activity, pcode, undated_anchor, dated_anchor],
+                         ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _empty_groups() -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype=object) for column in GROUP_COLUMNS}).astype({"count": "int64"})
+
+
+def duplicate_groups(records: pd.DataFrame) -> pd.DataFrame:
+    """Groups of records that describe the same work (see the module docstring for the definition).
+
+    ``records``: one row per activity with :data:`RECORD_COLUMNS`. Returns one row per group of two records
+    or more, largest first: ``group_key``, ``activity_ids`` (sorted list), ``count``, ``batches`` (sorted
+    list of batch ids), ``kind``, then what the group was found for: ``organisation_id`` (the organisation
+    doing the work), ``sector_code``, ``activity`` (the text of the first record, ``None`` if missing),
+    ``pcode``, ``periods`` (sorted reporting periods) and ``reported_by`` (sorted ids of the organisations
+    that reported its records).
+
+    ``kind``: ``funder_and_implementer`` when the records were reported by more than one organisation (a
+    funder naming the implementer as partner, and the implementer itself, or two funders of it);
+    otherwise ``across_files`` when they come from more than one import, else ``within_file``.
+    """
+    if records.empty:
+        return _empty_groups()
+    records = records.reset_index(drop=True)
+    reporter = pd.to_numeric(records["organisation_id"]).astype("int64")
+    partner = pd.to_numeric(records["implementing_partner_id"], errors="coerce").astype("Int64")
+    implementer = partner.where(partner.notna() & (partner != reporter), reporter).astype("int64")
+    start = pd.to_datetime(records["start_date"], errors="coerce")
+    end = pd.to_datetime(records["end_date"], errors="coerce")
+    frame = pd.DataFrame({
+        "activity_id": pd.to_numeric(records["activity_id"]).astype("int64"),
+        "batch_id": pd.to_numeric(records["batch_id"]).astype("int64"),
+        "period": records["period"].astype(str),
+        "reporter": reporter,
+        "implementer": implementer,
+        "sector_code": records["sector_code"].astype(str),
+        "activity_key": _folded_activity(records["activity"]),
+        "pcode": records["pcode"].astype(str),
+        "start": start,
+        "end": end,
+    }).reset_index(drop=True)
+    frame["activity_text"] = records["activity"].astype(object).to_numpy()
+    frame["activity_text"] = frame["activity_text"].where(frame["activity_key"].notna(), None)
+    frame["dated"] = frame["start"].notna() & frame["end"].notna() & (frame["start"] <= frame["end"])
+    frame["key_id"] = frame.groupby(["implementer", "sector_code", "activity_key", "pcode"], dropna=False,
+                                    sort=False).ngroup()
+
+    # Nodes of the overlap graph: one per (key, reporting period) holding undated rows (they all overlap
+    # one another), and one per cluster of overlapping date ranges among a key's dated rows.
+    undated = frame[~frame["dated"]]
+    undated_nodes = undated[["key_id", "period"]].drop_duplicates().reset_index(drop=True)
+    undated_nodes["node"] = np.arange(len(undated_nodes))
+    frame["node"] = -1
+    undated_node = undated.merge(undated_nodes, on=["key_id", "period"], how="left")["node"]
+    frame.loc[undated.index, "node"] = undated_node.to_numpy()
+
+    dated = frame[frame["dated"]].sort_values(["key_id", "start", "end"])
+    reach = dated.groupby("key_id")["end"].cummax().groupby(dated["key_id"]).shift()
+    new_cluster = reach.isna() | (dated["start"] > reach)
+    frame.loc[dated.index, "node"] = len(undated_nodes) + new_cluster.cumsum().to_numpy() - 1
+    node_count = len(undated_nodes) + int(new_cluster.sum())
+
+    # A dated row overlaps the undated rows of its key reported in the same period.
+    links = frame.loc[frame["dated"], ["node", "key_id", "period"]].merge(
+        undated_nodes.rename(columns={"node": "other"}), on=["key_id", "period"])
+    component = _components(links["node"].to_numpy(), links["other"].to_numpy(), node_count)
+    frame["component"] = component[frame["node"].to_numpy()]
+
+    size = frame.groupby("component")["activity_id"].transform("size")
+    rows = frame[size >= 2].sort_values(["component", "activity_id"])
+    if rows.empty:
+        return _empty_groups()
+    by = rows.groupby("component", sort=False)
+    groups = by.agg(activity_ids=("activity_id", lambda ids: [int(i) for i in ids]), count=("activity_id", "size"),
+                    organisation_id=("implementer", "first"), sector_code=("sector_code", "first"),
+                    activity_key=("activity_key", "first"), activity=("activity_text", "first"),
+                    pcode=("pcode", "first"), reporters=("reporter", "nunique"), batch_count=("batch_id", "nunique"))
+    groups["batches"] = _sorted_lists(rows, "batch_id")
+    groups["periods"] = _sorted_lists(rows, "period")
+    groups["reported_by"] = _sorted_lists(rows, "reporter")
+    undated_anchor = rows[~rows["dated"]].groupby("component")["period"].min()
+    dated_anchor = rows[rows["dated"]].groupby("component")["start"].min().dt.strftime("%Y-%m-%d")
+    groups["undated_anchor"] = undated_anchor.reindex(groups.index).astype(object)
+    groups["dated_anchor"] = dated_anchor.reindex(groups.index).astype(object)
+    groups["group_key"] = [
+        _group_key(org, sector, activity if isinstance(activity, str) else None, pcode,
+                   u if isinstance(u, str) else None, d if isinstance(d, str) else None)
+        for org, sector, activity, pcode, u, d in zip(groups["organisation_id"], groups["sector_code"],
+                                                      groups["activity_key"], groups["pcode"],
+                                                      groups["undated_anchor"], groups["dated_anchor"])]
+    groups["kind"] = np.select([groups["reporters"] > 1, groups["batch_count"] > 1],
+                               ["funder_and_implementer", "across_files"], "within_file")
+    groups["activity"] = groups["activity"].astype(object).where(groups["activity"].notna(), None)
+    result = groups.sort_values(["count", "group_key"], ascending=[False, True])[GROUP_COLUMNS]
+    return result.astype({"count": "int64", "organisation_id": "int64"}).reset_index(drop=True)
+
+
+def _sorted_lists(rows: pd.DataFrame, column: str) -> pd.Series:
+    """Per component, the sorted distinct values of ``column`` as a Python list."""
+    distinct = rows[["component", column]].drop_duplicates().sort_values(["component", column])
+    return distinct.groupby("component")[column].agg(lambda values: [v.item() if hasattr(v, "item") else v
+                                                                    for v in values])
+
+
+def pending_groups(groups: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """The groups still to review: those without a stored decision covering all their activity ids.
+
+    ``decisions`` has at least ``group_key`` and ``activity_ids`` (see
+    :func:`dashboard.store.duplicate_decisions.decision_frame`). A group whose decision was taken on fewer
+    records than it now holds (a new import added one) is pending again; a decided record that has since
+    left the group does not matter.
+    """
+    if groups.empty or decisions is None or decisions.empty:
+        return groups
+    group_ids = groups[["group_key", "activity_ids"]].explode("activity_ids").rename(columns={"activity_ids": "id"})
+    decided_ids = (decisions[["group_key", "activity_ids"]].explode("activity_ids")
+                   .rename(columns={"activity_ids": "id"}).dropna())
+    group_ids["id"] = pd.to_numeric(group_ids["id"]).astype("int64")
+    decided_ids["id"] = pd.to_numeric(decided_ids["id"]).astype("int64")
+    marked = group_ids.merge(decided_ids.drop_duplicates().assign(decided=True), on=["group_key", "id"], how="left")
+    covered = marked["decided"].fillna(False).astype(bool).groupby(marked["group_key"]).all()
+    done = covered[covered].index
+    return groups[~groups["group_key"].isin(done)].reset_index(drop=True)
