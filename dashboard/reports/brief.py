@@ -1,0 +1,52 @@
+"""The cercle brief: for one cercle, per sector, who is there, how many of its communes are covered, where
+nobody works and where many do, and the national-NGO share: a one-page view for a coordination meeting."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from dashboard.analysis.filters import filter_activities
+from dashboard.analysis.presence import presence_by_type
+from dashboard.reports.coverage import DEFAULT_OVERLAP_K
+from dashboard.reports.params import ReportParams
+from dashboard.web_data import Snapshot
+
+BRIEF_COLUMNS = ["sector_code", "organisations", "ngo_national", "national_ngo_share", "communes_covered",
+                 "communes_without", "communes_coarser_only", "communes_overlap", "communes"]
+
+
+def brief_cercle(snapshot: Snapshot, params: ReportParams) -> str | None:
+    """The cercle the brief is about: the selected area when it is a cercle."""
+    area = params.area
+    return area if area in snapshot.lineage.index and snapshot.lineage.loc[area, "level"] == 2 else None
+
+
+def cercle_brief_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
+    """Per sector in the cercle: organisations present (and national NGOs), and its communes with at least one
+    organisation, with none (and, of those, with cercle-level reports only), and with k or more (overlaps)."""
+    cercle = brief_cercle(snapshot, params)
+    if cercle is None:
+        return pd.DataFrame(columns=BRIEF_COLUMNS)
+    activities = filter_activities(snapshot.activities, replace(params, area=cercle).selection(snapshot))
+    units = snapshot.units_for(cercle)
+    at_cercle = presence_by_type(activities, units, 2)
+    at_cercle = at_cercle[at_cercle["pcode"] == cercle].set_index("sector_code")
+    communes = presence_by_type(activities, units, 3)
+    communes = communes[snapshot.inside(communes["pcode"], cercle)]
+    per_sector = communes.groupby("sector_code").agg(
+        communes_covered=("total", lambda counts: int((counts > 0).sum())),
+        communes_without=("total", lambda counts: int((counts == 0).sum())),
+        communes_overlap=("total", lambda counts: int((counts >= DEFAULT_OVERLAP_K).sum())),
+        communes=("total", "size"))
+    coarser = communes[(communes["total"] == 0) & (communes["coarser_only"] > 0)].groupby("sector_code").size()
+    table = pd.DataFrame({
+        "sector_code": at_cercle.index,
+        "organisations": at_cercle["total"].values,
+        "ngo_national": at_cercle.get("ngo_national", pd.Series(0, index=at_cercle.index)).values,
+        "national_ngo_share": at_cercle["national_ngo_share"].values,
+    })
+    table = table.join(per_sector, on="sector_code")
+    table["communes_coarser_only"] = table["sector_code"].map(coarser).fillna(0).astype(int)
+    return table[table["organisations"] > 0][BRIEF_COLUMNS].reset_index(drop=True)

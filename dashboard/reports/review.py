@@ -1,0 +1,48 @@
+"""Review reports: cluster membership against reporting, and possibly duplicated 3W records."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.analysis.duplicates import pending_groups
+from dashboard.analysis.membership import membership_reconciliation
+from dashboard.reports.describe import with_unit_names
+from dashboard.reports.params import ReportParams
+from dashboard.store.duplicate_decisions import decision_frame
+from dashboard.web_data import Snapshot
+
+
+def membership_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
+    """Per cluster: members who reported nothing in the period, reporters who are not members."""
+    table = membership_reconciliation(snapshot.activities, snapshot.memberships, snapshot.organisations,
+                                      params.selection(snapshot).period)
+    if params.sectors:
+        table = table[table["sector_code"].isin(params.sectors)]
+    return table.drop(columns=[column for column in table.columns if column.endswith("_ids")])
+
+
+def duplicates_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
+    """Groups of possibly duplicated records; ``status=pending`` (default) hides the groups already decided."""
+    groups = snapshot.duplicate_groups
+    if params.option("status", "pending") == "pending":
+        groups = pending_groups(groups, decision_frame(snapshot.engine))
+    selection = params.selection(snapshot)
+    keep = groups["periods"].map(lambda periods: selection.period in periods)
+    if params.sectors:
+        keep &= groups["sector_code"].isin(params.sectors)
+    if params.organisations:
+        keep &= groups["organisation_id"].isin(params.organisations)
+    if params.org_types:
+        types = dict(zip(snapshot.organisations["organisation_id"], snapshot.organisations["org_type"]))
+        keep &= groups["organisation_id"].map(types).isin(params.org_types)
+    if params.area:
+        keep &= snapshot.inside(groups["pcode"], params.area)
+    groups = groups[keep]
+    labels = dict(zip(snapshot.organisations["organisation_id"], snapshot.organisations["acronym"]))
+    table = pd.DataFrame({
+        "group_key": groups["group_key"], "organisation": groups["organisation_id"].map(labels),
+        "sector_code": groups["sector_code"], "activity": groups["activity"], "pcode": groups["pcode"],
+        "count": groups["count"], "kind": groups["kind"], "periods": groups["periods"],
+        "activity_ids": groups["activity_ids"],
+    })
+    return with_unit_names(table, snapshot)

@@ -1,0 +1,117 @@
+"""What the web pages read: the stored 3W as DataFrames, cached per dataset version.
+
+The cache key is the dataset version (batches and row counts), so every worker process sees a new import
+at its next request, and nothing in the cache depends on who is asking.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TypeVar
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from dashboard.analysis.duplicates import duplicate_groups
+from dashboard.config import BOUNDARY_VERSION
+from dashboard.ingest.membership import membership_frame
+from dashboard.ingest.partnerships import partnership_frame
+from dashboard.result_cache import ResultCache
+from dashboard.store.duplicate_decisions import duplicate_records_frame
+from dashboard.store.models import ImportBatch
+from dashboard.store.queries import activity_frame, admin_unit_frame, dataset_version, latest_batch, organisation_frame
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The stored data at one dataset version."""
+
+    version: str
+    activities: pd.DataFrame
+    organisations: pd.DataFrame
+    units: pd.DataFrame
+    latest_batch: ImportBatch | None
+    memberships: pd.DataFrame
+    partnerships: pd.DataFrame
+    #: population of regions and cercles (COD-PS), or None when the data mirror does not have it
+    population: pd.DataFrame | None = None
+    #: the store the snapshot was read from, for what is read on demand (duplicate review, decisions)
+    engine: Engine | None = None
+    #: views computed from this snapshot, shared with the other server processes
+    cache: ResultCache = field(default_factory=ResultCache)
+
+    def cached(self, key: tuple, compute: Callable[[], T]) -> T:
+        """``compute()``, or the value computed earlier for ``key`` on the same dataset version."""
+        return self.cache.get_or_compute((self.version, *key), compute)
+
+    @cached_property
+    def duplicate_groups(self) -> pd.DataFrame:
+        """Groups of possibly duplicated 3W records (computed on first use, then kept with the snapshot)."""
+        return duplicate_groups(duplicate_records_frame(self.engine))
+
+    def unit_names(self) -> dict[str, str]:
+        return dict(zip(self.units["pcode"], self.units["name_fr"]))
+
+    @cached_property
+    def lineage(self) -> pd.DataFrame:
+        """Per unit (index ``pcode``): ``level``, ``name``, and the code and name of its cercle and region
+        (the unit itself at its own level, empty above it)."""
+        units = self.units[self.units["level"] >= 1].set_index("pcode")
+        table = pd.DataFrame({"level": units["level"], "name": units["name_fr"]})
+        current = pd.Series(units.index, index=units.index)
+        for level in (3, 2, 1):
+            at_level = current.map(units["level"]) == level
+            table[f"adm{level}_pcode"] = current.where(at_level)
+            current = current.where(~at_level, current.map(units["parent_pcode"]))
+        table["cercle"] = table["adm2_pcode"].map(units["name_fr"])
+        table["region"] = table["adm1_pcode"].map(units["name_fr"])
+        return table
+
+    def units_in(self, level: int, area: str | None) -> pd.Series:
+        """The P-codes of the units of ``level`` inside ``area`` (all of them without an area): what a map draws."""
+        codes = self.units.loc[self.units["level"] == level, "pcode"]
+        return codes[self.inside(codes, area)].reset_index(drop=True)
+
+    def units_for(self, area: str | None) -> pd.DataFrame:
+        """The units an analysis of ``area`` needs: those inside it, and every unit of its level or coarser
+        (the parents of the units inside). All units when there is no area."""
+        if not area or area not in self.lineage.index:
+            return self.units
+        coarse = self.units["level"] <= int(self.lineage.loc[area, "level"])
+        return self.units[coarse | self.inside(self.units["pcode"], area).to_numpy()]
+
+    def inside(self, pcodes: pd.Series, area: str | None) -> pd.Series:
+        """Whether each unit lies in ``area`` (a region or cercle, or the unit itself); all True without area."""
+        if not area:
+            return pd.Series(True, index=pcodes.index)
+        lineage = self.lineage.reindex(pcodes)
+        return pd.Series((lineage[["adm1_pcode", "adm2_pcode", "adm3_pcode"]] == area).any(axis=1).values,
+                         index=pcodes.index)
+
+
+class DashboardData:
+    def __init__(self, engine: Engine, boundary_version: str = BOUNDARY_VERSION,
+                 population: pd.DataFrame | None = None, cache: ResultCache | None = None):
+        self.engine = engine
+        self.boundary_version = boundary_version
+        self.population = population
+        self.cache = cache or ResultCache()
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+
+    def snapshot(self) -> Snapshot:
+        """The current data; reloaded from the database only when the dataset version changed."""
+        version = dataset_version(self.engine).key
+        with self._lock:
+            if self._snapshot is None or self._snapshot.version != version:
+                self._snapshot = Snapshot(version, activity_frame(self.engine), organisation_frame(self.engine),
+                                          admin_unit_frame(self.engine, self.boundary_version),
+                                          latest_batch(self.engine), membership_frame(self.engine),
+                                          partnership_frame(self.engine), self.population, self.engine,
+                                          self.cache)
+            return self._snapshot
