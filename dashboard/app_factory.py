@@ -1,0 +1,168 @@
+"""Build the Dash application: pages, callbacks, and the route that serves the map geometry."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import flask
+import pandas as pd
+from dash import Dash
+from sqlalchemy import Engine
+
+from dashboard.callbacks import analysis_page as analysis_callbacks
+from dashboard.callbacks import duplicates as duplicate_callbacks
+from dashboard.callbacks import map_page as map_callbacks
+from dashboard.callbacks import router, url_state
+from dashboard.config import BOUNDARY_VERSION, Settings, get_settings
+from dashboard.exports import WRITERS
+from dashboard.geo.population import load_population
+from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, web_geometry_path
+from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
+from dashboard.layouts import analysis_page, imports_page, map_page
+from dashboard.layouts.brief_page import BRIEF
+from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
+from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
+from dashboard.layouts.localisation_page import LOCALISATION
+from dashboard.layouts.review_pages import DUPLICATES, MEMBERSHIP
+from dashboard.reports import REPORTS, ReportParams, labelled, params_from_query, report_header, run_report
+from dashboard.reports.imports import import_batches, rejected_rows_csv, validation_report_xlsx
+from dashboard.result_cache import ResultCache
+from dashboard.store.database import make_engine, schema_is_current
+from dashboard.store.queries import admin_unit_frame
+from dashboard.web_data import DashboardData
+
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+ANALYSIS_PAGES = (GAPS, OVERLAPS, LOCALISATION, CHANGE, MEMBERSHIP, DUPLICATES, BRIEF)
+#: Browsers keep the geometry a day; the URL carries the content hash, so a rebuild is fetched at once.
+GEOMETRY_MAX_AGE = 86400
+
+
+class NotSetUp(RuntimeError):
+    pass
+
+
+def _geometry(settings: Settings) -> dict[int, bytes]:
+    if not all(web_geometry_path(settings.geo_dir, level).exists() for level in WEB_LEVELS):
+        build_web_geometry(settings.data_mirror, settings.geo_dir)
+    return {level: web_geometry_path(settings.geo_dir, level).read_bytes() for level in WEB_LEVELS}
+
+
+def _register_geometry_route(server: flask.Flask, geometry: dict[int, bytes]) -> None:
+    @server.route("/geo/adm<int:level>.json")
+    def geometry_file(level: int):
+        if level not in geometry:
+            flask.abort(404)
+        response = flask.Response(geometry[level], mimetype="application/json")
+        response.cache_control.public = True
+        response.cache_control.max_age = GEOMETRY_MAX_AGE
+        response.add_etag()
+        return response.make_conditional(flask.request)
+
+
+#: plotly's geo subplots load base layers (coastlines, countries) from a topojson file; the units are the whole
+#: map here, so an empty topology answers, served locally instead of plotly's CDN.
+EMPTY_TOPOLOGY = json.dumps({"type": "Topology", "arcs": [], "objects": {
+    layer: {"type": "GeometryCollection", "geometries": []}
+    for layer in ("land", "ocean", "lakes", "rivers", "countries", "coastlines", "subunits")}}).encode()
+
+
+def _register_topojson_route(server: flask.Flask) -> None:
+    @server.route(TOPOJSON_URL + "<name>.json")
+    def empty_topology(name: str):
+        response = flask.Response(EMPTY_TOPOLOGY, mimetype="application/json")
+        response.cache_control.public = True
+        response.cache_control.max_age = GEOMETRY_MAX_AGE
+        return response
+
+
+def _register_import_report_routes(server: flask.Flask, data: DashboardData) -> None:
+    """An import's validation report (Excel) and its rejected rows as uploaded (CSV, to correct and re-import)."""
+    @server.route("/imports/<int:batch_id>/report.xlsx")
+    def import_report(batch_id: int):
+        if batch_id not in set(import_batches(data.engine)["batch_id"]):
+            flask.abort(404)
+        content = validation_report_xlsx(data.engine, batch_id, language(flask.request.args.get("lang")))
+        response = flask.Response(content, mimetype=WRITERS["xlsx"][1])
+        response.headers["Content-Disposition"] = f'attachment; filename="mali3w-import-{batch_id}-report.xlsx"'
+        return response
+
+    @server.route("/imports/<int:batch_id>/rejected.csv")
+    def import_rejected(batch_id: int):
+        if batch_id not in set(import_batches(data.engine)["batch_id"]):
+            flask.abort(404)
+        response = flask.Response(rejected_rows_csv(data.engine, batch_id), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f'attachment; filename="mali3w-import-{batch_id}-rejected.csv"'
+        return response
+
+
+def _register_export_route(server: flask.Flask, data: DashboardData) -> None:
+    """``/export/<report>.<csv|xlsx|json>?<filters>``: the report's table as a file, filters and "as of" inside."""
+    @server.route("/export/<name>.<fmt>")
+    def export_report(name: str, fmt: str):
+        if name not in REPORTS or fmt not in WRITERS:
+            flask.abort(404)
+        snapshot = data.snapshot()
+        params = params_from_query(flask.request.args.to_dict())
+        write, mimetype = WRITERS[fmt]
+        content = write(labelled(run_report(name, snapshot, params), params.lang),
+                        report_header(name, snapshot, params))
+        period = params.period or (snapshot.latest_batch.period if snapshot.latest_batch else "")
+        response = flask.Response(content, mimetype=mimetype)
+        response.headers["Content-Disposition"] = f'attachment; filename="mali3w-{name}-{period}.{fmt}"'
+        return response
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """The dashboard on the database and geometry named by ``settings`` (the environment by default)."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+    if not schema_is_current(engine):
+        raise NotSetUp(f"the database {engine.url.render_as_string()} is not set up or not current: "
+                       "run `python -m dashboard setup` first.")
+    geometry = _geometry(settings)
+    data = DashboardData(engine, population=_population(settings, engine),
+                         cache=ResultCache(settings.cache_dir, namespace=engine.url.render_as_string()))
+    data.snapshot()  # load now: gunicorn --preload then forks workers that already hold the data
+    app = Dash(__name__, title=translate("app.title", DEFAULT_LANGUAGE), assets_folder=str(ASSETS_DIR),
+               compress=True, update_title=None, serve_locally=True, suppress_callback_exceptions=True)
+    app.server.extensions["mali3w_data"] = data  # for tools that need the app's data (benchmark)
+    _register_geometry_route(app.server, geometry)
+    _register_topojson_route(app.server)
+    _register_export_route(app.server, data)
+    _register_import_report_routes(app.server, data)
+    digests = {level: hashlib.sha256(content).hexdigest()[:12] for level, content in geometry.items()}
+    view = MapView(lambda level: app.get_relative_path(f"/geo/adm{level}.json") + f"?v={digests[level]}")
+
+    def presence_page(params: ReportParams):
+        return map_page.layout(data.snapshot(), params, view)
+
+    def analysis(page):
+        return lambda params: analysis_page.layout(page, data.snapshot(), params, view)
+
+    app.layout = router.app_layout()
+    router.register(app, {"/": presence_page, **{page.path: analysis(page) for page in ANALYSIS_PAGES},
+                          "/imports": lambda params: imports_page.layout(data.snapshot(), params)})
+    map_callbacks.register(app, data, view)
+    analysis_callbacks.register(app, data, view, {page.name: page for page in ANALYSIS_PAGES})
+    duplicate_callbacks.register(app, data)
+    url_state.register(app)
+    url_state.register_print(app)
+    # Dash learns which of its script files it may serve when it renders the index page, in each process;
+    # a gunicorn worker asked for a script before rendering the index itself answered 500. Rendering it
+    # here, before gunicorn (--preload) forks, gives every worker the list.
+    app.server.test_client().get(app.config.requests_pathname_prefix)
+    # Connections opened so far must not be shared by the processes gunicorn forks from this one: each
+    # worker opens its own (a PostgreSQL socket used by two processes corrupts both conversations).
+    engine.dispose()
+    return app
+
+
+def _population(settings: Settings, engine: Engine) -> pd.DataFrame | None:
+    """Population of regions and cercles from the data mirror, or None when the mirror does not have it
+    (gaps are then listed without a population ranking, and say so)."""
+    try:
+        return load_population(settings.data_mirror, admin_unit_frame(engine, BOUNDARY_VERSION))
+    except FileNotFoundError:
+        return None

@@ -1,0 +1,38 @@
+"""One callback for every analysis page: a filter or a page control changes, the page is recomputed.
+
+The map's geometry stays in the browser: unless the level or the area changed, only colours and hover
+values are sent (a ``Patch``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from dash import ALL, Dash, Input, Output, Patch, State, ctx
+
+from dashboard.callbacks.map_page import FILTER_INPUTS, params_from_filters
+from dashboard.layouts.analysis_page import AnalysisPage, content
+from dashboard.layouts.choropleth import MapView
+from dashboard.web_data import DashboardData
+
+
+def register(app: Dash, data: DashboardData, view: MapView, pages: Mapping[str, AnalysisPage]) -> None:
+    @app.callback(
+        Output("analysis-summary", "children"), Output("analysis-map", "figure"),
+        Output("analysis-extra", "children"), Output("analysis-table", "children"),
+        *FILTER_INPUTS, Input({"type": "page-param", "name": ALL}, "value"),
+        State({"type": "page-param", "name": ALL}, "id"), State("lang", "data"), State("analysis-page", "data"),
+        prevent_initial_call=True)
+    def update_analysis(level, period, area, sectors, org_types, organisations, values, ids, lang, page_name):
+        page = pages[page_name]
+        options = {key["name"]: str(value) for key, value in zip(ids, values) if value not in (None, "", [])}
+        params = params_from_filters(level, period, area, sectors, org_types, organisations, lang)
+        params = replace(params, options=options)
+        shown = content(page, data.snapshot(), params, view)
+        figure = shown.figure
+        if page.map_layer is not None and ctx.triggered_id not in ("level", "area"):
+            figure = Patch()
+            figure["data"][0]["z"] = shown.figure["data"][0]["z"]
+            figure["data"][0]["customdata"] = shown.figure["data"][0]["customdata"]
+        return shown.summary, figure, shown.extra, shown.table

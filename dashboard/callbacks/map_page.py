@@ -1,0 +1,46 @@
+"""Callbacks of the presence page. A filter change sends colours and counts only (a ``Patch``); the
+geometry stays in the browser. Changing the level or the area sends a new figure, whose geometry is
+again only a URL the browser already has cached."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, Patch, State, ctx, no_update
+
+from dashboard.layouts.choropleth import MapView
+from dashboard.layouts.map_page import map_figure, presence_map, unit_table
+from dashboard.reports import ReportParams
+from dashboard.web_data import DashboardData
+
+FILTER_INPUTS = (Input("level", "value"), Input("period", "value"), Input("area", "value"),
+                 Input("sector", "value"), Input("org-type", "value"), Input("organisation", "value"))
+
+
+def params_from_filters(level, period, area, sectors, org_types, organisations, lang) -> ReportParams:
+    """The global filters as report parameters (the same object the URL and the exports use)."""
+    return ReportParams(level=int(level or 3), period=period or None, area=area or None,
+                        sectors=tuple(sectors or ()), org_types=tuple(org_types or ()),
+                        organisations=tuple(int(value) for value in organisations or ()), lang=lang)
+
+
+def register(app: Dash, data: DashboardData, view: MapView) -> None:
+    @app.callback(Output("presence-map", "figure"), Output("map-summary", "children"),
+                  *FILTER_INPUTS, State("lang", "data"), prevent_initial_call=True)
+    def update_map(level, period, area, sectors, org_types, organisations, lang):
+        snapshot = data.snapshot()
+        params = params_from_filters(level, period, area, sectors, org_types, organisations, lang)
+        if ctx.triggered_id in ("level", "area"):
+            return map_figure(snapshot, params, view)
+        shown = presence_map(snapshot, params)
+        colours = Patch()
+        colours["data"][0]["z"] = shown.categories
+        colours["data"][0]["customdata"] = shown.customdata
+        return colours, shown.summary
+
+    @app.callback(Output("unit-table", "children"),
+                  Input("presence-map", "clickData"), *FILTER_INPUTS, State("lang", "data"),
+                  prevent_initial_call=True)
+    def show_unit(click, level, period, area, sectors, org_types, organisations, lang):
+        if not click or not click.get("points"):
+            return no_update
+        params = params_from_filters(level, period, area, sectors, org_types, organisations, lang)
+        return unit_table(data.snapshot(), params, click["points"][0].get("location"))

@@ -1,0 +1,203 @@
+"""Command line: ``python -m dashboard <command>`` (also installed as ``mali3w``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from dashboard.config import get_settings
+
+
+def _engine():
+    from dashboard.store.database import make_engine
+    return make_engine(get_settings().database_url)
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from dashboard.setup import MirrorIncomplete, setup
+    try:
+        result = setup(_engine(), get_settings(), with_sample=not args.no_sample)
+    except MirrorIncomplete as error:
+        print(f"setup failed: {error}", file=sys.stderr)
+        return 2
+    print("setup: geometry built, database ready" + (f"; sample imported ({result.rows_accepted} rows accepted, "
+                                                     f"{result.rows_rejected} rejected)" if result else ""))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a 3W, membership or partnership table and print what became of its rows."""
+    from dashboard.ingest.errors import ImportRefused
+    from dashboard.ingest.importer import import_3w
+    from dashboard.ingest.membership import import_memberships
+    from dashboard.ingest.partnerships import import_partnerships
+    options = {"sheet": args.sheet, "source": args.source, "imported_by": args.by}
+    try:
+        if args.command == "import":
+            result = import_3w(_engine(), Path(args.file), period=args.period, **options)
+        else:
+            run = {"import-memberships": import_memberships, "import-partnerships": import_partnerships}
+            result = run[args.command](_engine(), Path(args.file), **options)
+    except ImportRefused as error:
+        print(f"import refused, nothing was written: {error}", file=sys.stderr)
+        return 2
+    if result.already_imported:
+        print(f"already imported as batch {result.batch_id} (same file content); nothing changed")
+    print(f"batch {result.batch_id}, period {result.period}: read {result.rows_read}, "
+          f"accepted {result.rows_accepted}, rejected {result.rows_rejected}")
+    if not result.already_imported:
+        print(f"warnings {result.warnings}, new organisations {result.organisations_created}")
+    if result.replaced_batch_id:
+        changes = result.changes
+        print(f"replaces import {result.replaced_batch_id} of the same period and source: rows "
+              f"{changes['rows_before']} -> {changes['rows_after']}")
+        for change in changes["organisations"][:10]:
+            print(f"  {change['organisation']}: {change['before']} -> {change['after']}")
+    print(f"report: python -m dashboard import-report {result.batch_id}"
+          + (" (rejected rows: --rejected)" if result.rows_rejected else ""))
+    return 0
+
+
+def cmd_import_report(args: argparse.Namespace) -> int:
+    """Write an import's validation report (Excel) or its rejected rows as uploaded (CSV)."""
+    from dashboard.reports.imports import import_batches, rejected_rows_csv, validation_report_xlsx
+    engine = _engine()
+    if args.batch not in set(import_batches(engine)["batch_id"]):
+        print(f"there is no import {args.batch}; python -m dashboard imports lists them", file=sys.stderr)
+        return 2
+    content = (rejected_rows_csv(engine, args.batch) if args.rejected
+               else validation_report_xlsx(engine, args.batch, args.lang))
+    output = Path(args.output or f"mali3w-import-{args.batch}-{'rejected.csv' if args.rejected else 'report.xlsx'}")
+    output.write_bytes(content)
+    print(f"written: {output}")
+    return 0
+
+
+def cmd_imports(_args: argparse.Namespace) -> int:
+    from dashboard.reports.imports import import_batches
+    print(import_batches(_engine()).to_string(index=False))
+    return 0
+
+
+def cmd_data_check(_args: argparse.Namespace) -> int:
+    from dashboard.manifest import verify_mirror
+    mirror = get_settings().data_mirror
+    problems = verify_mirror(mirror)
+    for problem in problems:
+        print(problem)
+    print(f"data mirror {mirror}: " + ("all files match the manifest" if not problems else f"{len(problems)} problems"))
+    return 1 if problems else 0
+
+
+def cmd_build_geo(args: argparse.Namespace) -> int:
+    from dashboard.geo.web_geometry import build_web_geometry
+    settings = get_settings()
+    for level, path in build_web_geometry(settings.data_mirror, settings.geo_dir).items():
+        print(f"level {level}: {path} ({path.stat().st_size:,} bytes)")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Print (or write) one report with the same numbers as the dashboard's page and downloads."""
+    from dashboard.exports import WRITERS
+    from dashboard.reports import params_from_query, report_header, run_report
+    from dashboard.text import fold
+    from dashboard.web_data import DashboardData
+    snapshot = DashboardData(_engine()).snapshot()
+    known = {fold(acronym): str(org_id) for org_id, acronym in
+             zip(snapshot.organisations["organisation_id"], snapshot.organisations["acronym"]) if acronym}
+    organisations = []
+    for acronym in filter(None, (args.org or "").split(",")):
+        if fold(acronym) not in known:
+            print(f"unknown organisation {acronym!r}: give its acronym as in the dashboard", file=sys.stderr)
+            return 2
+        organisations.append(known[fold(acronym)])
+    query = {"level": args.level, "sector": args.sector, "type": args.type, "org": ",".join(organisations),
+             "period": args.period, "area": args.area, "lang": args.lang,
+             **{option: getattr(args, option) for option in args.report_options}}
+    params = params_from_query({key: str(value) for key, value in query.items() if value})
+    write, _mimetype = WRITERS[args.format]
+    content = write(run_report(args.report, snapshot, params), report_header(args.report, snapshot, params))
+    if args.output:
+        Path(args.output).write_bytes(content)
+    elif args.format == "xlsx":
+        print("--format xlsx needs --output FILE", file=sys.stderr)
+        return 2
+    else:
+        sys.stdout.write(content.decode("utf-8-sig"))
+    return 0
+
+
+def _add_report_commands(commands) -> None:
+    from dashboard.reports import REPORTS
+    for name, report in REPORTS.items():
+        command = commands.add_parser(name, help=f"the {name} report (CSV, JSON or Excel)")
+        command.add_argument("--level", choices=["1", "2", "3"], help="1 region, 2 cercle, 3 commune (default 3)")
+        command.add_argument("--sector", help="sector codes, comma-separated (e.g. health,protection)")
+        command.add_argument("--type", help="organisation type codes, comma-separated (e.g. ngo_national)")
+        command.add_argument("--org", help="organisation acronyms, comma-separated")
+        command.add_argument("--period", help="reporting period YYYY-MM (default: the latest)")
+        command.add_argument("--area", help="a region or cercle P-code, e.g. ML05")
+        command.add_argument("--lang", choices=["fr", "en"], default="fr")
+        command.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
+        command.add_argument("--output", help="write to this file instead of the screen")
+        for option in report.options:
+            command.add_argument(f"--{option.name.replace('_', '-')}", dest=option.name, default=option.default,
+                                 help=option.help)
+        command.set_defaults(run=cmd_report, report=name, report_options=[o.name for o in report.options])
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from dashboard.app_factory import create_app
+    create_app().run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    setup = commands.add_parser("setup", help="verify the data mirror, build geometry, migrate, load the sample")
+    setup.add_argument("--no-sample", action="store_true", help="do not import the December 2023 sample")
+    setup.set_defaults(run=cmd_setup)
+    for name, what in (("import", "a 3W workbook or CSV"), ("import-memberships", "a cluster membership table"),
+                       ("import-partnerships", "a partnership table (e.g. operational partnership agreements)")):
+        importer = commands.add_parser(name, help=f"import {what}")
+        importer.add_argument("file")
+        if name == "import":
+            importer.add_argument("--period", help="reporting period YYYY-MM (read from the file name when it says)")
+        importer.add_argument("--sheet", help="sheet to read (found automatically otherwise)")
+        importer.add_argument("--source", help="who published the file, e.g. 'OCHA Mali' (a new file with the same "
+                                               "source and period replaces the earlier one)")
+        importer.add_argument("--by", help="who imports it")
+        importer.set_defaults(run=cmd_import)
+    commands.add_parser("imports", help="list the imports with their counts").set_defaults(run=cmd_imports)
+    report = commands.add_parser("import-report", help="an import's validation report (Excel) or rejected rows")
+    report.add_argument("batch", type=int, help="the import's number (see python -m dashboard imports)")
+    report.add_argument("--rejected", action="store_true", help="the rejected rows as uploaded (CSV), to correct")
+    report.add_argument("--output", help="file to write (default: mali3w-import-N-report.xlsx)")
+    report.add_argument("--lang", choices=["fr", "en"], default="fr")
+    report.set_defaults(run=cmd_import_report)
+    commands.add_parser("data-check", help="verify the data mirror against data/manifest.toml").set_defaults(
+        run=cmd_data_check)
+    commands.add_parser("build-geo", help="rebuild the simplified web geometry into geo/").set_defaults(
+        run=cmd_build_geo)
+    commands.add_parser("bench", help="the benchmark with its budgets (see python -m dashboard bench --help)")
+    _add_report_commands(commands)
+    serve = commands.add_parser("serve", help="run the dashboard (development server)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.add_argument("--debug", action="store_true")
+    serve.set_defaults(run=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        from dashboard.bench.run import main as bench
+        return bench(argv[1:])
+    args = build_parser().parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,1 @@
+"""Page layouts and figure builders (no callbacks here)."""

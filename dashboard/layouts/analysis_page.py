@@ -1,0 +1,79 @@
+"""The shape every analysis page shares: a summary line, an optional map, extra content (charts, more
+tables), the report's table with its downloads, and the page's own controls beside the global filters.
+
+A page is described by an :class:`AnalysisPage`; :mod:`dashboard.callbacks.analysis_page` recomputes all of
+it when a filter or a page control changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.layouts import shell
+from dashboard.layouts.choropleth import MAP_CONFIG, MapView, Scale, stepped_figure
+from dashboard.layouts.map_page import unit_labels
+from dashboard.layouts.tables import report_table
+from dashboard.reports import ReportParams, run_report
+from dashboard.web_data import Snapshot
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """What an analysis map shows: a colour category per unit, and hover values (``customdata``)."""
+
+    pcodes: list[str]
+    categories: list[int]
+    customdata: list[list]
+    scale: Scale
+    hover_lines: list[str]
+
+
+@dataclass(frozen=True)
+class AnalysisPage:
+    name: str
+    path: str
+    #: the report shown in the table and offered for download
+    report: str
+    summary: Callable[[Snapshot, ReportParams, pd.DataFrame], object]
+    controls: Callable[[Snapshot, ReportParams], list] = lambda snapshot, params: []
+    map_layer: Callable[[Snapshot, ReportParams, pd.DataFrame], MapLayer] | None = None
+    extra: Callable[[Snapshot, ReportParams], list] = lambda snapshot, params: []
+    table: Callable[[Snapshot, ReportParams, pd.DataFrame], object] = (
+        lambda snapshot, params, frame: report_table(frame, params.lang))
+
+
+@dataclass(frozen=True)
+class PageContent:
+    summary: object
+    figure: object
+    extra: list
+    table: object
+
+
+def content(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: MapView) -> PageContent:
+    frame = run_report(page.report, snapshot, params)
+    figure = {}
+    if page.map_layer is not None:
+        layer = page.map_layer(snapshot, params, frame)
+        figure = stepped_figure(view, params.level, layer.pcodes, unit_labels(snapshot, layer.pcodes),
+                                layer.categories, layer.customdata, layer.scale, layer.hover_lines, params.area)
+    return PageContent(page.summary(snapshot, params, frame), figure, page.extra(snapshot, params),
+                       page.table(snapshot, params, frame))
+
+
+def layout(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:
+    shown = content(page, snapshot, params, view)
+    return shell.page(snapshot, params, page.name, [
+        dcc.Store(id="analysis-page", data=page.name),
+        html.P(shown.summary, id="analysis-summary", className="summary"),
+        dcc.Graph(id="analysis-map", figure=shown.figure, className="analysis-map",
+                  style=None if page.map_layer else {"display": "none"},
+                  config={**MAP_CONFIG, "toImageButtonOptions": {"filename": f"mali-3w-{page.name}", "scale": 2}}),
+        html.Div(shown.extra, id="analysis-extra"),
+        shell.download_links(page.report, params),
+        html.Div(shown.table, id="analysis-table"),
+    ], controls=[html.Div(page.controls(snapshot, params), className="page-controls")])

@@ -1,0 +1,109 @@
+"""The maps: one choropleth trace on a ``geo`` subplot, its geometry fetched once by URL from the server.
+
+Drawn as SVG by the plotly.js partial bundle in ``assets/`` (no WebGL, no tiles): the units themselves are
+the map, fitted to the units drawn. Colours come from a stepped scale over categories, so one trace serves
+every category and a filter change only replaces ``z`` and ``customdata``. Figures are plain dicts: building
+plotly's figure objects would validate every value of every unit on every request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dashboard.i18n import translate
+
+#: Count bins after the two special categories: (low, high) inclusive, None = open.
+COUNT_BINS: tuple[tuple[int, int | None], ...] = ((1, 1), (2, 3), (4, 5), (6, 10), (11, 20), (21, 40), (41, None))
+NONE_CATEGORY, COARSER_CATEGORY = 0, 1
+COLOURS = ("#f4f4f4", "#d8cfe6", "#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
+BORDER_WIDTH = {1: 1.2, 2: 0.8, 3: 0.3}
+#: Where the map asks for plotly's base layers; the server answers with an empty topology (see app_factory).
+TOPOJSON_URL = "/topojson/"
+#: The same options on every map: scroll to zoom, a PNG download, no plotly logo, base layers served locally.
+MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "topojsonURL": TOPOJSON_URL}
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Where the browser fetches the geometry of each level (the URL carries the content's hash)."""
+
+    geojson_url: Callable[[int], str]
+
+
+def category(count: int, coarser_only: int) -> int:
+    """Colour category of a unit: 0 none, 1 coarser level only, then one per count bin."""
+    if count == 0:
+        return COARSER_CATEGORY if coarser_only else NONE_CATEGORY
+    for index, (low, high) in enumerate(COUNT_BINS):
+        if count >= low and (high is None or count <= high):
+            return index + 2
+    raise ValueError(count)
+
+
+def category_labels(lang: str) -> list[str]:
+    labels = [translate("map.legend.none", lang), translate("map.legend.coarser", lang)]
+    for low, high in COUNT_BINS:
+        labels.append(f"{low}+" if high is None else str(low) if low == high else f"{low}–{high}")
+    return labels
+
+
+def stepped_colorscale(colours: tuple[str, ...]) -> list[list]:
+    """A colour scale with a flat band per category, for ``z`` = category index and zmin/zmax ±0.5."""
+    steps = len(colours)
+    scale = []
+    for index, colour in enumerate(colours):
+        scale += [[index / steps, colour], [(index + 1) / steps, colour]]
+    return scale
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A stepped colour scale: one colour and one legend label per category (``z`` = category index)."""
+
+    title: str
+    colours: tuple[str, ...]
+    labels: tuple[str, ...]
+
+
+def presence_scale(lang: str) -> Scale:
+    return Scale(translate("map.title", lang), COLOURS, tuple(category_labels(lang)))
+
+
+def presence_hover(level: int, lang: str) -> list[str]:
+    """Hover lines of the presence map; ``customdata`` is (organisations present, coarser level only)."""
+    lines = [translate("map.hover.count", lang, count="%{customdata[0]}")]
+    if level > 1:
+        coarser = translate(f"level.{level - 1}", lang).lower()
+        lines.append(translate("map.hover.coarser", lang, coarser=coarser, count="%{customdata[1]}"))
+    return lines
+
+
+def stepped_figure(view: MapView, level: int, pcodes: list[str], labels: list[str], categories: list[int],
+                   customdata: list[list], scale: Scale, hover_lines: list[str], area: str | None = None) -> dict:
+    """A map of one admin level coloured by category, with the geometry by URL (the figure stays small).
+
+    ``hover_lines`` are plotly hover-template lines that may use ``%{customdata[i]}``; the unit's name
+    (``labels``) comes first. The view fits the units drawn, so an area filter zooms to the area.
+    """
+    trace = {
+        "type": "choropleth", "geojson": view.geojson_url(level), "featureidkey": "id", "locations": pcodes,
+        "z": categories, "text": labels, "customdata": customdata, "zmin": -0.5, "zmax": len(scale.colours) - 0.5,
+        "colorscale": stepped_colorscale(scale.colours),
+        "marker": {"line": {"width": BORDER_WIDTH[level], "color": "#8c8c8c"}},
+        "hovertemplate": "<br>".join(["<b>%{text}</b>", *hover_lines]) + "<extra></extra>",
+        "colorbar": {"title": {"text": scale.title, "side": "top"}, "tickvals": list(range(len(scale.colours))),
+                     "ticktext": list(scale.labels), "thickness": 14, "len": 0.85, "x": 0.99, "xanchor": "right"},
+    }
+    layout = {"geo": {"visible": False, "fitbounds": "locations", "projection": {"type": "mercator"},
+                      "bgcolor": "white", "domain": {"x": [0, 0.8], "y": [0, 1]}},
+              "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "uirevision": f"{level}-{area}", "paper_bgcolor": "white",
+              "dragmode": "pan"}
+    return {"data": [trace], "layout": layout}
+
+
+def presence_figure(view: MapView, level: int, pcodes: list[str], labels: list[str], categories: list[int],
+                    customdata: list[list[int]], lang: str, area: str | None = None) -> dict:
+    """The presence map: organisations present per unit, "coarser level only" as a category of its own."""
+    return stepped_figure(view, level, pcodes, labels, categories, customdata, presence_scale(lang),
+                          presence_hover(level, lang), area)

@@ -1,0 +1,176 @@
+"""Pages about coverage: gaps (where nobody works), overlaps (where many do the same), change over time."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.analysis.change import net_change_by_unit
+from dashboard.i18n import format_number, format_period, translate
+from dashboard.layouts.analysis_page import AnalysisPage, MapLayer
+from dashboard.layouts.choropleth import Scale
+from dashboard.layouts.shell import page_param
+from dashboard.reports import ReportParams
+from dashboard.reports.coverage import change_periods, compared_activities, gap_sectors, gap_type, overlap_threshold
+from dashboard.vocabulary import ORG_TYPE_VOCABULARY
+from dashboard.web_data import Snapshot
+
+NO_GAP, COARSER_ONLY = 0, 1
+GAP_BINS = ((1, 1), (2, 2), (3, 4), (5, None))
+GAP_COLOURS = ("#f4f4f4", "#d8cfe6", "#fdd49e", "#fc8d59", "#d7301f", "#7f0000")
+OVERLAP_BINS = ((0, 0), (1, 1), (2, 2), (3, 3), (4, None))
+OVERLAP_COLOURS = ("#f4f4f4", "#dadaeb", "#9e9ac8", "#6a51a3", "#3f007d")
+CHANGE_BINS = ((None, -5), (-4, -2), (-1, -1), (0, 0), (1, 1), (2, 4), (5, None))
+CHANGE_COLOURS = ("#b2182b", "#ef8a62", "#fddbc7", "#f7f7f7", "#d1e5f0", "#67a9cf", "#2166ac")
+
+
+def _bin(value: int, bins) -> int:
+    for index, (low, high) in enumerate(bins):
+        if (low is None or value >= low) and (high is None or value <= high):
+            return index
+    raise ValueError(value)
+
+
+def _bin_labels(bins, signed: bool = False) -> tuple[str, ...]:
+    """Legend labels of count bins: ``1``, ``3–4``, ``5+``; with ``signed``, ``≤ −5``, ``+2–+4``, ``+5+``."""
+    def number(value: int) -> str:
+        return f"{value:+d}".replace("-", "−") if signed and value else str(value)
+
+    def label(low, high):
+        if low is None:
+            return f"≤ {number(high)}"
+        if high is None:
+            return f"{number(low)}+" if not signed else f"≥ {number(low)}"
+        return number(low) if low == high else f"{number(low)} – {number(high)}"
+    return tuple(label(low, high) for low, high in bins)
+
+
+# --- gaps ---------------------------------------------------------------------------------------------------
+
+def _gap_counts(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> pd.DataFrame:
+    units = snapshot.units_in(params.level, params.area)
+    true_gaps = frame[frame["coarser_only"] == 0].groupby("pcode").size()
+    coarser = frame[frame["coarser_only"] > 0].groupby("pcode").size()
+    return pd.DataFrame({"pcode": units, "gaps": units.map(true_gaps).fillna(0).astype(int).values,
+                         "covered_coarser": units.map(coarser).fillna(0).astype(int).values})
+
+
+def gaps_map(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> MapLayer:
+    counts = _gap_counts(snapshot, params, frame)
+    categories = [2 + _bin(gaps, GAP_BINS) if gaps else COARSER_ONLY if coarser else NO_GAP
+                  for gaps, coarser in zip(counts["gaps"], counts["covered_coarser"])]
+    lang = params.lang
+    scale = Scale(translate("gaps.map.title", lang), GAP_COLOURS,
+                  (translate("gaps.map.none", lang), translate("gaps.map.coarser", lang), *_bin_labels(GAP_BINS)))
+    hover = [translate("gaps.hover.gaps", lang, count="%{customdata[0]}"),
+             translate("gaps.hover.coarser", lang, count="%{customdata[1]}")]
+    return MapLayer(counts["pcode"].tolist(), categories, counts[["gaps", "covered_coarser"]].values.tolist(),
+                    scale, hover)
+
+
+def gaps_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> str:
+    lang = params.lang
+    units = snapshot.units_in(params.level, params.area)
+    sectors = gap_sectors(snapshot, params)
+    missing = gap_type(params)
+    text = translate("gaps.summary", lang, gaps=format_number(len(frame), lang),
+                     cells=format_number(len(units) * len(sectors), lang),
+                     units=format_number(frame["pcode"].nunique(), lang), total=format_number(len(units), lang),
+                     level=translate(f"level.{params.level}.plural", lang),
+                     coarser=format_number(int((frame["coarser_only"] > 0).sum()), lang),
+                     who=ORG_TYPE_VOCABULARY.label(missing, lang) if missing else translate("gaps.nobody", lang))
+    unknown = frame.loc[~frame["population_known"].astype(bool), "pcode"].nunique()
+    if unknown:
+        text += " " + translate("gaps.population_unknown", lang, count=format_number(unknown, lang),
+                                level=translate(f"level.{params.level}.plural", lang))
+    return text
+
+
+def gaps_controls(snapshot: Snapshot, params: ReportParams) -> list:
+    lang = params.lang
+    options = [{"label": translate("gaps.nobody", lang), "value": ""}] + [
+        {"label": ORG_TYPE_VOCABULARY.label(code, lang), "value": code}
+        for code in ORG_TYPE_VOCABULARY.codes() if code in set(snapshot.activities["org_type"].astype(str))]
+    return [html.Label([translate("gaps.without", lang),
+                        dcc.Dropdown(id=page_param("without"), options=options, value=gap_type(params) or "",
+                                     clearable=False)])]
+
+
+GAPS = AnalysisPage("gaps", "/lacunes", "gaps", gaps_summary, gaps_controls, gaps_map)
+
+
+# --- overlaps -----------------------------------------------------------------------------------------------
+
+def overlaps_map(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> MapLayer:
+    units = snapshot.units_in(params.level, params.area)
+    sectors = frame.groupby("pcode")["sector_code"].nunique()
+    largest = frame.groupby("pcode")["organisations"].max()
+    count = units.map(sectors).fillna(0).astype(int)
+    lang = params.lang
+    scale = Scale(translate("overlaps.map.title", lang), OVERLAP_COLOURS, _bin_labels(OVERLAP_BINS))
+    hover = [translate("overlaps.hover.sectors", lang, count="%{customdata[0]}"),
+             translate("overlaps.hover.largest", lang, count="%{customdata[1]}")]
+    return MapLayer(units.tolist(), [_bin(value, OVERLAP_BINS) for value in count],
+                    [[int(c), int(m)] for c, m in zip(count, units.map(largest).fillna(0))], scale, hover)
+
+
+def overlaps_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> str:
+    lang = params.lang
+    return translate("overlaps.summary", lang, cells=format_number(len(frame), lang), k=overlap_threshold(params),
+                     units=format_number(frame["pcode"].nunique(), lang),
+                     level=translate(f"level.{params.level}.plural", lang))
+
+
+def overlaps_controls(snapshot: Snapshot, params: ReportParams) -> list:
+    return [html.Label([translate("overlaps.k", params.lang),
+                        dcc.Input(id=page_param("k"), type="number", min=1, step=1, value=overlap_threshold(params),
+                                  debounce=True, className="number-input")])]
+
+
+OVERLAPS = AnalysisPage("overlaps", "/chevauchements", "overlaps", overlaps_summary, overlaps_controls, overlaps_map)
+
+
+# --- change between periods ------------------------------------------------------------------------------------
+
+def change_map(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> MapLayer:
+    """Net change of distinct organisations per unit, all sectors together."""
+    units = snapshot.units_in(params.level, params.area)
+    earlier, later = change_periods(snapshot, params)
+    if earlier is None:
+        totals = pd.DataFrame(columns=["arrived_count", "left_count"])
+    else:
+        totals = net_change_by_unit(compared_activities(snapshot, params), snapshot.units, params.level,
+                                    earlier, later).set_index("pcode")
+    arrived = units.map(totals["arrived_count"]).fillna(0).astype(int)
+    left = units.map(totals["left_count"]).fillna(0).astype(int)
+    net = arrived - left
+    lang = params.lang
+    scale = Scale(translate("change.map.title", lang), CHANGE_COLOURS, _bin_labels(CHANGE_BINS, signed=True))
+    hover = [translate("change.hover.arrived", lang, count="%{customdata[0]}"),
+             translate("change.hover.left", lang, count="%{customdata[1]}")]
+    return MapLayer(units.tolist(), [_bin(int(value), CHANGE_BINS) for value in net],
+                    [[int(a), int(b)] for a, b in zip(arrived, left)], scale, hover)
+
+
+def change_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> str:
+    lang = params.lang
+    earlier, later = change_periods(snapshot, params)
+    if earlier is None:
+        return translate("change.single_period", lang, period=format_period(later, lang) if later else "—")
+    return translate("change.summary", lang, earlier=format_period(earlier, lang), later=format_period(later, lang),
+                     arrived=format_number(int(frame["arrived_count"].sum()), lang),
+                     left=format_number(int(frame["left_count"].sum()), lang),
+                     cells=format_number(len(frame), lang))
+
+
+def change_controls(snapshot: Snapshot, params: ReportParams) -> list:
+    lang = params.lang
+    earlier, later = change_periods(snapshot, params)
+    periods = sorted(snapshot.activities["period"].astype(str).unique(), reverse=True)
+    return [html.Label([translate("change.from", lang),
+                        dcc.Dropdown(id=page_param("from"), value=earlier, clearable=False,
+                                     options=[{"label": format_period(period, lang), "value": period}
+                                              for period in periods if later is None or period < later])])]
+
+
+CHANGE = AnalysisPage("change", "/evolution", "change", change_summary, change_controls, change_map)

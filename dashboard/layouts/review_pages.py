@@ -1,0 +1,78 @@
+"""Review pages: cluster membership against reporting, and the duplicate-record review queue."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.i18n import format_number, translate
+from dashboard.layouts.analysis_page import AnalysisPage
+from dashboard.layouts.shell import page_param
+from dashboard.layouts.tables import cell_text
+from dashboard.reports import ReportParams
+from dashboard.web_data import Snapshot
+
+DUPLICATE_ROWS_SHOWN = 25
+DECISIONS = ("keep_both", "merge")
+
+
+# --- membership reconciliation ---------------------------------------------------------------------------------
+
+def membership_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> object:
+    lang = params.lang
+    if snapshot.memberships.empty:
+        return html.Span([translate("membership.none", lang), " ",
+                          html.Code("python -m dashboard import-memberships FICHIER.xlsx")])
+    return translate("membership.summary", lang, clusters=len(frame),
+                     silent=format_number(int(frame["silent_count"].sum()), lang),
+                     outside=format_number(int(frame["non_member_count"].sum()), lang))
+
+
+MEMBERSHIP = AnalysisPage("membership", "/membres", "membership", membership_summary)
+
+
+# --- duplicate records ------------------------------------------------------------------------------------------
+
+def duplicates_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> str:
+    lang = params.lang
+    text = translate("duplicates.summary", lang, groups=format_number(len(frame), lang),
+                     rows=format_number(int(frame["count"].sum()), lang))
+    if len(frame) and frame["activity"].isna().all():
+        text += " " + translate("duplicates.no_activity", lang)
+    return text
+
+
+def duplicates_controls(snapshot: Snapshot, params: ReportParams) -> list:
+    lang = params.lang
+    return [html.Label([translate("duplicates.status", lang),
+                        dcc.Dropdown(id=page_param("status"), clearable=False, value=params.option("status", "pending"),
+                                     options=[{"label": translate(f"duplicates.status.{value}", lang), "value": value}
+                                              for value in ("pending", "all")])]),
+            html.Label([translate("duplicates.decided_by", lang),
+                        dcc.Input(id="decided-by", type="text", maxLength=200, className="text-input",
+                                  placeholder=translate("duplicates.decided_by_hint", lang))]),
+            # outside the table, which the recomputed page replaces: the confirmation stays in sight
+            html.P(id="decision-feedback", className="feedback", role="status")]
+
+
+def duplicates_table(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> html.Div:
+    """The first groups, each with its decision buttons."""
+    lang = params.lang
+    columns = ["organisation", "sector_code", "name", "cercle", "region", "count", "kind", "periods"]
+    columns = [column for column in columns if column in frame.columns]
+    head = html.Thead(html.Tr([html.Th(translate(f"column.{column}", lang)) for column in columns]
+                              + [html.Th(translate("duplicates.decision", lang))]))
+    rows = []
+    for row in frame.head(DUPLICATE_ROWS_SHOWN).itertuples():
+        cells = [html.Td(cell_text(column, getattr(row, column), lang)) for column in columns]
+        cells[columns.index("kind")] = html.Td(translate(f"duplicates.kind.{row.kind}", lang))
+        buttons = [html.Button(translate(f"duplicates.{decision}", lang), className="decision-button",
+                               id={"type": "duplicate-decision", "key": row.group_key, "decision": decision})
+                   for decision in DECISIONS]
+        rows.append(html.Tr(cells + [html.Td(buttons)]))
+    note = translate("table.count", lang, shown=format_number(len(rows), lang), total=format_number(len(frame), lang))
+    return html.Div([html.P(note, className="hint"), html.Table([head, html.Tbody(rows)], className="report-table")])
+
+
+DUPLICATES = AnalysisPage("duplicates", "/doublons", "duplicates", duplicates_summary, duplicates_controls,
+                          table=duplicates_table)

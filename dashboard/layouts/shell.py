@@ -1,0 +1,145 @@
+"""What every page shares: header with the data's "as of", navigation, the global filters, download links.
+
+Global filter ids are the same on every page (``level``, ``area``, ``period``, ``sector``, ``org-type``,
+``organisation``); page-specific settings use ids ``{"type": "page-param", "name": <query name>}``. A
+clientside callback (:mod:`dashboard.callbacks.url_state`) writes all of them into the address bar, so a
+copied link reproduces the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+from dash import dcc, html
+
+from dashboard.i18n import format_period, translate
+from dashboard.reports import ReportParams, params_to_query
+from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
+from dashboard.web_data import Snapshot
+
+#: (page name, path) in the order of the navigation bar
+PAGES: tuple[tuple[str, str], ...] = (
+    ("presence", "/"), ("gaps", "/lacunes"), ("overlaps", "/chevauchements"), ("localisation", "/localisation"),
+    ("change", "/evolution"), ("membership", "/membres"), ("duplicates", "/doublons"), ("brief", "/fiche"),
+    ("imports", "/imports"),
+)
+LEVELS = (1, 2, 3)
+
+
+def _query_string(params: ReportParams, *, lang: str | None = None, options: bool = False) -> str:
+    query = params_to_query(params)
+    if not options:
+        query = {key: value for key, value in query.items() if key not in params.options}
+    if lang is not None:
+        query["lang"] = lang
+        if lang == "fr":
+            query.pop("lang")
+    return ("?" + urlencode(query, safe=",")) if query else ""
+
+
+def header(snapshot: Snapshot, params: ReportParams) -> html.Header:
+    lang, batch = params.lang, snapshot.latest_batch
+    other = "en" if lang == "fr" else "fr"
+    facts = ([translate("header.as_of", lang, period=format_period(batch.period, lang)),
+              translate("header.source", lang, source=batch.source or batch.file_name)]
+             if batch else [translate("header.no_data", lang)])
+    facts.append(translate("header.boundaries", lang))
+    return html.Header([
+        html.Div([html.H1(translate("app.title", lang)), html.P(translate("app.subtitle", lang))]),
+        html.Div([html.Ul([html.Li(fact) for fact in facts], id="data-facts"),
+                  html.A(translate("lang.switch", lang), id="language-switch", lang=other,
+                         href=_query_string(params, lang=other, options=True))], className="header-facts"),
+    ], className="app-header")
+
+
+def navigation(active: str, params: ReportParams) -> html.Nav:
+    search = _query_string(params, lang=params.lang)
+    return html.Nav([
+        dcc.Link(translate(f"page.{name}", params.lang), href=path + search,
+                 id={"type": "nav-link", "path": path}, className="active" if name == active else None)
+        for name, path in PAGES], className="pages")
+
+
+def _organisation_options(snapshot: Snapshot) -> list[dict]:
+    present = snapshot.organisations[snapshot.organisations["organisation_id"].isin(
+        snapshot.activities["organisation_id"])]
+    return [{"label": f"{row.acronym} – {row.name}" if row.name and row.name != row.acronym
+             else (row.acronym or row.name), "value": int(row.organisation_id)}
+            for row in present.sort_values("acronym", key=lambda s: s.str.casefold()).itertuples()]
+
+
+def _area_options(snapshot: Snapshot) -> list[dict]:
+    lineage = snapshot.lineage
+    options = []
+    for region in lineage[lineage["level"] == 1].sort_values("name").itertuples():
+        options.append({"label": region.name, "value": region.Index})
+        cercles = lineage[(lineage["level"] == 2) & (lineage["adm1_pcode"] == region.Index)].sort_values("name")
+        options += [{"label": f"{cercle.name} ({region.name})", "value": cercle.Index}
+                    for cercle in cercles.itertuples()]
+    return options
+
+
+def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[int] = LEVELS) -> list:
+    """The filters every page shares, set from the page's URL."""
+    lang, activities = params.lang, snapshot.activities
+    all_label = translate("filters.all", lang)
+    sectors_present = set(activities["sector_code"].astype(str))
+    types_present = set(activities["org_type"].astype(str))
+    periods = sorted(activities["period"].astype(str).unique(), reverse=True)
+
+    def labelled(label_key: str, control_id: str, control) -> list:
+        """The label wraps its control, so it names it for screen readers whatever element holds the id."""
+        return [html.Label([translate(label_key, lang), control], id=f"{control_id}-label")]
+
+    return [
+        *labelled("filters.level", "level", dcc.RadioItems(
+            id="level", value=params.level if params.level in levels else levels[-1], inline=True,
+            className="level-choice",
+            options=[{"label": translate(f"level.{level}", lang), "value": level} for level in levels])),
+        *labelled("filters.period", "period", dcc.Dropdown(
+            id="period", value=params.period or (periods[0] if periods else None), clearable=False,
+            options=[{"label": format_period(period, lang), "value": period} for period in periods])),
+        *labelled("filters.area", "area", dcc.Dropdown(
+            id="area", value=params.area, options=_area_options(snapshot), placeholder=translate("filters.all_mali", lang))),
+        *labelled("filters.sector", "sector", dcc.Dropdown(
+            id="sector", value=list(params.sectors), multi=True, placeholder=all_label,
+            options=[{"label": SECTOR_VOCABULARY.label(code, lang), "value": code}
+                     for code in SECTOR_VOCABULARY.codes() if code in sectors_present])),
+        *labelled("filters.org_type", "org-type", dcc.Dropdown(
+            id="org-type", value=list(params.org_types), multi=True, placeholder=all_label,
+            options=[{"label": ORG_TYPE_VOCABULARY.label(code, lang), "value": code}
+                     for code in ORG_TYPE_VOCABULARY.codes() if code in types_present])),
+        *labelled("filters.organisation", "organisation", dcc.Dropdown(
+            id="organisation", value=list(params.organisations), multi=True, placeholder=all_label,
+            options=_organisation_options(snapshot))),
+        html.A(translate("filters.reset", lang), id="reset-filters", className="link-button", href="?"
+               + ("lang=en" if lang == "en" else "")),
+    ]
+
+
+def page_param(name: str) -> dict:
+    """The id of a page-specific setting that is kept in the URL as ``name``."""
+    return {"type": "page-param", "name": name}
+
+
+def download_links(report: str, params: ReportParams) -> html.Div:
+    """CSV and Excel downloads of a report with the current filters (kept current by the URL callback)."""
+    search = _query_string(params, lang=params.lang, options=True)
+    return html.Div([html.Span(translate("export.download", params.lang)), *[
+        html.A(fmt.upper(), href=f"/export/{report}.{fmt}{search}", download="",
+               id={"type": "export-link", "base": f"/export/{report}.{fmt}"}) for fmt in ("csv", "xlsx")]],
+        className="downloads")
+
+
+def page(snapshot: Snapshot, params: ReportParams, active: str, content: list, controls: Sequence = (),
+         show_filters: bool = True) -> html.Div:
+    """A whole page: header, navigation, filters (global then page-specific) and the page's content."""
+    aside = [html.Aside([html.H2(translate("filters.title", params.lang)), *global_filters(snapshot, params),
+                         *controls], className="filters")] if show_filters else []
+    return html.Div([
+        dcc.Store(id="lang", data=params.lang),
+        header(snapshot, params),
+        navigation(active, params),
+        html.Main([*aside, html.Section(content, className="content")]),
+    ])

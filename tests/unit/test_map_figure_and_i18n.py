@@ -1,0 +1,55 @@
+import json
+
+import pytest
+
+from dashboard.i18n import catalogue, format_number, format_period, language, translate
+from dashboard.layouts.choropleth import COLOURS, MAP_CONFIG, MapView, category, presence_figure, stepped_colorscale
+
+
+@pytest.mark.parametrize("count, coarser, expected", [
+    (0, 0, 0), (0, 3, 1), (1, 0, 2), (2, 5, 3), (3, 0, 3), (4, 0, 4), (10, 0, 5), (11, 0, 6), (40, 0, 7),
+    (41, 0, 8), (300, 0, 8),
+])
+def test_category(count, coarser, expected):
+    assert category(count, coarser) == expected
+
+
+def test_stepped_colorscale_has_one_flat_band_per_category():
+    scale = stepped_colorscale(("#000", "#111", "#222"))
+    assert scale == [[0, "#000"], [1 / 3, "#000"], [1 / 3, "#111"], [2 / 3, "#111"], [2 / 3, "#222"], [1, "#222"]]
+
+
+VIEW = MapView(lambda level: f"/geo/adm{level}.json?v=abc")
+
+
+def test_figure_carries_geometry_as_a_url_not_inline():
+    figure = presence_figure(VIEW, 2, ["ML0501"], ["Bandiagara"], [3], [[2, 0]], "fr", area="ML05")
+    trace = figure["data"][0]
+    assert (trace["type"], trace["geojson"], trace["featureidkey"]) == ("choropleth", "/geo/adm2.json?v=abc", "id")
+    assert (trace["zmin"], trace["zmax"]) == (-0.5, len(COLOURS) - 0.5)
+    assert "coordinates" not in json.dumps(figure)
+    # no base map: the units are the map, fitted to those drawn (so an area filter zooms to the area)
+    assert figure["layout"]["geo"]["visible"] is False
+    assert figure["layout"]["geo"]["fitbounds"] == "locations"
+    assert figure["layout"]["uirevision"] == "2-ML05"
+
+
+def test_maps_load_their_base_layers_from_the_server():
+    assert MAP_CONFIG["topojsonURL"].startswith("/") and "://" not in MAP_CONFIG["topojsonURL"]
+
+
+def test_catalogues_have_the_same_keys_and_placeholders():
+    french, english = catalogue("fr"), catalogue("en")
+    assert french.keys() == english.keys()
+    for key in french:
+        assert sorted(part.split("}")[0] for part in french[key].split("{")[1:]) == \
+            sorted(part.split("}")[0] for part in english[key].split("{")[1:]), key
+
+
+def test_language_and_formats():
+    assert language(None) == "fr" and language("en-GB") == "en" and language("de") == "fr"
+    assert format_period("2023-12", "fr") == "décembre 2023"
+    assert format_period("2023-02", "en") == "February 2023"
+    assert format_number(24088, "fr") == "24\u202f088"
+    assert format_number(24088, "en") == "24,088"
+    assert translate("map.hover.count", "en", count=3) == "Organisations present: 3"
