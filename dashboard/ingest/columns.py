@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.reader import RawTable
-from dashboard.text import header_key
+from dashboard.text import clean_text, header_key
 
 #: (hashtag, attributes that must all be present, field). The most specific rule that fits a tag wins.
 HXL_RULES: tuple[tuple[str, frozenset[str], str], ...] = (
@@ -134,22 +134,84 @@ THREE_W_LAYOUT = TableLayout("3w", HXL_RULES, HEADER_ALIASES, (
 ))
 
 
+#: Fields in the words of a message (others: the field name without underscores).
+FIELD_WORDS = {
+    "org_acronym": "organisation acronym", "org_name": "organisation name", "org_type": "organisation type",
+    "adm1_code": "region P-code", "adm1_name": "region name", "adm2_code": "cercle P-code",
+    "adm2_name": "cercle name", "adm3_code": "commune P-code", "adm3_name": "commune name",
+    "sector": "cluster (sector)", "targeted": "people targeted", "reached": "people reached",
+}
+
+
+def column_letter(index: int) -> str:
+    """0 → ``A``, 25 → ``Z``, 26 → ``AA``: the column as a spreadsheet names it."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _column_label(table: RawTable, index: int) -> str:
+    header, tag = table.headers[index], table.hxl_tags[index]
+    return f"{column_letter(index)} ({', '.join(repr(text) for text in (header, tag) if text) or 'no header'})"
+
+
+def _one_column(table: RawTable, name: str, candidates: list[int]) -> int:
+    """The column to read a field from when several columns designate it (the same header twice, the same HXL
+    tag twice): the first one that has values, provided every other column that has values holds the same
+    values row by row (a copied column is harmless). Columns that differ are refused, naming both, since
+    choosing one would silently drop the other."""
+    if len(candidates) == 1:
+        return candidates[0]
+    rows = table.numbered_rows()
+    values = {index: [clean_text(cells[index]) for _, cells in rows] for index in candidates}
+    filled = [index for index in candidates if any(values[index])]
+    if not filled:
+        return candidates[0]
+    first = filled[0]
+    for other in filled[1:]:
+        for offset, (a, b) in enumerate(zip(values[first], values[other])):
+            if a != b:
+                shown = [repr(value) if value else "empty" for value in (a, b)]
+                raise ImportRefused(
+                    f"the columns {_column_label(table, first)} and {_column_label(table, other)} both give the "
+                    f"{FIELD_WORDS.get(name, name.replace('_', ' '))} but hold different values (row "
+                    f"{rows[offset][0]}: {shown[0]} in {column_letter(first)}, {shown[1]} in "
+                    f"{column_letter(other)}), so it is not clear "
+                    "which one to import. Delete the wrong column, or rename it (or change its HXL tag), then "
+                    "import again.", file=table.file_name, sheet=table.sheet, reason="duplicate_column")
+    return first
+
+
 def map_table(table: RawTable, layout: TableLayout) -> ColumnMapping:
     """Find which column holds which field of ``layout``: HXL tags first, then headers; refuse a table that
-    lacks a required field, saying what was expected."""
+    lacks a required field, saying what was expected, or that gives a field in two columns that disagree
+    (the same header or HXL tag twice with different values: see :func:`_one_column`)."""
     aliases = {header_key(alias): name for name, spellings in layout.header_aliases.items() for alias in spellings}
-    fields: dict[str, int] = {}
-    method: dict[str, str] = {}
+    by_hxl: dict[str, list[int]] = {}
     for index, tag in enumerate(table.hxl_tags):
         name = field_for_hxl(tag, layout.hxl_rules)
-        if name and name not in fields:
-            fields[name], method[name] = index, "hxl"
+        if name:
+            by_hxl.setdefault(name, []).append(index)
+    tagged = {index for indexes in by_hxl.values() for index in indexes}
+    by_header: dict[str, list[int]] = {}
     for index, header in enumerate(table.headers):
         name = aliases.get(header_key(header))
-        if name and name not in fields and index not in fields.values():
-            fields[name], method[name] = index, "header"
-    unknown = {index: header or f"column {index + 1}" for index, header in enumerate(table.headers)
-               if index not in fields.values() and (header or table.hxl_tags[index])}
+        if name and name not in by_hxl and index not in tagged:
+            by_header.setdefault(name, []).append(index)
+    fields: dict[str, int] = {}
+    method: dict[str, str] = {}
+    for how, candidates in (("hxl", by_hxl), ("header", by_header)):
+        for name, indexes in candidates.items():
+            fields[name], method[name] = _one_column(table, name, indexes), how
+    unknown: dict[int, str] = {}
+    for index, header in enumerate(table.headers):
+        if index not in fields.values() and (header or table.hxl_tags[index]):
+            label = header or f"column {index + 1}"
+            # two unknown columns with the same header keep both values: the second is named by its letter
+            unknown[index] = label if label not in unknown.values() else f"{label} ({column_letter(index)})"
     missing = [(what, how) for what, names, how in layout.required if not any(name in fields for name in names)]
     if missing:
         raise ImportRefused(

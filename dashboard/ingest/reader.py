@@ -2,14 +2,26 @@
 
 Workbooks are read with calamine, which returns the values Excel cached for formula cells (a formula whose
 cached value is an error such as ``#N/A`` reads as an empty cell).
+
+Files come as people send them, so everything that can go wrong with the file itself is refused with an
+:class:`ImportRefused` saying what is wrong and what to do, within seconds and before anything is written:
+an empty or too large file (checked on its size, before reading), a damaged workbook, a password-protected
+one, a zip bomb (checked on the sizes the archive declares, before anything is unpacked), a sheet whose
+formulas were never calculated, a header without data rows, a CSV whose bytes are not text in one encoding.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import posixpath
+import re
+import struct
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import python_calamine
 
@@ -19,6 +31,24 @@ from dashboard.text import clean_text
 #: How many rows from the top are searched for the header and HXL rows.
 HEADER_SEARCH_ROWS = 25
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+#: Largest file an import reads, in bytes; a larger file is refused on its size alone, before reading.
+#: (The December 2023 OCHA 3W, 24,088 rows, is a 3.8 MB workbook.)
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: Largest total a workbook (a zip archive) may unpack to, as its directory declares (December 2023: 44 MB).
+MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
+#: Largest compression ratio of a part of a workbook bigger than :data:`RATIO_CHECK_BYTES` once unpacked
+#: (real sheets: 10 to 25).
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECK_BYTES = 10 * 1024 * 1024
+#: Most parts a workbook may have (an Excel workbook has a few dozen).
+MAX_ZIP_MEMBERS = 10_000
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # zip archive: .xlsx, .xlsm, .xlsb, .ods
+#: First characters after which our own exports add an apostrophe so that spreadsheets keep the cell as text
+#: (``dashboard.exports.FORMULA_STARTS``); the apostrophe is removed when such a file is imported again.
+NEUTRALISED_STARTS = frozenset("=+-@\t\r")
+_MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -32,6 +62,10 @@ class RawTable:
     rows: list[list[object]]
     #: Spreadsheet row number (1-based, as shown by Excel) of ``rows[0]``.
     first_row_number: int
+    #: How a CSV's bytes were decoded ("UTF-8", "UTF-16", "Windows-1252"); None for a workbook.
+    encoding: str | None = None
+    #: What the reader had to assume about the file, in plain words, for the import report.
+    notes: tuple[str, ...] = ()
 
     def numbered_rows(self) -> list[tuple[int, list[object]]]:
         """The non-empty data rows with their spreadsheet row numbers."""
@@ -46,10 +80,21 @@ def is_hxl_row(cells: list[object]) -> bool:
     return bool(tags) and len(tags) * 2 >= len(values)
 
 
-def _table_from_rows(file_name: str, sheet: str | None, rows: list[list[object]]) -> RawTable:
+def restore_neutralised(value: object) -> object:
+    """``"'=SUM(A1)"`` → ``"=SUM(A1)"``, ``"'-5"`` → ``"-5"``: the apostrophe our exports put before text a
+    spreadsheet would run as a formula (see ``dashboard.exports.neutralise``) is removed on import. Other
+    values, including a lone apostrophe or one before ordinary text (``"'Kidal"``), are unchanged."""
+    if type(value) is str and value[:1] == "'" and value[1:2] in NEUTRALISED_STARTS:
+        return value[1:]
+    return value
+
+
+def _table_from_rows(file_name: str, sheet: str | None, rows: list[list[object]], *,
+                     encoding: str | None = None, notes: tuple[str, ...] = ()) -> RawTable:
     non_empty = [index for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if any(clean_text(c) for c in row)]
     if not non_empty:
-        raise ImportRefused("the table is empty: no header row was found.", file=file_name, sheet=sheet)
+        raise ImportRefused("the table is empty: no header row was found.", file=file_name, sheet=sheet,
+                            reason="empty_table")
     hxl_index = next((index for index in non_empty if is_hxl_row(rows[index])), None)
     if hxl_index is not None:
         above = [index for index in non_empty if index < hxl_index]
@@ -59,14 +104,24 @@ def _table_from_rows(file_name: str, sheet: str | None, rows: list[list[object]]
         header_index = non_empty[0]
         data_start = header_index + 1
     width = max((len(row) for row in rows), default=0)
-    header_row = rows[header_index] if header_index is not None else []
+    # every cell the table keeps passes here once, and loses the apostrophe of our exports on the way
+    # (inlined restore_neutralised: this runs for each of the million cells of a large 3W)
+    starts = NEUTRALISED_STARTS
+    header_row = [restore_neutralised(cell) for cell in rows[header_index]] if header_index is not None else []
     headers = [clean_text(cell) or "" for cell in header_row] + [""] * (width - len(header_row))
     hxl_row = rows[hxl_index] if hxl_index is not None else []
     hxl = [clean_text(cell) for cell in hxl_row] + [None] * (width - len(hxl_row))
-    data = [list(row) + [None] * (width - len(row)) for row in rows[data_start:]]
+    data = [[cell[1:] if type(cell) is str and cell[:1] == "'" and cell[1:2] in starts else cell for cell in row]
+            + [None] * (width - len(row)) for row in rows[data_start:]]
     while data and not any(clean_text(cell) for cell in data[-1]):
         data.pop()
-    return RawTable(file_name, sheet, headers[:width], hxl[:width], data, data_start + 1)
+    if not data:
+        raise ImportRefused(
+            f"the table has a header row (row {(header_index if header_index is not None else hxl_index) + 1}) "
+            "but no data rows below it, so there is nothing to import. Check that the rows were saved in this "
+            + ("sheet (or name the right one with --sheet)" if sheet is not None else "file")
+            + ", then import again.", file=file_name, sheet=sheet, reason="no_data_rows")
+    return RawTable(file_name, sheet, headers[:width], hxl[:width], data, data_start + 1, encoding, notes)
 
 
 def _rows(sheet: python_calamine.CalamineSheet, nrows: int | None = None) -> list[list]:
@@ -80,55 +135,302 @@ def choose_data_sheet(sheets: dict[str, python_calamine.CalamineSheet]) -> str:
     with_hxl = [c for c in candidates if c[0]]
     pool = with_hxl or [c for c in candidates if c[1] > 0]
     if not pool:
-        raise ImportRefused("the workbook has no sheet with data.")
+        raise ImportRefused("the workbook has no sheet with data.", reason="empty_table")
     return max(pool, key=lambda c: c[1])[2]
 
 
-def read_workbook(path: Path, sheet: str | None = None) -> RawTable:
+PASSWORD_MESSAGE = (
+    "the workbook is protected by a password, so it cannot be read. Open it in Excel, remove the password "
+    "(File > Info > Protect Workbook > Encrypt with Password: clear the password and click OK) and save it, "
+    "then import it again.")
+CORRUPT_MESSAGE = (
+    "the workbook cannot be opened: the file is damaged or incomplete (for example a download or a copy that "
+    "was cut short), or it is not really a spreadsheet. Open it in Excel or LibreOffice: if it opens, save it "
+    "again as .xlsx (Excel workbook) and import that; if it does not, ask the sender for a new copy.")
+#: Name of the stream that holds the key of an encrypted Office file, as an OLE directory entry stores it.
+_ENCRYPTION_ENTRY = "EncryptionInfo".encode("utf-16-le") + b"\0\0"
+
+
+def _megabytes(size: int) -> str:
+    """``209715200`` → ``"200 MB"``, ``52428800`` → ``"50 MB"``, ``1572864`` → ``"1.5 MB"``, ``2048`` → ``"2 KB"``."""
+    if size < _MB:
+        return f"{size / 1024:,.0f} KB"
+    return f"{size / _MB:,.0f} MB" if size >= 100 * _MB else f"{size / _MB:,.1f}".removesuffix(".0") + " MB"
+
+
+def _head(path: Path, size: int = 8) -> bytes:
+    with path.open("rb") as stream:
+        return stream.read(size)
+
+
+def check_file(path: Path, max_bytes: int | None = None) -> int:
+    """Refuse a missing, empty or too large file from its size alone, before reading any of it; returns the
+    size. ``max_bytes`` defaults to :data:`MAX_UPLOAD_BYTES`. Call it before anything that reads the whole
+    file (hashing an upload, say), so that a huge file costs nothing."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportRefused("the file does not exist." if not path.exists() else "this is a folder, not a file.",
+                            file=str(path), reason="missing")
+    size = path.stat().st_size
+    limit = MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+    if size == 0:
+        raise ImportRefused(
+            "the file is empty (0 bytes): it was not saved or not copied completely. Save it again from Excel "
+            "(or ask the sender for a new copy), then import again.", file=path.name, reason="empty_file")
+    if size > limit:
+        raise ImportRefused(
+            f"the file is {_megabytes(size)}, more than the {_megabytes(limit)} an import accepts, so it was not "
+            "read. A 3W file is normally a few MB: delete unused sheets, pictures and empty rows and columns, "
+            "save it as .xlsx (or split it, e.g. by region), then import again.", file=path.name,
+            reason="too_large")
+    return size
+
+
+def check_zip(path: Path) -> None:
+    """Refuse a workbook (a zip archive) that is damaged, or that would unpack to far more than a 3W ever does
+    (a zip bomb), from the sizes its directory declares: nothing is unpacked. calamine, which reads it next,
+    stops at a part that unpacks to more than its declared size, so the declared sizes are binding."""
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises several error types for unreadable files
-        raise ImportRefused(
-            f"the workbook cannot be opened ({error}). Save it again as .xlsx from Excel or LibreOffice "
-            "and retry.", file=path.name) from error
-    if sheet is not None and sheet not in workbook.sheet_names:
-        raise ImportRefused(
-            f"there is no sheet named {sheet!r}; the sheets are {', '.join(workbook.sheet_names)}.",
-            file=path.name)
-    # each sheet is parsed once: probing for the HXL row and reading the chosen one share it
-    sheets = {name: workbook.get_sheet_by_name(name) for name in ([sheet] if sheet else workbook.sheet_names)}
-    chosen = sheet or choose_data_sheet(sheets)
-    return _table_from_rows(path.name, chosen, _rows(sheets[chosen]))
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+        raise ImportRefused(CORRUPT_MESSAGE, file=path.name, reason="corrupt") from error
+    total = sum(part.file_size for part in parts)
+    squeezed = [part for part in parts if part.file_size > RATIO_CHECK_BYTES
+                and part.file_size > MAX_COMPRESSION_RATIO * max(part.compress_size, 1)]
+    if len(parts) > MAX_ZIP_MEMBERS:
+        what = f"has {len(parts):,} parts (an Excel workbook has a few dozen)"
+    elif total > MAX_UNCOMPRESSED_BYTES:
+        what = f"would unpack to {_megabytes(total)} (the limit is {_megabytes(MAX_UNCOMPRESSED_BYTES)})"
+    elif squeezed:
+        part = squeezed[0]
+        what = (f"has a part ({part.filename}) compressed {part.file_size / max(part.compress_size, 1):,.0f} times "
+                f"(a real sheet is compressed 10 to 25 times; the limit is {MAX_COMPRESSION_RATIO})")
+    else:
+        return
+    raise ImportRefused(
+        f"the workbook {what}: it is not a normal 3W workbook (the 24,000 rows of the December 2023 3W unpack "
+        "to 45 MB), so it was not opened. If it is a genuine file, open it in Excel, delete unused sheets and "
+        "empty rows and columns, save it, then import again; otherwise ask the sender what it is.",
+        file=path.name, reason="zip_bomb")
 
 
-def _decode(raw: bytes, file_name: str) -> str:
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+def is_encrypted_ole(path: Path) -> bool:
+    """Whether an OLE compound file (first bytes D0 CF 11 E0 A1 B1 1A E1) has an ``EncryptionInfo`` stream: an
+    .xlsx saved with a password is such a file. Its directory entry is found where directory entries can be
+    (128-byte slots after the 512-byte header), with its name length and its type (2, a stream)."""
+    data = path.read_bytes()  # at most MAX_UPLOAD_BYTES
+    position = data.find(_ENCRYPTION_ENTRY)
+    while position >= 0:
+        if (position >= 512 and position % 128 == 0
+                and data[position + 64:position + 67] == struct.pack("<HB", len(_ENCRYPTION_ENTRY), 2)):
+            return True
+        position = data.find(_ENCRYPTION_ENTRY, position + 1)
+    return False
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its part in an .xlsx (``xl/worksheets/sheet1.xml``), from the workbook and its relations."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {relation.get("Id"): relation.get("Target") or "" for relation in relations}
+    parts = {}
+    for element in workbook.iter():
+        if _local(element.tag) == "sheet":
+            relation = next((value for key, value in element.attrib.items() if _local(key) == "id"), None)
+            target = targets.get(relation)
+            if target:
+                parts[element.get("name")] = (target.lstrip("/") if target.startswith("/")
+                                              else posixpath.normpath(posixpath.join("xl", target)))
+    return parts
+
+
+def uncalculated_formulas(path: Path, sheets: list[str] | None = None) -> tuple[str, int, str | None] | None:
+    """(sheet, number of cells, first cell) of the first of ``sheets`` (all by default) of an .xlsx whose cells
+    hold formulas without a saved result, as a program writes them when no spreadsheet ever calculated them;
+    None when there are none or the file is not an .xlsx. Read only when a sheet turned out empty."""
+    try:
+        with zipfile.ZipFile(path) as archive:  # already checked by check_zip
+            parts = _sheet_parts(archive)
+            for name in sheets or list(parts):
+                if name not in parts:
+                    continue
+                count, first = 0, None
+                with archive.open(parts[name]) as stream:
+                    for _event, element in ElementTree.iterparse(stream):
+                        tag = _local(element.tag)
+                        if tag == "c":
+                            children = {_local(child.tag): child for child in element}
+                            value = children.get("v")
+                            if "f" in children and (value is None or not (value.text or "").strip()):
+                                count += 1
+                                first = first or element.get("r")
+                            element.clear()
+                        elif tag == "row":
+                            element.clear()
+                if count:
+                    return name, count, first
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, ValueError):
+        return None
+    return None
+
+
+def _formulas_refusal(path: Path, sheets: list[str] | None) -> ImportRefused | None:
+    found = uncalculated_formulas(path, sheets)
+    if found is None:
+        return None
+    sheet, count, first = found
+    return ImportRefused(
+        f"the cells hold formulas whose results were never calculated ({count:,} formula "
+        f"{'cell' if count == 1 else 'cells'} without a saved value{f', the first in {first}' if first else ''}), "
+        "as in a file written by a program rather than saved by a spreadsheet, so there are no values to "
+        "import. Open the file in Excel or LibreOffice, let it calculate, save it, then import again.",
+        file=path.name, sheet=sheet, reason="uncalculated_formulas")
+
+
+def read_workbook(path: Path, sheet: str | None = None) -> RawTable:
+    """Read a workbook after checking what the file really is: an encrypted OLE file is refused as
+    password-protected, a zip archive is checked against zip bombs, anything else is refused as damaged. The
+    content decides the format, so an .xls named .xlsx (or the reverse) is read all the same."""
+    head = _head(path, 512)
+    suffix = path.suffix.lower()
+    is_zip = head.startswith(ZIP_MAGICS)
+    if head.startswith(OLE_MAGIC):
+        if is_encrypted_ole(path):
+            raise ImportRefused(PASSWORD_MESSAGE, file=path.name, reason="password")
+        named_right = suffix == ".xls"
+    elif is_zip:
+        check_zip(path)
+        named_right = suffix in WORKBOOK_SUFFIXES - {".xls"}
+    elif head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise ImportRefused(
+            "the file is a web page or XML text saved under a spreadsheet name, not a real workbook. Open it "
+            "in Excel or LibreOffice and save it as .xlsx (Excel workbook), then import again.",
+            file=path.name, reason="corrupt")
+    else:
+        raise ImportRefused(CORRUPT_MESSAGE, file=path.name, reason="corrupt")
+    try:
+        if named_right:
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:  # calamine recognises the format from the content
+            with path.open("rb") as stream:
+                workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
+        if sheet is not None and sheet not in workbook.sheet_names:
+            raise ImportRefused(
+                f"there is no sheet named {sheet!r}; the sheets are {', '.join(workbook.sheet_names)}.",
+                file=path.name, reason="no_such_sheet")
+        # each sheet is parsed once: probing for the HXL row and reading the chosen one share it
+        sheets = {name: workbook.get_sheet_by_name(name) for name in ([sheet] if sheet else workbook.sheet_names)}
         try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRefused("the text encoding is not recognised; save the file as UTF-8 CSV.", file=file_name)
+            chosen = sheet or choose_data_sheet(sheets)
+        except ImportRefused as refusal:
+            raise ((is_zip and _formulas_refusal(path, None))
+                   or ImportRefused(refusal.message, file=path.name, reason=refusal.reason)) from None
+        rows = _rows(sheets[chosen])
+    except ImportRefused:
+        raise
+    except python_calamine.PasswordError as error:
+        raise ImportRefused(PASSWORD_MESSAGE, file=path.name, reason="password") from error
+    except Exception as error:  # calamine raises several error types for unreadable files
+        raise ImportRefused(f"{CORRUPT_MESSAGE} (Detail: {error}.)", file=path.name, reason="corrupt") from error
+    try:
+        return _table_from_rows(path.name, chosen, rows)
+    except ImportRefused as refusal:
+        formulas = is_zip and refusal.reason in {"empty_table", "no_data_rows"} and _formulas_refusal(path, [chosen])
+        if formulas:
+            raise formulas from None
+        raise
+
+
+#: Two bytes that are a UTF-8 accented Latin letter (é is C3 A9): in Windows-1252 they read as two symbols
+#: ("Ã©"), which no French or English text holds, so finding them in a file that is not UTF-8 means that the
+#: file mixes both encodings.
+_UTF8_ACCENTED_LETTER = re.compile(rb"[\xc3-\xc5][\x80-\xbf]")
+
+
+def _line_of(raw: bytes, position: int) -> int:
+    return raw.count(b"\n", 0, position) + 1
+
+
+def _decode(raw: bytes, file_name: str) -> tuple[str, str, tuple[str, ...]]:
+    """The text of a CSV, the encoding it was read in, and a note when that was not UTF-8.
+
+    UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else Windows-1252, the Latin-1
+    that Excel writes on Windows. Bytes that are text in none of these, or a mix of UTF-8 and Windows-1252
+    accents, are refused: reading them either way would store wrong names."""
+    unreadable = (
+        "Open it in Excel or LibreOffice, check the accented names, save it as \"CSV UTF-8\", then import again.")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "UTF-16", ()
+        except UnicodeDecodeError as error:
+            raise ImportRefused(f"the file says it is UTF-16 text but is not (from byte {error.start:,}). "
+                                + unreadable, file=file_name, reason="encoding") from error
+    if b"\0" in raw:
+        raise ImportRefused(
+            f"the file is not a text (CSV) file: it holds binary data (line {_line_of(raw, raw.index(0))}). "
+            "If it is an Excel workbook, give it its .xlsx name; otherwise open it in Excel or LibreOffice and "
+            "save it as \"CSV UTF-8\", then import again.", file=file_name, reason="encoding")
+    try:
+        return raw.decode("utf-8-sig"), "UTF-8", ()
+    except UnicodeDecodeError as error:
+        not_utf8 = error.start
+    mixed = _UTF8_ACCENTED_LETTER.search(raw)
+    if mixed:
+        raise ImportRefused(
+            f"the text mixes two encodings: some accented letters are saved as UTF-8 (line "
+            f"{_line_of(raw, mixed.start())}) and others as Windows-1252/Latin-1 (line {_line_of(raw, not_utf8)}), "
+            "so they cannot all be read right. " + unreadable, file=file_name, reason="encoding")
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError as error:  # 81, 8D, 8F, 90, 9D: control codes in Latin-1, never text
+        raise ImportRefused(
+            f"the file has bytes that are text neither in UTF-8 nor in Windows-1252/Latin-1 (line "
+            f"{_line_of(raw, error.start)}): it is damaged or not a CSV file. " + unreadable,
+            file=file_name, reason="encoding") from error
+    return text, "Windows-1252", (
+        f"the file is not UTF-8 (line {_line_of(raw, not_utf8)}); it was read as Windows-1252 (Latin-1), the "
+        "encoding Excel uses on Windows: check that the accented names read right.",)
 
 
 def read_csv(path: Path) -> RawTable:
-    text = _decode(path.read_bytes(), path.name)
+    """Read a CSV: ``,``, ``;`` or tab separated (found from its first lines), in the encodings of
+    :func:`_decode`."""
+    text, encoding, notes = _decode(path.read_bytes(), path.name)
     try:
         dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    return _table_from_rows(path.name, None, rows)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        rows = [list(row) for row in reader]
+    except csv.Error as error:  # e.g. an unclosed quote that swallows the rest of the file
+        raise ImportRefused(
+            f"the CSV cannot be read past line {reader.line_num} ({error}). Open it in Excel or LibreOffice, "
+            "check that line, save it as \"CSV UTF-8\", then import again.", file=path.name, reason="corrupt"
+        ) from error
+    return _table_from_rows(path.name, None, rows, encoding=encoding, notes=notes)
 
 
-def read_table(path: Path, sheet: str | None = None) -> RawTable:
-    """Read the 3W table of a workbook (``sheet`` or the one found automatically) or of a CSV file."""
+def read_table(path: Path, sheet: str | None = None, *, max_bytes: int | None = None) -> RawTable:
+    """Read the 3W table of a workbook (``sheet`` or the one found automatically) or of a CSV file.
+
+    The file is refused (:class:`ImportRefused`) when it is missing, of a type not read, empty, larger than
+    ``max_bytes`` (default :data:`MAX_UPLOAD_BYTES`; checked before reading), or when its content cannot be
+    read as a table (see :func:`read_workbook` and :func:`read_csv`)."""
+    path = Path(path)
     if not path.exists():
-        raise ImportRefused("the file does not exist.", file=str(path))
+        raise ImportRefused("the file does not exist.", file=str(path), reason="missing")
     suffix = path.suffix.lower()
-    if suffix in WORKBOOK_SUFFIXES:
-        return read_workbook(path, sheet)
-    if suffix in {".csv", ".txt", ".tsv"}:
-        return read_csv(path)
-    raise ImportRefused(
-        f"files of type {suffix or '(none)'} are not read; use .xlsx, .xls or .csv.", file=path.name)
+    if suffix not in WORKBOOK_SUFFIXES | TEXT_SUFFIXES:
+        raise ImportRefused(f"files of type {suffix or '(none)'} are not read; use .xlsx, .xls or .csv.",
+                            file=path.name, reason="file_type")
+    check_file(path, max_bytes)
+    if suffix in WORKBOOK_SUFFIXES or _head(path).startswith((*ZIP_MAGICS, OLE_MAGIC)):
+        return read_workbook(path, sheet)  # a workbook saved under a .csv name is read as the workbook it is
+    return read_csv(path)
