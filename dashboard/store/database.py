@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: PostgreSQL advisory-lock key taken by every import (one key for all kinds: they share the organisations)
+IMPORT_LOCK_KEY = zlib.crc32(b"mali3w:import")
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
@@ -52,3 +56,19 @@ def schema_is_current(engine: Engine) -> bool:
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision() == head
+
+
+def serialise_imports(session: Session) -> None:
+    """Make this session's transaction wait until no other import is writing, and hold that until it ends.
+
+    Must be the first statement of the import's transaction. An import reads before it writes (the same
+    file already imported? which organisations exist? an earlier import of this period and source?), so
+    two imports deciding on what they read at the same time would store a file twice, create an
+    organisation twice, or leave two imports of one period and source. SQLite: ``BEGIN IMMEDIATE`` takes
+    the write lock first (waiting up to the busy timeout); PostgreSQL: a transaction-level advisory lock.
+    """
+    backend = session.get_bind().dialect.name
+    if backend == "sqlite":
+        session.execute(text("BEGIN IMMEDIATE"))
+    elif backend == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
