@@ -13,14 +13,15 @@ from sqlalchemy import Engine
 
 from dashboard.callbacks import analysis_page as analysis_callbacks
 from dashboard.callbacks import duplicates as duplicate_callbacks
+from dashboard.callbacks import imports as import_callbacks
 from dashboard.callbacks import map_page as map_callbacks
 from dashboard.callbacks import router, url_state
 from dashboard.config import BOUNDARY_VERSION, Settings, get_settings
-from dashboard.exports import WRITERS
+from dashboard.exports import WRITERS, ExportHeader
 from dashboard.geo.population import load_population
 from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, web_geometry_path
 from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
-from dashboard.layouts import analysis_page, imports_page, map_page
+from dashboard.layouts import analysis_page, audit_page, imports_page, map_page
 from dashboard.layouts.brief_page import BRIEF
 from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
@@ -29,6 +30,10 @@ from dashboard.layouts.review_pages import DUPLICATES, MEMBERSHIP
 from dashboard.reports import REPORTS, ReportParams, labelled, params_from_query, report_header, run_report
 from dashboard.reports.imports import import_batches, rejected_rows_csv, validation_report_xlsx
 from dashboard.result_cache import ResultCache
+from dashboard.security import web as security
+from dashboard.security.audit import audit_frame
+from dashboard.security.policy import load_policy
+from dashboard.security.roles import SYSTEM, Permission, Role
 from dashboard.store.database import make_engine, schema_is_current
 from dashboard.store.queries import admin_unit_frame
 from dashboard.web_data import DashboardData
@@ -79,10 +84,19 @@ def _register_topojson_route(server: flask.Flask) -> None:
 
 def _register_import_report_routes(server: flask.Flask, data: DashboardData) -> None:
     """An import's validation report (Excel) and its rejected rows as uploaded (CSV, to correct and re-import)."""
+    def allowed_batch(batch_id: int) -> None:
+        """IMOs and coordinators read every import's report; a partner only those of its own uploads."""
+        viewer = security.require(Permission.VIEW_IMPORTS)
+        batches = import_batches(data.engine)
+        batch = batches[batches["batch_id"] == batch_id]
+        if batch.empty:
+            flask.abort(404)
+        if viewer.role is Role.PARTNER and batch["imported_by"].iloc[0] != viewer.username:
+            flask.abort(403)
+
     @server.route("/imports/<int:batch_id>/report.xlsx")
     def import_report(batch_id: int):
-        if batch_id not in set(import_batches(data.engine)["batch_id"]):
-            flask.abort(404)
+        allowed_batch(batch_id)
         content = validation_report_xlsx(data.engine, batch_id, language(flask.request.args.get("lang")))
         response = flask.Response(content, mimetype=WRITERS["xlsx"][1])
         response.headers["Content-Disposition"] = f'attachment; filename="mali3w-import-{batch_id}-report.xlsx"'
@@ -90,10 +104,22 @@ def _register_import_report_routes(server: flask.Flask, data: DashboardData) -> 
 
     @server.route("/imports/<int:batch_id>/rejected.csv")
     def import_rejected(batch_id: int):
-        if batch_id not in set(import_batches(data.engine)["batch_id"]):
-            flask.abort(404)
+        allowed_batch(batch_id)
         response = flask.Response(rejected_rows_csv(data.engine, batch_id), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="mali3w-import-{batch_id}-rejected.csv"'
+        return response
+
+
+def _register_audit_route(server: flask.Flask, data: DashboardData) -> None:
+    @server.route("/audit.csv")
+    def audit_csv():
+        security.require(Permission.VIEW_AUDIT)
+        frame = audit_frame(data.engine, limit=None)
+        for column in ("before", "after"):
+            frame[column] = frame[column].map(lambda value: None if value is None else json.dumps(value, sort_keys=True))
+        content = WRITERS["csv"][0](frame, ExportHeader("Mali 3W: audit trail", ()))
+        response = flask.Response(content, mimetype=WRITERS["csv"][1])
+        response.headers["Content-Disposition"] = 'attachment; filename="mali3w-audit.csv"'
         return response
 
 
@@ -103,7 +129,10 @@ def _register_export_route(server: flask.Flask, data: DashboardData) -> None:
     def export_report(name: str, fmt: str):
         if name not in REPORTS or fmt not in WRITERS:
             flask.abort(404)
-        snapshot = data.snapshot()
+        viewer = security.current_viewer()
+        if REPORTS[name].permission is not None:
+            security.require(REPORTS[name].permission)
+        snapshot = data.snapshot(viewer)
         params = params_from_query(flask.request.args.to_dict())
         write, mimetype = WRITERS[fmt]
         content = write(labelled(run_report(name, snapshot, params), params.lang),
@@ -123,30 +152,39 @@ def create_app(settings: Settings | None = None) -> Dash:
                        "run `python -m dashboard setup` first.")
     geometry = _geometry(settings)
     data = DashboardData(engine, population=_population(settings, engine),
-                         cache=ResultCache(settings.cache_dir, namespace=engine.url.render_as_string()))
-    data.snapshot()  # load now: gunicorn --preload then forks workers that already hold the data
+                         cache=ResultCache(settings.cache_dir, namespace=engine.url.render_as_string()),
+                         policy=load_policy(settings.policy_file))
+    data.snapshot(SYSTEM)  # load now: gunicorn --preload then forks workers that already hold the data
     app = Dash(__name__, title=translate("app.title", DEFAULT_LANGUAGE), assets_folder=str(ASSETS_DIR),
                compress=True, update_title=None, serve_locally=True, suppress_callback_exceptions=True)
     app.server.extensions["mali3w_data"] = data  # for tools that need the app's data (benchmark)
+    security.install(app, engine, settings.secret_key_file)
     _register_geometry_route(app.server, geometry)
     _register_topojson_route(app.server)
     _register_export_route(app.server, data)
     _register_import_report_routes(app.server, data)
+    _register_audit_route(app.server, data)
     digests = {level: hashlib.sha256(content).hexdigest()[:12] for level, content in geometry.items()}
     view = MapView(lambda level: app.get_relative_path(f"/geo/adm{level}.json") + f"?v={digests[level]}")
 
     def presence_page(params: ReportParams):
-        return map_page.layout(data.snapshot(), params, view)
+        return map_page.layout(data.snapshot(security.current_viewer()), params, view)
 
     def analysis(page):
-        return lambda params: analysis_page.layout(page, data.snapshot(), params, view)
+        return router.Page(lambda params: analysis_page.layout(page, data.snapshot(security.current_viewer()),
+                                                               params, view), page.permission)
 
     app.layout = router.app_layout()
-    router.register(app, {"/": presence_page, **{page.path: analysis(page) for page in ANALYSIS_PAGES},
-                          "/imports": lambda params: imports_page.layout(data.snapshot(), params)})
+    router.register(app, {"/": router.Page(presence_page),
+                          **{page.path: analysis(page) for page in ANALYSIS_PAGES},
+                          "/imports": router.Page(lambda params: imports_page.layout(
+                              data.snapshot(security.current_viewer()), params), Permission.VIEW_IMPORTS),
+                          "/journal": router.Page(lambda params: audit_page.layout(
+                              data.snapshot(security.current_viewer()), params), Permission.VIEW_AUDIT)})
     map_callbacks.register(app, data, view)
     analysis_callbacks.register(app, data, view, {page.name: page for page in ANALYSIS_PAGES})
     duplicate_callbacks.register(app, data)
+    import_callbacks.register(app, data, settings.upload_dir)
     url_state.register(app)
     url_state.register_print(app)
     # Dash learns which of its script files it may serve when it renders the index page, in each process;

@@ -33,7 +33,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from dashboard.ingest.importer import import_3w
     from dashboard.ingest.membership import import_memberships
     from dashboard.ingest.partnerships import import_partnerships
-    options = {"sheet": args.sheet, "source": args.source, "imported_by": args.by}
+    options = {"sheet": args.sheet, "source": args.source, "imported_by": args.by or _operator().username}
     try:
         if args.command == "import":
             result = import_3w(_engine(), Path(args.file), period=args.period, **options)
@@ -81,6 +81,40 @@ def cmd_imports(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write a consistent backup of the whole database (the dashboard may keep running)."""
+    from dashboard.store.backup import BackupError, backup, default_backup_name
+    engine = _engine()
+    try:
+        path = backup(engine, Path(args.output or default_backup_name(engine)))
+    except BackupError as error:
+        print(f"backup failed: {error}", file=sys.stderr)
+        return 2
+    print(f"backup written: {path} ({path.stat().st_size:,} bytes)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace the whole database with a backup; asks for --yes since the current data is lost."""
+    from dashboard.store.backup import BackupError, restore
+    from dashboard.store.database import schema_is_current
+    if not args.yes:
+        print(f"restore replaces ALL the current data of the database with the backup {args.file}; the current "
+              "data will be lost. Nothing was changed: run again with --yes to confirm.", file=sys.stderr)
+        return 2
+    engine = _engine()
+    try:
+        restore(engine, Path(args.file))
+    except BackupError as error:
+        print(f"restore failed, the database is unchanged: {error}", file=sys.stderr)
+        return 2
+    print(f"restored the database from {args.file}")
+    if not schema_is_current(engine):
+        print("the backup was made with an older version of the database schema: run `python -m dashboard setup` "
+              "to bring it up to date before serving the dashboard")
+    return 0
+
+
 def cmd_data_check(_args: argparse.Namespace) -> int:
     from dashboard.manifest import verify_mirror
     mirror = get_settings().data_mirror
@@ -105,7 +139,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from dashboard.reports import params_from_query, report_header, run_report
     from dashboard.text import fold
     from dashboard.web_data import DashboardData
-    snapshot = DashboardData(_engine()).snapshot()
+    from dashboard.security.policy import load_policy
+    from dashboard.security.roles import PUBLIC
+    snapshot = DashboardData(_engine(), policy=load_policy(get_settings().policy_file)).snapshot(
+        PUBLIC if args.public else _operator())
     known = {fold(acronym): str(org_id) for org_id, acronym in
              zip(snapshot.organisations["organisation_id"], snapshot.organisations["acronym"]) if acronym}
     organisations = []
@@ -143,10 +180,79 @@ def _add_report_commands(commands) -> None:
         command.add_argument("--lang", choices=["fr", "en"], default="fr")
         command.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
         command.add_argument("--output", help="write to this file instead of the screen")
+        command.add_argument("--public", action="store_true",
+                             help="as the public sees it (data-responsibility policy applied)")
         for option in report.options:
             command.add_argument(f"--{option.name.replace('_', '-')}", dest=option.name, default=option.default,
                                  help=option.help)
         command.set_defaults(run=cmd_report, report=name, report_options=[o.name for o in report.options])
+
+
+def _operator():
+    import getpass
+
+    from dashboard.security.roles import operator
+    return operator(getpass.getuser())
+
+
+def _new_password(args: argparse.Namespace) -> str:
+    """The new password: from standard input with --password-stdin (scripts), else asked twice."""
+    import getpass
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password (12 characters or more): ")
+    if getpass.getpass("again: ") != first:
+        raise SystemExit("the two passwords differ; nothing was changed")
+    return first
+
+
+def cmd_create_account(args: argparse.Namespace) -> int:
+    """Create an account (the first IMO account is created this way, on the server)."""
+    from dashboard.security.accounts import AccountError, create_account
+    sectors = tuple(filter(None, (args.sectors or "").split(",")))
+    try:
+        account = create_account(_engine(), args.username, _new_password(args), args.role,
+                                 organisation=args.organisation, sectors=sectors, created_by=_operator())
+    except AccountError as error:
+        print(f"no account created: {error}", file=sys.stderr)
+        return 2
+    print(f"account {account.username!r} created, role {account.role}")
+    return 0
+
+
+def cmd_set_password(args: argparse.Namespace) -> int:
+    from dashboard.security.accounts import AccountError, set_password
+    try:
+        set_password(_engine(), args.username, _new_password(args), by=_operator())
+    except AccountError as error:
+        print(f"password not changed: {error}", file=sys.stderr)
+        return 2
+    print(f"password of {args.username!r} changed; its open sessions end at their next request")
+    return 0
+
+
+def cmd_close_account(args: argparse.Namespace) -> int:
+    from dashboard.security.accounts import AccountError, set_active
+    try:
+        set_active(_engine(), args.username, args.reopen, by=_operator())
+    except AccountError as error:
+        print(f"nothing changed: {error}", file=sys.stderr)
+        return 2
+    print(f"account {args.username!r} {'reopened' if args.reopen else 'closed'}")
+    return 0
+
+
+def cmd_accounts(_args: argparse.Namespace) -> int:
+    from dashboard.security.accounts import account_frame
+    print(account_frame(_engine()).to_string(index=False))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from dashboard.security.audit import audit_frame
+    frame = audit_frame(_engine(), action=args.action, limit=args.limit)
+    sys.stdout.write(frame.to_csv(index=False))
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -170,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
         importer.add_argument("--sheet", help="sheet to read (found automatically otherwise)")
         importer.add_argument("--source", help="who published the file, e.g. 'OCHA Mali' (a new file with the same "
                                                "source and period replaces the earlier one)")
-        importer.add_argument("--by", help="who imports it")
+        importer.add_argument("--by", help="who imports it (default: the command line and your system user name)")
         importer.set_defaults(run=cmd_import)
     commands.add_parser("imports", help="list the imports with their counts").set_defaults(run=cmd_imports)
     report = commands.add_parser("import-report", help="an import's validation report (Excel) or rejected rows")
@@ -179,6 +285,34 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--output", help="file to write (default: mali3w-import-N-report.xlsx)")
     report.add_argument("--lang", choices=["fr", "en"], default="fr")
     report.set_defaults(run=cmd_import_report)
+    backup = commands.add_parser("backup", help="write a backup of the whole database (SQLite file or pg_dump)")
+    backup.add_argument("output", nargs="?",
+                        help="file to write (default: mali3w-backup-<UTC time>.sqlite or .pgdump, here)")
+    backup.set_defaults(run=cmd_backup)
+    restore = commands.add_parser("restore", help="replace the whole database with a backup")
+    restore.add_argument("file", help="a backup written by python -m dashboard backup")
+    restore.add_argument("--yes", action="store_true", help="confirm that the current data is to be replaced")
+    restore.set_defaults(run=cmd_restore)
+    create = commands.add_parser("create-account", help="create an account (partner, coordinator or imo)")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=["partner", "coordinator", "imo"])
+    create.add_argument("--organisation", help="a partner's organisation (acronym or full name as listed)")
+    create.add_argument("--sectors", help="a coordinator's clusters, sector codes comma-separated (e.g. wash,health)")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    create.set_defaults(run=cmd_create_account)
+    password = commands.add_parser("set-password", help="change an account's password (ends its sessions)")
+    password.add_argument("username")
+    password.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    password.set_defaults(run=cmd_set_password)
+    close = commands.add_parser("close-account", help="close an account (its sessions end at once)")
+    close.add_argument("username")
+    close.add_argument("--reopen", action="store_true", help="reopen a closed account instead")
+    close.set_defaults(run=cmd_close_account)
+    commands.add_parser("accounts", help="list the accounts").set_defaults(run=cmd_accounts)
+    audit = commands.add_parser("audit", help="the audit trail, newest first (CSV)")
+    audit.add_argument("--action", help="only this action, e.g. login.failed, import.3w, duplicates.decide")
+    audit.add_argument("--limit", type=int, default=200)
+    audit.set_defaults(run=cmd_audit)
     commands.add_parser("data-check", help="verify the data mirror against data/manifest.toml").set_defaults(
         run=cmd_data_check)
     commands.add_parser("build-geo", help="rebuild the simplified web geometry into geo/").set_defaults(

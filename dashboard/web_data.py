@@ -1,14 +1,15 @@
 """What the web pages read: the stored 3W as DataFrames, cached per dataset version.
 
 The cache key is the dataset version (batches and row counts), so every worker process sees a new import
-at its next request, and nothing in the cache depends on who is asking.
+at its next request. Who is asking matters in one way only: viewers without an account get the public
+snapshot, built from the full one under the data-responsibility policy, with its own cache keys.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TypeVar
 
@@ -20,6 +21,8 @@ from dashboard.config import BOUNDARY_VERSION
 from dashboard.ingest.membership import membership_frame
 from dashboard.ingest.partnerships import partnership_frame
 from dashboard.result_cache import ResultCache
+from dashboard.security.policy import Policy, public_activities
+from dashboard.security.roles import Viewer
 from dashboard.store.duplicate_decisions import duplicate_records_frame
 from dashboard.store.models import ImportBatch
 from dashboard.store.queries import activity_frame, admin_unit_frame, dataset_version, latest_batch, organisation_frame
@@ -44,6 +47,12 @@ class Snapshot:
     engine: Engine | None = None
     #: views computed from this snapshot, shared with the other server processes
     cache: ResultCache = field(default_factory=ResultCache)
+    #: the policy applied to this snapshot when it is the public view (None: the full data)
+    public_policy: Policy | None = None
+
+    @property
+    def public(self) -> bool:
+        return self.public_policy is not None
 
     def cached(self, key: tuple, compute: Callable[[], T]) -> T:
         """``compute()``, or the value computed earlier for ``key`` on the same dataset version."""
@@ -96,16 +105,20 @@ class Snapshot:
 
 class DashboardData:
     def __init__(self, engine: Engine, boundary_version: str = BOUNDARY_VERSION,
-                 population: pd.DataFrame | None = None, cache: ResultCache | None = None):
+                 population: pd.DataFrame | None = None, cache: ResultCache | None = None,
+                 policy: Policy | None = None):
         self.engine = engine
         self.boundary_version = boundary_version
         self.population = population
         self.cache = cache or ResultCache()
+        self.policy = policy or Policy()
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        self._public: Snapshot | None = None
 
-    def snapshot(self) -> Snapshot:
-        """The current data; reloaded from the database only when the dataset version changed."""
+    def snapshot(self, viewer: Viewer) -> Snapshot:
+        """The current data as ``viewer`` may see it; reloaded from the database only when the dataset
+        version changed."""
         version = dataset_version(self.engine).key
         with self._lock:
             if self._snapshot is None or self._snapshot.version != version:
@@ -114,4 +127,11 @@ class DashboardData:
                                           latest_batch(self.engine), membership_frame(self.engine),
                                           partnership_frame(self.engine), self.population, self.engine,
                                           self.cache)
-            return self._snapshot
+                self._public = None
+            if not viewer.public:
+                return self._snapshot
+            if self._public is None:
+                self._public = replace(self._snapshot, version=f"{version}:public:{self.policy.key}",
+                                       activities=public_activities(self._snapshot.activities, self.policy),
+                                       public_policy=self.policy)
+            return self._public

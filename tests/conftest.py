@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from dashboard.config import Settings, get_settings
+from dashboard.security.roles import SYSTEM
 from dashboard.setup import prepare_database
 from dashboard.store.database import make_engine
 
@@ -92,14 +93,33 @@ def sample_settings(mirror, tmp_path_factory) -> Settings:
     """Settings of an installation set up as `make run` does: SQLite, geometry built, the real sample imported."""
     from dashboard.setup import setup
     folder = tmp_path_factory.mktemp("installation")
-    settings = Settings(data_mirror=mirror, geo_dir=folder / "geo", database_url=f"sqlite:///{folder / 'db.sqlite'}")
+    settings = Settings(data_mirror=mirror, geo_dir=folder / "geo", database_url=f"sqlite:///{folder / 'db.sqlite'}",
+                        secret_key_file=folder / "secret_key", upload_dir=folder / "uploads")
     engine = make_engine(settings.database_url)
     setup(engine, settings)
     engine.dispose()
     return settings
 
 
+#: the password of every test account
+TEST_PASSWORD = "a long test password"
+
+
+@pytest.fixture(scope="session")
+def sample_accounts(sample_settings) -> dict[str, str]:
+    """One account per role in the sample installation: role -> user name. The partner focal point is bound
+    to SIF (Secours Islamique France), the coordinator to the WASH cluster."""
+    from dashboard.security.accounts import create_account
+    engine = make_engine(sample_settings.database_url)
+    accounts = {"imo": "imo.test", "coordinator": "coord.wash", "partner": "focal.sif"}
+    create_account(engine, accounts["imo"], TEST_PASSWORD, "imo")
+    create_account(engine, accounts["coordinator"], TEST_PASSWORD, "coordinator", sectors=("wash",))
+    create_account(engine, accounts["partner"], TEST_PASSWORD, "partner", organisation="SIF")
+    engine.dispose()
+    return accounts
+
+
 @pytest.fixture(scope="session")
 def sample_snapshot(sample_settings):
     from dashboard.web_data import DashboardData
-    return DashboardData(make_engine(sample_settings.database_url)).snapshot()
+    return DashboardData(make_engine(sample_settings.database_url)).snapshot(SYSTEM)

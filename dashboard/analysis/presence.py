@@ -41,7 +41,8 @@ def presence_by_unit(activities: pd.DataFrame, units: pd.DataFrame, level: int) 
 
 def organisations_in_unit(activities: pd.DataFrame, organisations: pd.DataFrame, units: pd.DataFrame,
                           pcode: str) -> pd.DataFrame:
-    """Who works in a unit: one row per organisation with its sectors and the finest level it was reported at.
+    """Who works in a unit: one row per organisation with the finest level it was reported at and its sectors
+    at that level.
 
     ``reported_at`` is the unit's own level (or finer) for organisations present in it, and the coarser
     level (1 region, 2 cercle) for organisations reported only around it.
@@ -56,7 +57,10 @@ def organisations_in_unit(activities: pd.DataFrame, organisations: pd.DataFrame,
                                                            for frame in around])
     if rows.empty:
         return pd.DataFrame(columns=["organisation_id", "acronym", "name", "org_type", "sectors", "reported_at"])
-    summary = rows.groupby("organisation_id").agg(
+    # An organisation's sectors are those of its finest reports: one working in the commune for WASH and
+    # reported for GBV only at cercle level is listed in the commune for WASH, not as doing GBV there.
+    finest = rows["reported_at"] == rows.groupby("organisation_id")["reported_at"].transform("max")
+    summary = rows[finest].groupby("organisation_id").agg(
         sectors=("sector_code", lambda codes: sorted(set(map(str, codes)))),
         reported_at=("reported_at", "max")).reset_index()
     table = summary.merge(organisations[["organisation_id", "acronym", "name", "org_type"]], on="organisation_id")

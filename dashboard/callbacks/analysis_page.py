@@ -14,6 +14,7 @@ from dash import ALL, Dash, Input, Output, Patch, State, ctx
 from dashboard.callbacks.map_page import FILTER_INPUTS, params_from_filters
 from dashboard.layouts.analysis_page import AnalysisPage, content
 from dashboard.layouts.choropleth import MapView
+from dashboard.security.web import current_viewer, require
 from dashboard.web_data import DashboardData
 
 
@@ -26,10 +27,12 @@ def register(app: Dash, data: DashboardData, view: MapView, pages: Mapping[str, 
         prevent_initial_call=True)
     def update_analysis(level, period, area, sectors, org_types, organisations, values, ids, lang, page_name):
         page = pages[page_name]
+        if page.permission is not None:  # the page name comes from the browser: a forged one is refused here
+            require(page.permission)
         options = {key["name"]: str(value) for key, value in zip(ids, values) if value not in (None, "", [])}
         params = params_from_filters(level, period, area, sectors, org_types, organisations, lang)
         params = replace(params, options=options)
-        shown = content(page, data.snapshot(), params, view)
+        shown = content(page, data.snapshot(current_viewer()), params, view)
         figure = shown.figure
         if page.map_layer is not None and ctx.triggered_id not in ("level", "area"):
             figure = Patch()

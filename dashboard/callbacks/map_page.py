@@ -9,6 +9,7 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from dashboard.layouts.choropleth import MapView
 from dashboard.layouts.map_page import map_figure, presence_map, unit_table
 from dashboard.reports import ReportParams
+from dashboard.security.web import current_viewer
 from dashboard.web_data import DashboardData
 
 FILTER_INPUTS = (Input("level", "value"), Input("period", "value"), Input("area", "value"),
@@ -26,7 +27,7 @@ def register(app: Dash, data: DashboardData, view: MapView) -> None:
     @app.callback(Output("presence-map", "figure"), Output("map-summary", "children"),
                   *FILTER_INPUTS, State("lang", "data"), prevent_initial_call=True)
     def update_map(level, period, area, sectors, org_types, organisations, lang):
-        snapshot = data.snapshot()
+        snapshot = data.snapshot(current_viewer())
         params = params_from_filters(level, period, area, sectors, org_types, organisations, lang)
         if ctx.triggered_id in ("level", "area"):
             return map_figure(snapshot, params, view)
@@ -43,4 +44,4 @@ def register(app: Dash, data: DashboardData, view: MapView) -> None:
         if not click or not click.get("points"):
             return no_update
         params = params_from_filters(level, period, area, sectors, org_types, organisations, lang)
-        return unit_table(data.snapshot(), params, click["points"][0].get("location"))
+        return unit_table(data.snapshot(current_viewer()), params, click["points"][0].get("location"))

@@ -1,34 +1,58 @@
 """Per-app page routing: the address's path picks the page, its query sets the page's filters.
 
 Dash Pages keeps one page registry for the whole process, so two apps in one process (tests, or several
-configurations) would serve each other's data; each app here owns its routes.
+configurations) would serve each other's data; each app here owns its routes. A page may need a
+permission: without it the router answers with a login prompt instead of the page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from urllib.parse import parse_qsl
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
 
 from dash import Dash, Input, Output, dcc, html
 
 from dashboard.i18n import translate
 from dashboard.reports import ReportParams, params_from_query
+from dashboard.security.roles import Permission
+from dashboard.security.web import current_viewer
 
-PageLayout = Callable[[ReportParams], object]
+
+@dataclass(frozen=True)
+class Page:
+    layout: Callable[[ReportParams], object]
+    #: what the viewer must be allowed to open the page (None: everyone, including the public)
+    permission: Permission | None = None
 
 
 def app_layout() -> html.Div:
     return html.Div([dcc.Location(id="url", refresh=False), html.Div(id="page-content")])
 
 
-def register(app: Dash, pages: Mapping[str, PageLayout]) -> None:
+def _refusal(app: Dash, path: str, params: ReportParams) -> html.Div:
+    viewer, lang = current_viewer(), params.lang
+    if viewer.public:
+        login = app.get_relative_path("/login") + "?" + urlencode({"next": path, "lang": lang})
+        message = [html.P(translate("access.login_needed", lang)),
+                   html.A(translate("login.link", lang), href=login, id="login-prompt")]
+    else:
+        message = [html.P(translate("access.forbidden", lang, role=translate(f"role.{viewer.role}", lang)))]
+    return html.Div([html.H1(translate("app.title", lang)), *message,
+                     html.A(translate("page.back_home", lang), href=app.get_relative_path("/"))],
+                    className="not-found", id="access-refused")
+
+
+def register(app: Dash, pages: Mapping[str, Page]) -> None:
     @app.callback(Output("page-content", "children"), Input("url", "pathname"), Input("url", "search"))
     def route(pathname: str | None, search: str | None):
         params = params_from_query(dict(parse_qsl((search or "").lstrip("?"))))
-        path = app.strip_relative_path(pathname or "/") or ""
-        layout = pages.get("/" + path)
-        if layout is None:
+        path = "/" + (app.strip_relative_path(pathname or "/") or "")
+        page = pages.get(path)
+        if page is None:
             return html.Div([html.H1(translate("page.not_found", params.lang)),
                              html.A(translate("page.back_home", params.lang), href=app.get_relative_path("/"))],
                             className="not-found")
-        return layout(params)
+        if page.permission is not None and not current_viewer().can(page.permission):
+            return _refusal(app, path, params)
+        return page.layout(params)

@@ -25,6 +25,7 @@ from dashboard.ingest.importer import ImportResult, infer_period, issue_record, 
 from dashboard.ingest.pcodes import Hierarchy, normalise_pcode
 from dashboard.ingest.reader import RawTable, read_table
 from dashboard.ingest.validate import CellIssue, parse_date, parse_number
+from dashboard.security import audit
 from dashboard.store.models import ImportBatch, ImportIssue, RejectedRow
 from dashboard.store.reference import load_hierarchy
 from dashboard.text import clean_text, fold
@@ -217,4 +218,7 @@ def store_batch(session: Session, *, kind: str, path: Path, sha256: str, table: 
         session.execute(insert(RejectedRow), rejected)
     if issues:
         session.execute(insert(ImportIssue), issues)
+    audit.record(session, None, f"import.{kind}", path.name, actor=imported_by,
+                 after={"batch": batch.id, "period": batch.period, "source": source, "rows_read": len(records),
+                        "rows_accepted": accepted, "rows_rejected": len(records) - accepted})
     return batch, sum(issue["severity"] == "warning" for issue in issues)

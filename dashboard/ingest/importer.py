@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -20,9 +21,12 @@ from sqlalchemy.orm import Session
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
 from dashboard.ingest.columns import ColumnMapping, map_columns
 from dashboard.ingest.errors import ImportRefused
-from dashboard.ingest.reader import RawTable, read_table
-from dashboard.ingest.registry import register_organisations
-from dashboard.ingest.validate import CheckedRow, check_row
+from dashboard.ingest.reader import RawTable, check_file, read_table
+from dashboard.ingest.organisations import alias_keys
+from dashboard.ingest.registry import alias_registry, register_organisations
+from dashboard.ingest.validate import CellIssue, CheckedRow, check_row
+from dashboard.security import audit
+from dashboard.store.database import serialise_imports
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
 from dashboard.store.reference import load_hierarchy
 from dashboard.text import clean_text
@@ -35,6 +39,8 @@ _MONTHS = {
     "december": 12, "decembre": 12, "décembre": 12,
 }
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+#: told ``(fraction done, stage)`` as an import goes: read, check, write, done
+Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
@@ -92,31 +98,38 @@ def issue_record(batch_id: int, source_row: int, mapping: ColumnMapping, table: 
 
 
 def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: str | None = None,
-              source: str | None = None, imported_by: str | None = None,
+              source: str | None = None, imported_by: str | None = None, role: str | None = None,
+              only_organisation: int | None = None, progress: Progress | None = None,
               boundary_version: str = BOUNDARY_VERSION) -> ImportResult:
     """Import a 3W workbook or CSV; raises :class:`ImportRefused` (nothing written) for unusable files.
 
     With a ``source``, a file for a period that source already has replaces the earlier import (a
-    corrected file), in the same transaction; the result says what changed per organisation.
+    corrected file), in the same transaction; the result says what changed per organisation. With
+    ``only_organisation`` (a partner focal point's upload), rows of any other organisation are rejected.
+    The import and who made it (``imported_by``, ``role``) go to the audit trail in the same transaction;
+    ``progress(fraction, stage)`` is told how far it got.
     """
+    progress = progress or (lambda fraction, stage: None)
     path = Path(path)
     period = period or infer_period(path.name)
     if period is None or not _PERIOD.match(period):
         raise ImportRefused(f"the reporting period {period!r} is not of the form YYYY-MM (e.g. 2023-12); "
                             "give it with --period.", file=path.name)
+    check_file(path)  # an empty or oversized file is refused on its size, before it is hashed
     sha256 = file_sha256(path)
     with Session(engine) as session:
-        done = session.scalar(select(ImportBatch).where(ImportBatch.sha256 == sha256, ImportBatch.kind == "3w"))
+        done = _already_imported(session, sha256)
         if done is not None:
-            return ImportResult(done.id, done.period, done.rows_read, done.rows_accepted, done.rows_rejected, 0, 0,
-                                already_imported=True)
+            return done
     hierarchy = load_hierarchy(engine, boundary_version)
     legacy = load_hierarchy(engine, LEGACY_BOUNDARY_VERSION) or None
     if not len(hierarchy):
         raise ImportRefused(f"the boundaries {boundary_version} are not loaded; run `python -m dashboard setup`.")
+    progress(0.05, "read")
     table = read_table(path, sheet)
     mapping = map_columns(table)
     fields = mapping.fields
+    progress(0.3, "check")
 
     def cell(cells: list[object], name: str) -> object:
         index = fields.get(name)
@@ -125,7 +138,14 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
     data_rows = table.numbered_rows()
     checked: list[CheckedRow] = [check_row({name: cells[index] for name, index in fields.items()}, hierarchy, legacy)
                                  for _, cells in data_rows]
+    if only_organisation is not None:
+        _reject_other_organisations(engine, only_organisation, [cells for _, cells in data_rows], checked, cell)
+    progress(0.7, "write")
     with Session(engine) as session, session.begin():
+        serialise_imports(session)  # another user's import may have committed since the checks above
+        done = _already_imported(session, sha256)
+        if done is not None:
+            return done
         accepted_positions = [i for i, row in enumerate(checked) if not row.rejected]
         org_rows = [(cell(data_rows[i][1], "org_acronym"), cell(data_rows[i][1], "org_name"),
                      cell(data_rows[i][1], "org_type")) for i in accepted_positions]
@@ -176,7 +196,37 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         result = ImportResult(batch.id, period, len(data_rows), len(activities), len(rejected),
                               sum(issue["severity"] == "warning" for issue in issues), created,
                               replaced_batch_id=replaced, changes=batch.changes)
+        audit.record(session, None, "import.3w", path.name, actor=imported_by, role=role,
+                     before={"replaced_batch": replaced} if replaced is not None else None,
+                     after={"batch": batch.id, "period": period, "source": source, "rows_read": len(data_rows),
+                            "rows_accepted": len(activities), "rows_rejected": len(rejected),
+                            "only_organisation": only_organisation})
+    progress(1.0, "done")
     return result
+
+
+def _reject_other_organisations(engine: Engine, organisation_id: int, rows: list[list[object]],
+                                checked: list[CheckedRow], cell: Callable[[list[object], str], object]) -> None:
+    """Reject the rows that do not name ``organisation_id`` by one of its known spellings."""
+    with Session(engine) as session:
+        registry = alias_registry(session)
+    for cells, row in zip(rows, checked):
+        keys = alias_keys(cell(cells, "org_acronym"), cell(cells, "org_name"))
+        if not any(registry.get(key) == organisation_id for key in keys):
+            named = clean_text(cell(cells, "org_acronym")) or clean_text(cell(cells, "org_name"))
+            row.issues.append(CellIssue("error", "org_acronym", named, "not a row of your organisation: a partner "
+                                        "focal point imports their own organisation's rows only",
+                                        "send the other organisations' rows to the IMO"))
+
+
+def _already_imported(session: Session, sha256: str) -> ImportResult | None:
+    """The result of the earlier import of the same file content, if there is one."""
+    done = session.scalar(select(ImportBatch).where(ImportBatch.sha256 == sha256, ImportBatch.kind == "3w")
+                          .order_by(ImportBatch.id).limit(1))
+    if done is None:
+        return None
+    return ImportResult(done.id, done.period, done.rows_read, done.rows_accepted, done.rows_rejected, 0, 0,
+                        already_imported=True)
 
 
 def _remove_earlier_import(session: Session, period: str, source: str | None) -> tuple[int | None, Counter]:

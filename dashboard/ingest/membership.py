@@ -52,6 +52,7 @@ from dashboard.ingest.importer import file_sha256
 from dashboard.ingest.pcodes import Hierarchy, normalise_pcode
 from dashboard.ingest.registry import apply_registry_types, organisation_identities, register_organisations
 from dashboard.ingest.validate import LEVEL_LABELS
+from dashboard.store.database import serialise_imports
 from dashboard.store.models import ClusterMembership, Organisation
 from dashboard.text import clean_text, header_key
 from dashboard.vocabulary import SECTOR_VOCABULARY, Term, Vocabulary
@@ -241,6 +242,7 @@ def import_memberships(engine: Engine, path: Path, *, sheet: str | None = None, 
     records = [check_membership(source_row, row, mapped.hierarchy) for (source_row, _), row in zip(rows, cells)]
     organisations = [(row.get("org_acronym"), row.get("org_name"), row.get("org_type")) for row in cells]
     with Session(engine) as session, session.begin():
+        serialise_imports(session)  # another import may have committed since the checks above
         candidates = [position for position, record in enumerate(records) if not record.rejected]
         identities = organisation_identities(session, [organisations[p] for p in candidates])
         _reject_repeats(records, dict(zip(candidates, identities)),

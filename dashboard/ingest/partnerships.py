@@ -66,6 +66,7 @@ from dashboard.ingest.coordination_tables import (
 from dashboard.ingest.importer import file_sha256
 from dashboard.ingest.pcodes import Hierarchy
 from dashboard.ingest.registry import apply_registry_types, organisation_identities, register_organisations
+from dashboard.store.database import serialise_imports
 from dashboard.store.models import Organisation, Partnership
 from dashboard.text import clean_text, header_key
 
@@ -318,6 +319,7 @@ def import_partnerships(engine: Engine, path: Path, *, sheet: str | None = None,
     table, mapping, rows, cells = mapped.table, mapped.mapping, mapped.rows, mapped.cells
     records = [check_partnership(source_row, row, mapped.hierarchy) for (source_row, _), row in zip(rows, cells)]
     with Session(engine) as session, session.begin():
+        serialise_imports(session)  # another import may have committed since the checks above
         candidates = [position for position, record in enumerate(records) if not record.rejected]
         funders = organisation_identities(session, [(*organisation_cells(cells[p].get("funder")), None)
                                                     for p in candidates])

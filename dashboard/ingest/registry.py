@@ -27,14 +27,15 @@ REGISTRY_COLUMNS = ("acronym", "name", "org_type", "scope", "note")
 SCOPES = ("national", "international")
 
 
-def _alias_registry(session: Session) -> dict[str, int]:
+def alias_registry(session: Session) -> dict[str, int]:
+    """Every known spelling key and the organisation it designates."""
     return dict(session.execute(select(OrgAlias.alias, OrgAlias.organisation_id)).all())
 
 
 def organisation_identities(session: Session, rows: list[tuple[object, object, object]]) -> list[int]:
     """For each row ``(acronym, name, reported type)``, a number that is the same for rows designating the
     same organisation (-1 for none), creating nothing: to find repeated rows before anything is stored."""
-    return group_organisations(rows, _alias_registry(session))[0]
+    return group_organisations(rows, alias_registry(session))[0]
 
 
 def register_organisations(session: Session, rows: list[tuple[object, object, object]]) -> tuple[list[int | None], int]:
@@ -43,7 +44,7 @@ def register_organisations(session: Session, rows: list[tuple[object, object, ob
     Known spellings resolve through ``org_alias``; new spellings are added to it. Returns one id per row
     (``None`` for a row naming no organisation) and how many organisations were created.
     """
-    registry = _alias_registry(session)
+    registry = alias_registry(session)
     assignment, groups = group_organisations(rows, registry)
     created = 0
     for group in groups:

@@ -17,7 +17,8 @@ from dashboard.layouts import shell
 from dashboard.layouts.choropleth import MAP_CONFIG, MapView, Scale, stepped_figure
 from dashboard.layouts.map_page import unit_labels
 from dashboard.layouts.tables import report_table
-from dashboard.reports import ReportParams, run_report
+from dashboard.reports import REPORTS, ReportParams, run_report
+from dashboard.security.roles import Permission
 from dashboard.web_data import Snapshot
 
 
@@ -44,6 +45,11 @@ class AnalysisPage:
     extra: Callable[[Snapshot, ReportParams], list] = lambda snapshot, params: []
     table: Callable[[Snapshot, ReportParams, pd.DataFrame], object] = (
         lambda snapshot, params, frame: report_table(frame, params.lang))
+
+    @property
+    def permission(self) -> Permission | None:
+        """What opening the page needs: the same as downloading its report."""
+        return REPORTS[self.report].permission
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,85 @@
-"""The imports page: every file imported, what became of its rows, and its validation report."""
+"""The imports page: upload a file (imported in the background, with progress), decide on pending place
+suggestions, and every file imported with what became of its rows and its validation report.
+
+Each part shows only to the roles allowed to use it, and the callbacks behind them check again.
+"""
 
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 
 from dashboard.i18n import format_number, translate
+from dashboard.ingest.jobs import KINDS
+from dashboard.ingest.reader import MAX_UPLOAD_BYTES
+from dashboard.ingest.review import pending_suggestions
 from dashboard.layouts import shell
 from dashboard.reports import ReportParams
 from dashboard.reports.imports import import_batches
+from dashboard.security.roles import Permission, Role, Viewer
+from dashboard.security.web import current_viewer
 from dashboard.web_data import Snapshot
+
+#: pending suggestions listed at once (the oldest first); deciding on them brings the next ones
+SUGGESTIONS_SHOWN = 100
 
 COLUMNS = ("file_name", "kind", "period", "imported_at", "rows_read", "rows_accepted", "rows_rejected", "repairs",
            "reviews", "warnings")
 
 
+def upload_section(viewer: Viewer, lang: str) -> html.Section | None:
+    if not viewer.can(Permission.IMPORT_OWN_ROWS):
+        return None
+    imo = viewer.can(Permission.IMPORT_3W)
+    kinds = KINDS if imo else ("3w",)
+    return html.Section([
+        html.H3(translate("upload.title", lang)),
+        html.P(translate("upload.how_imo" if imo else "upload.how_partner", lang), className="note"),
+        html.Label([translate("upload.kind", lang), dcc.RadioItems(
+            id="upload-kind", value="3w", inline=True,
+            options=[{"label": translate(f"upload.kind.{kind}", lang), "value": kind} for kind in kinds])]),
+        html.Label([translate("upload.period", lang), dcc.Input(id="upload-period", type="text", maxLength=7,
+                                                              placeholder="2024-03", className="text-input")]),
+        html.Label([translate("upload.source", lang), dcc.Input(
+            id="upload-source", type="text", maxLength=200, className="text-input", disabled=not imo,
+            placeholder=translate("upload.source_hint" if imo else "upload.source_partner", lang))]),
+        dcc.Upload(id="upload-file", max_size=MAX_UPLOAD_BYTES, multiple=False, className="upload-zone",
+                   accept=".xlsx,.xlsm,.xls,.csv", children=html.Div(translate("upload.drop", lang))),
+        html.Div(id="upload-status", role="status", className="feedback"),
+        dcc.Store(id="upload-job"),
+        dcc.Interval(id="upload-poll", interval=1000, disabled=True),
+    ], className="report-section", id="upload-section")
+
+
+def suggestions_table(viewer: Viewer, engine, lang: str) -> html.Div:
+    pending = pending_suggestions(engine, viewer)
+    if pending.empty:
+        return html.Div(html.P(translate("review.none", lang)), id="suggestions-list")
+    head = html.Thead(html.Tr([html.Th(translate(key, lang)) for key in
+                               ("review.file", "review.row", "table.acronym", "review.problem", "review.decision")]))
+    rows = [html.Tr([
+        html.Td(row.file_name), html.Td(str(row.source_row)), html.Td(row.acronym or ""), html.Td(row.problem),
+        html.Td([html.Button(translate(f"review.{decision}", lang), className="decision-button",
+                             id={"type": "suggestion", "issue": int(row.issue_id), "decision": decision})
+                 for decision in ("accepted", "declined")]),
+    ]) for row in pending.head(SUGGESTIONS_SHOWN).itertuples()]
+    return html.Div([html.P(translate("review.summary", lang, count=len(pending))),
+                     html.Table([head, html.Tbody(rows)], className="report-table")], id="suggestions-list")
+
+
+def review_section(viewer: Viewer, engine, lang: str) -> html.Section | None:
+    if not viewer.can(Permission.REVIEW_SUGGESTIONS):
+        return None
+    return html.Section([html.H3(translate("review.title", lang)),
+                         html.P(translate("review.how", lang), className="note"),
+                         html.P(id="suggestion-feedback", role="status", className="feedback"),
+                         suggestions_table(viewer, engine, lang)], className="report-section")
+
+
 def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
-    lang = params.lang
+    lang, viewer = params.lang, current_viewer()
     batches = import_batches(snapshot.engine)
+    if viewer.role is Role.PARTNER:  # a partner follows its own uploads
+        batches = batches[batches["imported_by"] == viewer.username]
     head = html.Thead(html.Tr([html.Th(translate("imports.kind" if name == "kind" else f"column.{name}", lang))
                                for name in COLUMNS]
                               + [html.Th(translate("imports.report", lang))]))
@@ -36,6 +99,9 @@ def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
                  *(format_number(int(getattr(batch, name)), lang) for name in COLUMNS[4:])]
         rows.append(html.Tr([html.Td(cell) for cell in cells] + [html.Td(links)]))
     return shell.page(snapshot, params, "imports", [
+        upload_section(viewer, lang),
+        review_section(viewer, snapshot.engine, lang),
+        html.H3(translate("imports.list", lang)),
         html.P(translate("imports.summary", lang, count=len(batches)), className="summary", id="imports-summary"),
         html.P(translate("imports.how", lang), className="note"),
         html.Table([head, html.Tbody(rows)], className="report-table", id="imports-table"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 from dash import dcc, html
 
 from dashboard.analysis.filters import filter_activities
@@ -12,6 +13,7 @@ from dashboard.i18n import format_number, translate
 from dashboard.layouts import shell
 from dashboard.layouts.choropleth import MAP_CONFIG, MapView, category, presence_figure
 from dashboard.reports import ReportParams, params_to_query
+from dashboard.security.policy import Policy
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 from dashboard.web_data import Snapshot
 
@@ -84,16 +86,38 @@ def unit_table(snapshot: Snapshot, params: ReportParams, pcode: str | None) -> h
         coarser_name = translate(f"level.{coarse}", lang).lower()
         groups.append((table[table["reported_at"] == coarse],
                        translate("table.coarser", lang, coarser=coarser_name, count="{count}")))
+    policy = snapshot.public_policy
     for rows, title in groups:
         if rows.empty:
             continue
         children.append(html.H4(title.format(count=len(rows))))
+        if policy is not None and len(rows) < policy.min_organisations_named:
+            children.append(html.P(translate("policy.hidden_names", lang, k=policy.min_organisations_named),
+                                   className="hidden-names"))
+            continue
         body = html.Tbody([html.Tr([
             html.Td(row.acronym or ""), html.Td(row.name or ""), html.Td(ORG_TYPE_VOCABULARY.label(row.org_type, lang)),
-            html.Td(", ".join(SECTOR_VOCABULARY.label(code, lang) for code in row.sectors)),
+            html.Td(sectors_text(row.sectors, _small_sectors(rows, policy), lang, policy)),
         ]) for row in rows.itertuples()])
         children.append(html.Table([header, body], className="unit-table"))
     return html.Div(children, id="unit-table-content")
+
+
+def _small_sectors(rows: pd.DataFrame, policy: Policy | None) -> set[str]:
+    """Sectors in which fewer organisations than the public policy's k appear among ``rows`` (none when the
+    viewer sees everything): naming an organisation's sector there would name it in a small cell."""
+    if policy is None:
+        return set()
+    counts = pd.Series([code for codes in rows["sectors"] for code in codes]).value_counts()
+    return set(counts[counts < policy.min_organisations_named].index)
+
+
+def sectors_text(codes: list[str], hidden: set[str], lang: str, policy: Policy | None) -> str:
+    shown = [SECTOR_VOCABULARY.label(code, lang) for code in codes if code not in hidden]
+    withheld = sum(code in hidden for code in codes)
+    if withheld:
+        shown.append(translate("policy.hidden_sectors", lang, count=withheld, k=policy.min_organisations_named))
+    return ", ".join(shown)
 
 
 def layout(snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:

@@ -48,9 +48,6 @@ def duplicates_controls(snapshot: Snapshot, params: ReportParams) -> list:
                         dcc.Dropdown(id=page_param("status"), clearable=False, value=params.option("status", "pending"),
                                      options=[{"label": translate(f"duplicates.status.{value}", lang), "value": value}
                                               for value in ("pending", "all")])]),
-            html.Label([translate("duplicates.decided_by", lang),
-                        dcc.Input(id="decided-by", type="text", maxLength=200, className="text-input",
-                                  placeholder=translate("duplicates.decided_by_hint", lang))]),
             # outside the table, which the recomputed page replaces: the confirmation stays in sight
             html.P(id="decision-feedback", className="feedback", role="status")]
 

@@ -12,17 +12,21 @@ from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from dash import dcc, html
+from flask_wtf.csrf import generate_csrf
 
 from dashboard.i18n import format_period, translate
 from dashboard.reports import ReportParams, params_to_query
+from dashboard.security.roles import Permission, Viewer
+from dashboard.security.web import current_viewer
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 from dashboard.web_data import Snapshot
 
-#: (page name, path) in the order of the navigation bar
-PAGES: tuple[tuple[str, str], ...] = (
-    ("presence", "/"), ("gaps", "/lacunes"), ("overlaps", "/chevauchements"), ("localisation", "/localisation"),
-    ("change", "/evolution"), ("membership", "/membres"), ("duplicates", "/doublons"), ("brief", "/fiche"),
-    ("imports", "/imports"),
+#: (page name, path, what opening it needs) in the order of the navigation bar
+PAGES: tuple[tuple[str, str, Permission | None], ...] = (
+    ("presence", "/", None), ("gaps", "/lacunes", None), ("overlaps", "/chevauchements", None),
+    ("localisation", "/localisation", None), ("change", "/evolution", None), ("membership", "/membres", None),
+    ("duplicates", "/doublons", Permission.REVIEW_DUPLICATES), ("brief", "/fiche", None),
+    ("imports", "/imports", Permission.VIEW_IMPORTS), ("audit", "/journal", Permission.VIEW_AUDIT),
 )
 LEVELS = (1, 2, 3)
 
@@ -38,7 +42,31 @@ def _query_string(params: ReportParams, *, lang: str | None = None, options: boo
     return ("?" + urlencode(query, safe=",")) if query else ""
 
 
-def header(snapshot: Snapshot, params: ReportParams) -> html.Header:
+def account(viewer: Viewer, lang: str) -> html.Div:
+    """Log-in link for the public; name, role and a log-out button (a CSRF-protected POST) otherwise."""
+    if viewer.public:
+        return html.Div(html.A(translate("login.link", lang), href=f"/login?lang={lang}", id="login-link"),
+                        className="account")
+    return html.Div([
+        html.Span(translate("login.as", lang, username=viewer.username, role=translate(f"role.{viewer.role}", lang)),
+                  id="account-name"),
+        html.Form([dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+                   html.Button(translate("logout.button", lang), type="submit", id="logout-button")],
+                  method="post", action="/logout"),
+    ], className="account")
+
+
+def policy_note(snapshot: Snapshot, lang: str) -> html.P | None:
+    """What the public view hides, said where it applies."""
+    policy = snapshot.public_policy
+    if policy is None:
+        return None
+    sectors = ", ".join(SECTOR_VOCABULARY.label(code, lang) for code in sorted(policy.sensitive_sectors))
+    return html.P(translate("policy.public_note", lang, sectors=sectors, k=policy.min_organisations_named),
+                  className="note policy-note", id="policy-note")
+
+
+def header(snapshot: Snapshot, params: ReportParams, viewer: Viewer) -> html.Header:
     lang, batch = params.lang, snapshot.latest_batch
     other = "en" if lang == "fr" else "fr"
     facts = ([translate("header.as_of", lang, period=format_period(batch.period, lang)),
@@ -49,16 +77,17 @@ def header(snapshot: Snapshot, params: ReportParams) -> html.Header:
         html.Div([html.H1(translate("app.title", lang)), html.P(translate("app.subtitle", lang))]),
         html.Div([html.Ul([html.Li(fact) for fact in facts], id="data-facts"),
                   html.A(translate("lang.switch", lang), id="language-switch", lang=other,
-                         href=_query_string(params, lang=other, options=True))], className="header-facts"),
+                         href=_query_string(params, lang=other, options=True)),
+                  account(viewer, lang)], className="header-facts"),
     ], className="app-header")
 
 
-def navigation(active: str, params: ReportParams) -> html.Nav:
+def navigation(active: str, params: ReportParams, viewer: Viewer) -> html.Nav:
     search = _query_string(params, lang=params.lang)
     return html.Nav([
         dcc.Link(translate(f"page.{name}", params.lang), href=path + search,
                  id={"type": "nav-link", "path": path}, className="active" if name == active else None)
-        for name, path in PAGES], className="pages")
+        for name, path, permission in PAGES if permission is None or viewer.can(permission)], className="pages")
 
 
 def _organisation_options(snapshot: Snapshot) -> list[dict]:
@@ -111,8 +140,9 @@ def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[in
             options=[{"label": ORG_TYPE_VOCABULARY.label(code, lang), "value": code}
                      for code in ORG_TYPE_VOCABULARY.codes() if code in types_present])),
         *labelled("filters.organisation", "organisation", dcc.Dropdown(
-            id="organisation", value=list(params.organisations), multi=True, placeholder=all_label,
-            options=_organisation_options(snapshot))),
+            id="organisation", value=[] if snapshot.public else list(params.organisations), multi=True,
+            placeholder=translate("filters.organisation_login", lang) if snapshot.public else all_label,
+            disabled=snapshot.public, options=[] if snapshot.public else _organisation_options(snapshot))),
         html.A(translate("filters.reset", lang), id="reset-filters", className="link-button", href="?"
                + ("lang=en" if lang == "en" else "")),
     ]
@@ -135,11 +165,12 @@ def download_links(report: str, params: ReportParams) -> html.Div:
 def page(snapshot: Snapshot, params: ReportParams, active: str, content: list, controls: Sequence = (),
          show_filters: bool = True) -> html.Div:
     """A whole page: header, navigation, filters (global then page-specific) and the page's content."""
+    viewer = current_viewer()
     aside = [html.Aside([html.H2(translate("filters.title", params.lang)), *global_filters(snapshot, params),
                          *controls], className="filters")] if show_filters else []
     return html.Div([
         dcc.Store(id="lang", data=params.lang),
-        header(snapshot, params),
-        navigation(active, params),
-        html.Main([*aside, html.Section(content, className="content")]),
+        header(snapshot, params, viewer),
+        navigation(active, params, viewer),
+        html.Main([*aside, html.Section([policy_note(snapshot, params.lang), *content], className="content")]),
     ])

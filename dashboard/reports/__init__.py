@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard.reports import brief, coverage, localisation, presence, review
 from dashboard.reports.describe import labelled, report_header
 from dashboard.reports.params import ReportParams, params_from_query, params_to_query
+from dashboard.security.roles import Permission
 from dashboard.web_data import Snapshot
 
 
@@ -31,6 +32,8 @@ class ReportOption:
 class Report:
     compute: Callable[[Snapshot, ReportParams], pd.DataFrame]
     options: tuple[ReportOption, ...] = ()
+    #: what a web viewer must be allowed to read it (None: public, under the data-responsibility policy)
+    permission: Permission | None = None
 
 
 REPORTS: dict[str, Report] = {
@@ -51,7 +54,7 @@ REPORTS: dict[str, Report] = {
     "membership": Report(review.membership_report),
     "cercle_brief": Report(brief.cercle_brief_report),
     "duplicates": Report(review.duplicates_report, (
-        ReportOption("status", "pending (default) or all", "pending"),)),
+        ReportOption("status", "pending (default) or all", "pending"),), Permission.REVIEW_DUPLICATES),
 }
 
 

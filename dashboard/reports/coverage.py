@@ -11,7 +11,9 @@ from dashboard.analysis.filters import filter_activities, latest_period
 from dashboard.analysis.gaps import sector_gaps
 from dashboard.analysis.overlaps import overlaps
 from dashboard.reports.describe import with_unit_names
+from dashboard.i18n import translate
 from dashboard.reports.params import ReportParams
+from dashboard.security.policy import hide_names
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY
 from dashboard.web_data import Snapshot
 
@@ -43,6 +45,13 @@ def gaps_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
     return with_unit_names(table[snapshot.inside(table["pcode"], params.area)], snapshot)
 
 
+def hidden_below_k(names: pd.Series, counts: pd.Series, snapshot: Snapshot, params: ReportParams) -> pd.Series:
+    """Names of a public report's cells, hidden where fewer organisations than the policy's k work."""
+    policy = snapshot.public_policy
+    return hide_names(names, counts, policy,
+                      translate("policy.hidden_names", params.lang, k=policy.min_organisations_named))
+
+
 def overlap_threshold(params: ReportParams) -> int:
     value = params.option("k", str(DEFAULT_OVERLAP_K))
     return int(value) if value.isdigit() and int(value) >= 1 else DEFAULT_OVERLAP_K
@@ -52,6 +61,8 @@ def overlaps_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
     """Unit x sector cells where at least k organisations are present, with who they are."""
     activities = filter_activities(snapshot.activities, params.selection(snapshot))
     table = overlaps(activities, snapshot.organisations, params.level, overlap_threshold(params))
+    if snapshot.public:
+        table["acronyms"] = hidden_below_k(table["acronyms"], table["organisations"], snapshot, params)
     return with_unit_names(table[snapshot.inside(table["pcode"], params.area)], snapshot)
 
 
@@ -81,4 +92,7 @@ def change_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
                                      "left", "arrived_count", "left_count", "net"])
     table = presence_change(compared_activities(snapshot, params), snapshot.organisations, params.level,
                             earlier, later)
+    if snapshot.public:
+        table["arrived"] = hidden_below_k(table["arrived"], table["organisations_to"], snapshot, params)
+        table["left"] = hidden_below_k(table["left"], table["organisations_from"], snapshot, params)
     return with_unit_names(table[snapshot.inside(table["pcode"], params.area)], snapshot)

@@ -39,7 +39,7 @@ def describe_filters(snapshot: Snapshot, params: ReportParams) -> str:
     if params.org_types:
         parts.append((translate("filters.org_type", lang),
                       ", ".join(ORG_TYPE_VOCABULARY.label(code, lang) for code in params.org_types)))
-    if params.organisations:
+    if params.organisations and not snapshot.public:
         parts.append((translate("filters.organisation", lang),
                       ", ".join(str(acronyms.get(org, org)) for org in params.organisations)))
     if period:

@@ -27,7 +27,10 @@ class ReportParams:
     options: Mapping[str, str] = field(default_factory=dict)
 
     def selection(self, snapshot: Snapshot) -> ActivityFilter:
-        return ActivityFilter(self.sectors, self.org_types, self.organisations,
+        """The rows these parameters select. The public view has no organisation filter: a map of one
+        organisation would name it in every cell, whatever the number of organisations there."""
+        organisations = () if snapshot.public else self.organisations
+        return ActivityFilter(self.sectors, self.org_types, organisations,
                               self.period or latest_period(snapshot.activities), self.area)
 
     def option(self, name: str, default: str | None = None) -> str | None:

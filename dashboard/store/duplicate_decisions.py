@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dashboard.analysis.duplicates import RECORD_COLUMNS
+from dashboard.security import audit
 from dashboard.store.models import Activity, DuplicateDecision, ImportBatch
 
 DECISIONS = frozenset({"keep_both", "merge"})
@@ -42,8 +43,10 @@ def duplicate_records_frame(engine: Engine) -> pd.DataFrame:
 
 
 def record_decision(engine: Engine, group_key: str, activity_ids: Iterable[int], decision: str,
-                    decided_by: str | None, note: str | None = None) -> int:
-    """Store (or replace) the decision on a group; returns the decision's id.
+                    decided_by: str | None, note: str | None = None, *, role: str | None = None,
+                    ip: str | None = None) -> int:
+    """Store (or replace) the decision on a group, and its audit event in the same transaction; returns the
+    decision's id.
 
     ``decision`` must be ``keep_both`` or ``merge``; ``group_key`` the 64-character hex key of the group;
     ``activity_ids`` the ids of the records the decision was taken on (stored sorted, without repeats).
@@ -63,6 +66,11 @@ def record_decision(engine: Engine, group_key: str, activity_ids: Iterable[int],
             with Session(engine) as session, session.begin():
                 stored = session.scalars(select(DuplicateDecision)
                                          .where(DuplicateDecision.group_key == group_key)).one_or_none()
+                before = None if stored is None else {"decision": stored.decision, "activity_ids": stored.activity_ids,
+                                                      "decided_by": stored.decided_by}
+                audit.record(session, None, "duplicates.decide", group_key, before=before,
+                             after={"decision": decision, "activity_ids": ids, "note": note},
+                             actor=decided_by, role=role, ip=ip)
                 if stored is None:
                     stored = DuplicateDecision(group_key=group_key, **values)
                     session.add(stored)

@@ -153,6 +153,10 @@ class ImportIssue(Base):
     value: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str] = mapped_column(Text)
     suggestion: Mapped[str | None] = mapped_column(Text)
+    #: for "review" issues: None while pending, then "accepted" or "declined"
+    decision: Mapped[str | None] = mapped_column(String(20))
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ClusterMembership(Base):
@@ -223,3 +227,75 @@ class Need(Base):
     sector_code: Mapped[str] = mapped_column(ForeignKey("sector.code"))
     people_in_need: Mapped[float] = mapped_column(Float)
     year: Mapped[int] = mapped_column(Integer)
+
+
+class UserAccount(Base):
+    """Someone who logs in. The public view needs no account.
+
+    ``role`` is one of :class:`dashboard.access.Role` (partner, coordinator, imo); a partner focal point is
+    bound to one organisation, a cluster coordinator to one or more sectors (clusters).
+    """
+
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    #: argon2id hash (the encoded string carries its own salt and parameters)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    sectors: Mapped[list | None] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEvent(Base):
+    """One thing someone did: import, edit, merge, review decision, login. Appended, never changed."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: the account's user name, or "command line (<system user>)" for the administrator's commands
+    actor: Mapped[str | None] = mapped_column(String(120))
+    role: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target: Mapped[str | None] = mapped_column(String(400))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class OrganisationDecision(Base):
+    """An IMO's decision on two organisations proposed as one: "merge" (``other`` folded into ``kept``, its
+    rows and spellings now ``kept``'s) or "distinct" (never proposed again)."""
+
+    __tablename__ = "organisation_decision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kept_id: Mapped[int] = mapped_column(Integer, index=True)
+    #: not a foreign key: a merged organisation no longer exists
+    other_id: Mapped[int] = mapped_column(Integer, index=True)
+    decision: Mapped[str] = mapped_column(String(20))
+    #: the merged organisation as it was (acronym, name, aliases) and how many rows moved
+    details: Mapped[dict | None] = mapped_column(JSON)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ImportJob(Base):
+    """A file uploaded in the dashboard, imported in the background; its state is what the page shows."""
+
+    __tablename__ = "import_job"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # 3w, memberships, partnerships
+    file_name: Mapped[str] = mapped_column(String(400))
+    stored_path: Mapped[str] = mapped_column(String(1000))
+    period: Mapped[str | None] = mapped_column(String(7))
+    source: Mapped[str | None] = mapped_column(String(200))
+    submitted_by: Mapped[str] = mapped_column(String(80))
+    #: a partner's upload may only hold its own organisation's rows
+    organisation_id: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))  # queued, running, done, failed
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

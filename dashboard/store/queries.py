@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.store.models import Activity, AdminUnit, ImportBatch, Organisation
+from dashboard.store.models import Activity, AdminUnit, ImportBatch, ImportIssue, Organisation, OrganisationDecision
 
 #: Columns of the activity frame the analyses work on: one row per distinct presence key, ``rows`` counts
 #: the 3W rows behind it.
@@ -20,25 +20,28 @@ ACTIVITY_COLUMNS = [*PRESENCE_KEY, "rows"]
 @dataclass(frozen=True)
 class DatasetVersion:
     """Identifies the stored content: changes whenever a batch of any kind (3W, memberships, partnerships)
-    is added, replaced or removed. Rows only ever change with their batch (an import adds one; a corrected
-    file replaces one), so the batches say it all, and checking costs one small query on every request
-    instead of counting millions of rows."""
+    is added, replaced or removed, and whenever stored rows are edited (an accepted place suggestion, an
+    organisation merge). Checking costs one small query on every request instead of counting rows."""
 
     batch_count: int
     last_batch_id: int
     rows_accepted: int
+    #: accepted place suggestions and organisation decisions, which change rows without a new batch
+    edits: int = 0
 
     @property
     def key(self) -> str:
-        return f"{self.batch_count}-{self.last_batch_id}-{self.rows_accepted}"
+        return f"{self.batch_count}-{self.last_batch_id}-{self.rows_accepted}-{self.edits}"
 
 
 def dataset_version(engine: Engine) -> DatasetVersion:
+    edits = (select(func.count(ImportIssue.id)).where(ImportIssue.decision == "accepted").scalar_subquery()
+             + select(func.count(OrganisationDecision.id)).scalar_subquery())
     with engine.connect() as connection:
-        batches, last, rows = connection.execute(
+        batches, last, rows, changed = connection.execute(
             select(func.count(ImportBatch.id), func.coalesce(func.max(ImportBatch.id), 0),
-                   func.coalesce(func.sum(ImportBatch.rows_accepted), 0))).one()
-    return DatasetVersion(batches, last, rows)
+                   func.coalesce(func.sum(ImportBatch.rows_accepted), 0), edits)).one()
+    return DatasetVersion(batches, last, rows, changed)
 
 
 def activity_frame(engine: Engine) -> pd.DataFrame:

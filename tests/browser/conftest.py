@@ -115,3 +115,18 @@ def page(browser, base_url, traffic: Traffic):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def log_in(page, sample_accounts):
+    """Log the page's browser in through the login form, as the account of a role."""
+    from tests.conftest import TEST_PASSWORD
+
+    def log_in_as(role: str) -> None:
+        page.goto("/login")
+        page.get_by_label("Nom d'utilisateur").fill(sample_accounts[role])
+        page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url("**/")
+
+    return log_in_as

@@ -78,8 +78,10 @@ def test_excel_download(sample_settings):
 
 
 @pytest.fixture(scope="module")
-def client(sample_settings):
-    return create_app(sample_settings).server.test_client()
+def client(sample_settings, sample_accounts):
+    """An IMO's session: every report and import report is open to it, unmasked like the CLI's."""
+    from tests.integration.test_web_access import logged_in
+    return logged_in(create_app(sample_settings), sample_accounts["imo"])
 
 
 @pytest.mark.parametrize("name", sorted(REPORTS))

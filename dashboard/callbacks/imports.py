@@ -1,0 +1,83 @@
+"""Callbacks of the imports page: start an upload's import, follow its progress, decide on suggestions.
+Each checks the viewer's permission itself: the page only hides what these would refuse."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+
+import flask
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from sqlalchemy.orm import Session
+
+from dashboard.i18n import translate
+from dashboard.ingest.jobs import UploadRefused, job_state, submit
+from dashboard.ingest.review import ReviewRefused, decide_suggestion
+from dashboard.layouts.imports_page import suggestions_table
+from dashboard.security.roles import Permission
+from dashboard.security.web import client_address, require
+from dashboard.store.models import ImportBatch
+from dashboard.web_data import DashboardData
+
+
+def session_batch(data: DashboardData, batch_id: int) -> ImportBatch:
+    with Session(data.engine) as session:
+        return session.get(ImportBatch, batch_id)
+
+
+def register(app: Dash, data: DashboardData, upload_dir: Path) -> None:
+    @app.callback(Output("upload-status", "children"), Output("upload-job", "data"),
+                  Output("upload-poll", "disabled"),
+                  Input("upload-file", "contents"), State("upload-file", "filename"), State("upload-kind", "value"),
+                  State("upload-period", "value"), State("upload-source", "value"), State("lang", "data"),
+                  prevent_initial_call=True)
+    def start_import(contents, file_name, kind, period, source, lang):
+        viewer = require(Permission.IMPORT_OWN_ROWS)
+        if not contents or not file_name:
+            return no_update, no_update, no_update
+        try:
+            content = base64.b64decode(contents.split(",", 1)[1], validate=True)
+            job = submit(data.engine, upload_dir, file_name, content, viewer, kind=kind or "3w",
+                         period=(period or "").strip() or None, source=(source or "").strip() or None)
+        except (IndexError, binascii.Error):
+            return translate("upload.refused", lang, reason="unreadable upload"), None, True
+        except UploadRefused as error:
+            return translate("upload.refused", lang, reason=str(error)), None, True
+        return translate("upload.queued", lang, file=file_name), job, False
+
+    @app.callback(Output("upload-status", "children", allow_duplicate=True),
+                  Output("upload-poll", "disabled", allow_duplicate=True),
+                  Input("upload-poll", "n_intervals"), State("upload-job", "data"), State("lang", "data"),
+                  prevent_initial_call=True)
+    def follow_import(_ticks, job_id, lang):
+        viewer = require(Permission.IMPORT_OWN_ROWS)
+        job = job_state(data.engine, int(job_id), viewer) if job_id is not None else None
+        if job is None:
+            return no_update, True
+        if job["state"] in ("queued", "running"):
+            key = "upload.queued" if job["state"] == "queued" else "upload.running"
+            return translate(key, lang, file=job["file_name"], percent=round(100 * job["progress"])), False
+        if job["state"] == "failed":
+            return translate("upload.failed", lang, file=job["file_name"], message=job["message"]), True
+        batch = session_batch(data, job["batch_id"])
+        return [translate("upload.done", lang, file=job["file_name"], read=batch.rows_read,
+                          accepted=batch.rows_accepted, rejected=batch.rows_rejected), " ",
+                html.A(translate("upload.report", lang), href=f"/imports/{job['batch_id']}/report.xlsx?lang={lang}")], True
+
+    @app.callback(Output("suggestion-feedback", "children"), Output("suggestions-list", "children"),
+                  Input({"type": "suggestion", "issue": ALL, "decision": ALL}, "n_clicks"), State("lang", "data"),
+                  prevent_initial_call=True)
+    def decide(clicks, lang):
+        viewer = require(Permission.REVIEW_SUGGESTIONS)
+        if not ctx.triggered_id or not any(clicks):
+            return no_update, no_update
+        try:
+            decide_suggestion(data.engine, int(ctx.triggered_id["issue"]), ctx.triggered_id["decision"], viewer,
+                              ip=client_address())
+            message = translate("review.recorded", lang)
+        except ReviewRefused as error:
+            flask.abort(403, str(error))
+        except LookupError:
+            message = translate("review.gone", lang)
+        return message, suggestions_table(viewer, data.engine, lang).children

@@ -1,0 +1,121 @@
+"""Imports started from the dashboard: the uploaded file is stored, a job row records its state, and a
+background thread imports it, writing its progress to the job row so any server process can show it.
+
+What each role may upload is decided here, on the server: IMOs any 3W, membership or partnership table;
+partner focal points a 3W holding their own organisation's rows only (other rows are rejected, and a new
+upload for the same period replaces their earlier one).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from dashboard.ingest.errors import ImportRefused
+from dashboard.ingest.importer import import_3w
+from dashboard.ingest.membership import import_memberships
+from dashboard.ingest.partnerships import import_partnerships
+from dashboard.ingest.reader import MAX_UPLOAD_BYTES
+from dashboard.security.roles import Permission, Role, Viewer
+from dashboard.store.models import ImportJob
+
+KINDS = ("3w", "memberships", "partnerships")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+JOB_COLUMNS = ("id", "kind", "file_name", "state", "progress", "message", "batch_id", "submitted_by")
+_log = logging.getLogger(__name__)
+
+
+class UploadRefused(ValueError):
+    """An upload that is not started; the message says why, for the person uploading."""
+
+
+def _safe_name(file_name: str) -> str:
+    """The file's own name, without any folder, reduced to harmless characters."""
+    name = Path(file_name.replace("\\", "/")).name
+    return re.sub(r"[^\w.\- ]", "_", name)[:200] or "upload"
+
+
+def submit(engine: Engine, upload_dir: Path, file_name: str, content: bytes, viewer: Viewer, *,
+           kind: str = "3w", period: str | None = None, source: str | None = None, run: bool = True) -> int:
+    """Store the upload and start its import in the background; returns the job's id."""
+    if kind not in KINDS:
+        raise UploadRefused(f"unknown kind of table {kind!r}")
+    if viewer.can(Permission.IMPORT_3W):
+        only_organisation = None
+    elif viewer.can(Permission.IMPORT_OWN_ROWS) and kind == "3w":
+        only_organisation, source = viewer.organisation_id, f"partner:{viewer.organisation_id}"
+    else:
+        raise UploadRefused(f"a {viewer.role} account may not import {kind} tables")
+    if not file_name.lower().endswith(SUFFIXES):
+        raise UploadRefused(f"{file_name}: only {', '.join(SUFFIXES)} files are imported")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise UploadRefused(f"{file_name}: {len(content) / 2**20:.0f} MB is more than the "
+                            f"{MAX_UPLOAD_BYTES // 2**20} MB an upload may have")
+    if not content:
+        raise UploadRefused(f"{file_name}: the file is empty")
+    stored = upload_dir / uuid.uuid4().hex / _safe_name(file_name)  # a folder per upload: names never collide
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(content)
+    with Session(engine) as session, session.begin():
+        job = ImportJob(kind=kind, file_name=_safe_name(file_name), stored_path=str(stored), period=period or None,
+                        source=source or None, submitted_by=viewer.username, organisation_id=only_organisation,
+                        state="queued", progress=0.0, created_at=datetime.now(UTC))
+        session.add(job)
+        session.flush()
+        job_id = job.id
+    if run:
+        threading.Thread(target=run_job, args=(engine, job_id, viewer), name=f"import-job-{job_id}",
+                         daemon=True).start()
+    return job_id
+
+
+def _set(engine: Engine, job_id: int, **values) -> None:
+    with engine.begin() as connection:
+        connection.execute(update(ImportJob).where(ImportJob.id == job_id).values(**values))
+
+
+def run_job(engine: Engine, job_id: int, viewer: Viewer) -> None:
+    """Import the job's file, recording progress, then its batch or the reason it was refused."""
+    with Session(engine) as session:
+        job = session.get(ImportJob, job_id)
+        kind, path, period, source, only = job.kind, Path(job.stored_path), job.period, job.source, job.organisation_id
+    _set(engine, job_id, state="running", progress=0.01)
+    try:
+        options = {"source": source, "imported_by": viewer.username}
+        if kind == "3w":
+            result = import_3w(engine, path, period=period, role=str(viewer.role), only_organisation=only,
+                               progress=lambda fraction, stage: _set(engine, job_id, progress=fraction),
+                               **options)
+        else:
+            run = import_memberships if kind == "memberships" else import_partnerships
+            result = run(engine, path, **options)
+    except ImportRefused as error:
+        _set(engine, job_id, state="failed", message=str(error), finished_at=datetime.now(UTC))
+        return
+    except Exception as error:  # the thread must always leave the job in a final state
+        _log.exception("import job %s failed", job_id)
+        _set(engine, job_id, state="failed", message=f"unexpected error: {type(error).__name__}: {error}",
+             finished_at=datetime.now(UTC))
+        return
+    finally:  # the batch keeps the rows and the rejected rows as uploaded; the file itself is not kept
+        path.unlink(missing_ok=True)
+        path.parent.rmdir()
+    _set(engine, job_id, state="done", progress=1.0, batch_id=result.batch_id, finished_at=datetime.now(UTC),
+         message=("already imported (same content)" if result.already_imported else
+                  f"read {result.rows_read}, accepted {result.rows_accepted}, rejected {result.rows_rejected}"))
+
+
+def job_state(engine: Engine, job_id: int, viewer: Viewer) -> dict | None:
+    """The job as its submitter (or an IMO) may see it; None otherwise."""
+    with Session(engine) as session:
+        job = session.scalar(select(ImportJob).where(ImportJob.id == job_id))
+        if job is None or (viewer.role is not Role.IMO and job.submitted_by != viewer.username):
+            return None
+        return {column: getattr(job, column) for column in JOB_COLUMNS}

@@ -1,0 +1,89 @@
+"""The data-responsibility policy (``data/policy.toml``) and how it shapes what the public sees.
+
+Two rules, with safe defaults when the file says nothing:
+- sensitive sectors (GBV, child protection) are never placed finer than the cercle: their commune rows are
+  counted in their cercle, exactly like rows reported without a commune;
+- organisation names are hidden in a cell (unit × sector) where fewer than *k* organisations work.
+The first rule is applied to the data itself (:func:`public_activities`), so every map, table, download and
+callback answer built from a public snapshot follows it; the second where a report lists names.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.config import PROJECT_ROOT
+from dashboard.vocabulary import SECTOR_VOCABULARY
+
+DEFAULT_POLICY_PATH = PROJECT_ROOT / "data" / "policy.toml"
+LEVEL_COLUMNS = {1: "adm1_pcode", 2: "adm2_pcode", 3: "adm3_pcode"}
+
+
+class PolicyError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Policy:
+    sensitive_sectors: frozenset[str] = field(default_factory=lambda: frozenset({"gbv", "child_protection"}))
+    #: 1 region, 2 cercle, 3 commune
+    sensitive_finest_level: int = 2
+    #: names are shown in cells with at least this many organisations
+    min_organisations_named: int = 3
+
+    @property
+    def key(self) -> str:
+        """The same text in every process for the same policy (part of the public views' cache keys)."""
+        return f"{','.join(sorted(self.sensitive_sectors))}/{self.sensitive_finest_level}/{self.min_organisations_named}"
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """The policy from ``path`` (default ``data/policy.toml``); defaults where the file
+    is missing or silent. A file that names unknown sectors or impossible values is refused, not ignored."""
+    path = Path(path or DEFAULT_POLICY_PATH)
+    if not path.exists():
+        return Policy()
+    try:
+        public = tomllib.loads(path.read_text(encoding="utf-8")).get("public", {})
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError(f"{path}: not valid TOML ({error})") from error
+    default = Policy()
+    sectors = frozenset(public.get("sensitive_sectors", default.sensitive_sectors))
+    unknown = sorted(sectors - set(SECTOR_VOCABULARY.codes()))
+    if unknown:
+        raise PolicyError(f"{path}: unknown sector codes {', '.join(unknown)}; "
+                          f"known: {', '.join(SECTOR_VOCABULARY.codes())}")
+    level = int(public.get("sensitive_finest_level", default.sensitive_finest_level))
+    k = int(public.get("min_organisations_named", default.min_organisations_named))
+    if level not in (1, 2, 3) or k < 1:
+        raise PolicyError(f"{path}: sensitive_finest_level must be 1, 2 or 3 and min_organisations_named at least 1")
+    return Policy(sectors, level, k)
+
+
+def public_activities(activities: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """The presence keys with sensitive sectors moved up to the policy's finest level (and keys that now
+    coincide merged, their row counts added)."""
+    sensitive = activities["sector_code"].astype(str).isin(policy.sensitive_sectors)
+    too_fine = sensitive & (activities["location_level"] > policy.sensitive_finest_level)
+    if not too_fine.any():
+        return activities
+    coarsened = activities.copy()
+    coarsened["location_level"] = coarsened["location_level"].mask(too_fine, policy.sensitive_finest_level)
+    for level in range(policy.sensitive_finest_level + 1, 4):
+        column = LEVEL_COLUMNS[level]
+        coarsened[column] = coarsened[column].mask(too_fine)
+    keys = [column for column in coarsened.columns if column != "rows"]
+    merged = coarsened.groupby(keys, observed=True, dropna=False, sort=False)["rows"].sum().reset_index()
+    for column in keys:
+        if isinstance(activities[column].dtype, pd.CategoricalDtype):
+            merged[column] = merged[column].astype(activities[column].dtype)
+    return merged[activities.columns]
+
+
+def hide_names(names: pd.Series, counts: pd.Series, policy: Policy, hidden: str) -> pd.Series:
+    """``names`` where the cell has at least k organisations (``counts``), else the ``hidden`` text."""
+    return names.where(counts.astype(float) >= policy.min_organisations_named, hidden)

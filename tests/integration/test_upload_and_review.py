@@ -1,0 +1,118 @@
+"""Uploads imported in the background, by role, and decisions on pending place suggestions (both back ends)."""
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dashboard.ingest.jobs import UploadRefused, job_state, run_job, submit
+from dashboard.ingest.review import ReviewRefused, decide_suggestion, pending_suggestions
+from dashboard.security.audit import audit_frame
+from dashboard.security.roles import PUBLIC, Role, Viewer
+from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
+from tests.workbooks import write_workbook
+
+HEADERS = ["Organisation Accronyme", "Nom Organisation", "Type Organisation", "admin1Pcod", "admin2Pcod",
+           "admin3Pcod", "Cluster"]
+ROWS = [
+    ["AMSS", "Association Malienne pour la Survie au Sahel", "ONG Nat", "ML05", "ML0502", "ML050202", "EHA"],
+    ["AMSS", "Association Malienne pour la Survie au Sahel", "ONG Nat", "ML05", "ML0502", None, "Santé"],
+    ["NRC", "Norwegian Refugee Council", "ONG Int", "ML05", "ML0502", "ML050202", "Santé"],
+]
+IMO = Viewer(Role.IMO, "imo")
+
+
+def upload(engine, tmp_path, rows, viewer, **options):
+    content = write_workbook(tmp_path / "made.xlsx", {"3W": [HEADERS, *rows]}).read_bytes()
+    job = submit(engine, tmp_path / "uploads", "3W Bankass 2024-03.xlsx", content, viewer, run=False, **options)
+    run_job(engine, job, viewer)
+    return job_state(engine, job, viewer)
+
+
+def organisation_id(engine, acronym):
+    with Session(engine) as session:
+        return session.scalar(select(Organisation.id).where(Organisation.acronym == acronym))
+
+
+def test_an_imo_upload_is_imported_and_audited(prepared_engine, tmp_path):
+    job = upload(prepared_engine, tmp_path, ROWS, IMO)
+    assert (job["state"], job["progress"], job["message"]) == ("done", 1.0, "read 3, accepted 3, rejected 0")
+    with Session(prepared_engine) as session:
+        batch = session.get(ImportBatch, job["batch_id"])
+        assert (batch.file_name, batch.period, batch.imported_by) == ("3W Bankass 2024-03.xlsx", "2024-03", "imo")
+    event = audit_frame(prepared_engine, action="import.3w").iloc[0]
+    assert (event["actor"], event["role"], event["after"]["rows_accepted"]) == ("imo", "imo", 3)
+    assert not list((tmp_path / "uploads").iterdir())  # the uploaded file is not kept
+
+
+def test_a_partner_imports_its_own_rows_only(prepared_engine, tmp_path):
+    upload(prepared_engine, tmp_path, ROWS[:1], IMO)  # AMSS is known from an earlier import
+    partner = Viewer(Role.PARTNER, "focal.amss", 7, organisation_id(prepared_engine, "AMSS"))
+    job = upload(prepared_engine, tmp_path, [ROWS[1], ROWS[2]], partner, period="2024-04")
+    # By hand: the AMSS health row is accepted, the NRC row is not AMSS's and is rejected, kept as uploaded.
+    assert job["message"] == "read 2, accepted 1, rejected 1"
+    with Session(prepared_engine) as session:
+        rejected = session.scalars(select(RejectedRow).where(RejectedRow.batch_id == job["batch_id"])).one()
+        assert rejected.raw_values["Organisation Accronyme"] == "NRC"
+        assert "not a row of your organisation" in rejected.reasons[0]
+        batch = session.get(ImportBatch, job["batch_id"])
+        assert batch.source == f"partner:{partner.organisation_id}"
+    # A corrected file for the same period replaces the partner's earlier upload, not anyone else's.
+    again = upload(prepared_engine, tmp_path, [ROWS[0], ROWS[1]], partner, period="2024-04")
+    with Session(prepared_engine) as session:
+        batches = session.scalars(select(ImportBatch.id).order_by(ImportBatch.id)).all()
+    assert batches == [job["batch_id"] - 1, again["batch_id"]]
+
+
+@pytest.mark.parametrize("viewer, kind", [(PUBLIC, "3w"), (Viewer(Role.COORDINATOR, "coord", 3, None, frozenset({"wash"})), "3w"),
+                                          (Viewer(Role.PARTNER, "p", 4, 1), "memberships")])
+def test_other_roles_may_not_upload(prepared_engine, tmp_path, viewer, kind):
+    with pytest.raises(UploadRefused, match="may not import"):
+        submit(prepared_engine, tmp_path, "x.xlsx", b"data", viewer, kind=kind, run=False)
+
+
+def test_a_refused_file_fails_its_job_and_writes_nothing(prepared_engine, tmp_path):
+    job = submit(prepared_engine, tmp_path / "uploads", "3w_2024-03.csv", b"\x00\x01garbage", IMO, run=False)
+    run_job(prepared_engine, job, IMO)
+    state = job_state(prepared_engine, job, IMO)
+    assert state["state"] == "failed" and state["message"]
+    with Session(prepared_engine) as session:
+        assert session.scalars(select(ImportBatch)).all() == []
+    assert job_state(prepared_engine, job, Viewer(Role.PARTNER, "someone else", 9, 1)) is None
+
+
+def test_wrong_file_types_are_refused_before_storing(prepared_engine, tmp_path):
+    with pytest.raises(UploadRefused, match="only .xlsx, .xlsm, .xls, .csv"):
+        submit(prepared_engine, tmp_path, "script.exe", b"MZ", IMO, run=False)
+    assert not (tmp_path / "uploads").exists()
+
+
+NAMES_ONLY = ["Organisation Accronyme", "Nom Organisation", "Type Organisation", "admin1Pcod", "admin2Pcod",
+              "Commune", "Cluster"]
+
+
+def test_a_suggestion_accepted_moves_the_row(prepared_engine, tmp_path):
+    # "Bayee" is no commune of Bankass; Baye (ML050202) is the closest: the row waits at cercle level.
+    content = write_workbook(tmp_path / "names.xlsx", {"3W": [NAMES_ONLY, [
+        "AMSS", "Association Malienne pour la Survie au Sahel", "ONG Nat", "ML05", "ML0502", "Bayee", "EHA"]]})
+    job = submit(prepared_engine, tmp_path / "uploads", "names_2024-03.xlsx", content.read_bytes(), IMO, run=False)
+    run_job(prepared_engine, job, IMO)
+    health = Viewer(Role.COORDINATOR, "coord.health", 5, None, frozenset({"health"}))
+    wash = Viewer(Role.COORDINATOR, "coord.wash", 6, None, frozenset({"wash"}))
+    assert pending_suggestions(prepared_engine, health).empty  # not the health coordinator's row
+    pending = pending_suggestions(prepared_engine, wash)
+    assert pending[["suggestion", "pcode"]].values.tolist() == [["ML050202", "ML0502"]]
+    issue = int(pending["issue_id"].iloc[0])
+    with pytest.raises(ReviewRefused):
+        decide_suggestion(prepared_engine, issue, "accepted", health)
+    decide_suggestion(prepared_engine, issue, "accepted", wash, ip="10.1.1.1")
+    with Session(prepared_engine) as session:
+        row = session.scalars(select(Activity)).one()
+        assert (row.location_level, row.pcode, row.adm2_pcode, row.adm3_pcode) == (3, "ML050202", "ML0502", "ML050202")
+        decided = session.get(ImportIssue, issue)
+        assert (decided.decision, decided.decided_by) == ("accepted", "coord.wash")
+    assert pending_suggestions(prepared_engine, wash).empty
+    with pytest.raises(LookupError):
+        decide_suggestion(prepared_engine, issue, "declined", wash)
+    event = audit_frame(prepared_engine, action="suggestion.accepted").iloc[0]
+    assert (event["actor"], event["before"], event["ip"]) == ("coord.wash", {"pcode": "ML0502", "location_level": 2},
+                                                              "10.1.1.1")

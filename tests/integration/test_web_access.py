@@ -1,0 +1,205 @@
+"""Roles enforced by the server: pages, downloads, import reports and Dash callbacks, including callback
+requests forged by hand (the browser is not needed to send them), with CSRF checked on every POST."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import text
+
+from dashboard.app_factory import create_app
+from dashboard.store.database import make_engine
+from tests.conftest import TEST_PASSWORD
+
+DASH_UPDATE = "/_dash-update-component"
+
+
+@pytest.fixture(scope="module")
+def app(sample_settings, sample_accounts):
+    return create_app(sample_settings)
+
+
+def csrf_token(client) -> str:
+    page = client.get("/login").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def logged_in(app, username: str | None):
+    """A test client with a session: the public (None) or the account's."""
+    client = app.server.test_client()
+    token = csrf_token(client)
+    if username is not None:
+        answer = client.post("/login", data={"username": username, "password": TEST_PASSWORD, "csrf_token": token})
+        assert answer.status_code == 302, answer.get_data(as_text=True)
+        token = csrf_token(client)
+    client.token = token
+    return client
+
+
+def dash_id(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":")) if isinstance(value, dict) else value
+
+
+def callback(client, outputs, inputs, state=(), changed=None):
+    """POST a Dash callback request as the renderer would, with the session's CSRF token."""
+    body = {"output": "..{}..".format("...".join(f"{dash_id(i)}.{p}" for i, p in outputs)) if len(outputs) > 1
+            else f"{dash_id(outputs[0][0])}.{outputs[0][1]}",
+            "outputs": [{"id": i, "property": p} for i, p in outputs] if len(outputs) > 1
+            else {"id": outputs[0][0], "property": outputs[0][1]},
+            "inputs": list(inputs), "state": list(state),
+            "changedPropIds": changed or []}
+    return client.post(DASH_UPDATE, json=body, headers={"X-CSRFToken": client.token})
+
+
+@pytest.fixture(scope="module")
+def accounts(sample_accounts):
+    return sample_accounts
+
+
+# ---------------------------------------------------------------- login, CSRF
+
+def test_login_needs_the_csrf_token(app, accounts):
+    client = app.server.test_client()
+    client.get("/login")
+    answer = client.post("/login", data={"username": accounts["imo"], "password": TEST_PASSWORD})
+    assert answer.status_code == 400  # no token: refused before the password is even looked at
+
+
+def test_dash_callbacks_need_the_csrf_token(app):
+    client = logged_in(app, None)
+    answer = client.post(DASH_UPDATE, json={"output": "page-content.children"})
+    assert answer.status_code == 400
+
+
+def test_wrong_password_is_refused_in_the_users_language(app, accounts):
+    client = app.server.test_client()
+    answer = client.post("/login?lang=en", data={"username": accounts["imo"], "password": "not it",
+                                                 "csrf_token": csrf_token(client)})
+    assert answer.status_code == 401
+    assert "wrong user name or password" in answer.get_data(as_text=True)
+
+
+def test_login_redirects_only_within_the_site(app, accounts):
+    client = app.server.test_client()
+    answer = client.post("/login", data={"username": accounts["imo"], "password": TEST_PASSWORD,
+                                         "csrf_token": csrf_token(client), "next": "https://evil.example/x"})
+    assert answer.headers["Location"] == "/"
+
+
+def test_session_cookie_and_headers(app, accounts):
+    client = app.server.test_client()
+    answer = client.post("/login", data={"username": accounts["imo"], "password": TEST_PASSWORD,
+                                         "csrf_token": csrf_token(client)})
+    cookie = answer.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = client.get("/")
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+
+
+# ---------------------------------------------------------------- downloads and import reports
+
+@pytest.mark.parametrize("role, status", [(None, 403), ("partner", 200), ("coordinator", 200), ("imo", 200)])
+def test_duplicate_download_needs_a_reviewer(app, accounts, role, status):
+    client = logged_in(app, accounts.get(role))
+    assert client.get("/export/duplicates.csv").status_code == status
+    assert client.get("/export/gaps.csv").status_code == 200  # public reports stay public
+
+
+@pytest.mark.parametrize("role, status", [(None, 403), ("partner", 403), ("coordinator", 200), ("imo", 200)])
+def test_import_reports(app, accounts, role, status):
+    # The sample was imported by the set-up, not by the partner: the partner may not read its rejected rows.
+    client = logged_in(app, accounts.get(role))
+    assert client.get("/imports/1/report.xlsx").status_code == status
+    assert client.get("/imports/1/rejected.csv").status_code == status
+
+
+# ---------------------------------------------------------------- pages and forged callbacks
+
+def route(client, path):
+    answer = callback(client, [("page-content", "children")],
+                      [{"id": "url", "property": "pathname", "value": path},
+                       {"id": "url", "property": "search", "value": ""}], changed=["url.pathname"])
+    assert answer.status_code == 200
+    return answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/doublons", "/imports", "/journal"])
+def test_restricted_pages_ask_the_public_to_log_in(app, path):
+    assert "access-refused" in route(logged_in(app, None), path)
+
+
+def test_pages_by_role(app, accounts):
+    partner = logged_in(app, accounts["partner"])
+    assert "access-refused" not in route(partner, "/doublons")
+    assert "access-refused" in route(partner, "/journal")
+    assert "access-refused" not in route(logged_in(app, accounts["imo"]), "/journal")
+
+
+def analysis_request(client, page_name):
+    filters = [{"id": name, "property": "value", "value": value} for name, value in
+               (("level", 3), ("period", "2023-12"), ("area", None), ("sector", []), ("org-type", []),
+                ("organisation", []))]
+    return callback(client, [("analysis-summary", "children"), ("analysis-map", "figure"),
+                             ("analysis-extra", "children"), ("analysis-table", "children")],
+                    [*filters, []], [[], {"id": "lang", "property": "data", "value": "fr"},
+                                     {"id": "analysis-page", "property": "data", "value": page_name}],
+                    changed=["level.value"])
+
+
+def test_a_forged_page_name_does_not_open_the_duplicate_review(app, accounts):
+    assert analysis_request(logged_in(app, None), "duplicates").status_code == 403
+    assert analysis_request(logged_in(app, None), "gaps").status_code == 200
+    assert analysis_request(logged_in(app, accounts["coordinator"]), "duplicates").status_code == 200
+
+
+def decide(client, key, decision="keep_both"):
+    button = {"type": "duplicate-decision", "key": key, "decision": decision}
+    status = {"type": "page-param", "name": "status"}
+    return callback(client, [("decision-feedback", "children"), (status, "value")],
+                    [[{"id": button, "property": "n_clicks", "value": 1}]],
+                    [{"id": status, "property": "value", "value": "pending"},
+                     {"id": "lang", "property": "data", "value": "fr"}],
+                    changed=[dash_id(button) + ".n_clicks"])
+
+
+def test_duplicate_decisions_by_role(app, accounts, sample_snapshot, sample_settings):
+    groups = sample_snapshot.duplicate_groups
+    wash = groups[groups["sector_code"] == "wash"]["group_key"].iloc[0]
+    health = groups[groups["sector_code"] == "health"]["group_key"].iloc[0]
+    engine = make_engine(sample_settings.database_url)
+
+    def stored(key):
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT decision, decided_by FROM duplicate_decision WHERE group_key = :k"),
+                                      {"k": key}).all()
+
+    try:
+        assert decide(logged_in(app, None), wash).status_code == 403
+        coordinator = logged_in(app, accounts["coordinator"])
+        assert decide(coordinator, health).status_code == 403  # not the coordinator's cluster
+        assert stored(health) == []
+        assert decide(coordinator, wash).status_code == 200
+        assert stored(wash) == [("keep_both", accounts["coordinator"])]
+        with engine.connect() as connection:
+            event = connection.execute(text("SELECT actor, role, target FROM audit_event "
+                                            "WHERE action = 'duplicates.decide' AND target = :k"), {"k": wash}).all()
+        assert event == [(accounts["coordinator"], "coordinator", wash)]
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM duplicate_decision WHERE group_key IN (:a, :b)"),
+                               {"a": wash, "b": health})
+        engine.dispose()
+
+
+@pytest.mark.parametrize("role, status", [(None, 403), ("partner", 403), ("coordinator", 403), ("imo", 200)])
+def test_only_imos_read_the_audit_trail(app, accounts, role, status):
+    client = logged_in(app, accounts.get(role))
+    answer = client.get("/audit.csv")
+    assert answer.status_code == status
+    if status == 200:
+        text = answer.get_data(as_text=True)
+        # the logins of this very test are on record, with the account's name
+        assert f",{accounts['imo']},imo,login," in text
