@@ -95,9 +95,10 @@ def unit_table(snapshot: Snapshot, params: ReportParams, pcode: str | None) -> h
             children.append(html.P(translate("policy.hidden_names", lang, k=policy.min_organisations_named),
                                    className="hidden-names"))
             continue
+        small = _small_sectors(rows, policy)
         body = html.Tbody([html.Tr([
             html.Td(row.acronym or ""), html.Td(row.name or ""), html.Td(ORG_TYPE_VOCABULARY.label(row.org_type, lang)),
-            html.Td(sectors_text(row.sectors, _small_sectors(rows, policy), lang, policy)),
+            html.Td(sectors_text(row.sectors, small, lang, policy)),
         ]) for row in rows.itertuples()])
         children.append(html.Table([header, body], className="unit-table"))
     return html.Div(children, id="unit-table-content")

@@ -59,11 +59,6 @@ class Viewer:
         """Whether the data-responsibility policy's public rules apply to what this viewer sees."""
         return not self.can(Permission.VIEW_DETAIL)
 
-    @property
-    def sees_everything(self) -> bool:
-        """An IMO acts on every organisation and cluster; others only within their scope."""
-        return self.role is Role.IMO
-
     def covers(self, organisation_id: int | None = None, sector_code: str | None = None) -> bool:
         """Whether a record of this organisation and sector is within the viewer's scope for editing."""
         if self.role is Role.IMO:
