@@ -28,7 +28,7 @@ from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
 from dashboard.layouts.localisation_page import LOCALISATION
 from dashboard.layouts.review_pages import DUPLICATES, MEMBERSHIP
 from dashboard.reports import REPORTS, ReportParams, labelled, params_from_query, report_header, run_report
-from dashboard.reports.imports import import_batches, rejected_rows_csv, validation_report_xlsx
+from dashboard.reports.imports import import_batch, rejected_rows_csv, validation_report_xlsx
 from dashboard.result_cache import ResultCache
 from dashboard.security import web as security
 from dashboard.security.audit import audit_frame
@@ -87,11 +87,10 @@ def _register_import_report_routes(server: flask.Flask, data: DashboardData) -> 
     def allowed_batch(batch_id: int) -> None:
         """IMOs and coordinators read every import's report; a partner only those of its own uploads."""
         viewer = security.require(Permission.VIEW_IMPORTS)
-        batches = import_batches(data.engine)
-        batch = batches[batches["batch_id"] == batch_id]
-        if batch.empty:
+        batch = import_batch(data.engine, batch_id)
+        if batch is None:
             flask.abort(404)
-        if viewer.role is Role.PARTNER and batch["imported_by"].iloc[0] != viewer.username:
+        if viewer.role is Role.PARTNER and batch.imported_by != viewer.username:
             flask.abort(403)
 
     @server.route("/imports/<int:batch_id>/report.xlsx")

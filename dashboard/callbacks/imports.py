@@ -9,21 +9,15 @@ from pathlib import Path
 
 import flask
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
-from sqlalchemy.orm import Session
 
 from dashboard.i18n import translate
 from dashboard.ingest.jobs import UploadRefused, job_state, submit
 from dashboard.ingest.review import ReviewRefused, decide_suggestion
 from dashboard.layouts.imports_page import suggestions_table
+from dashboard.reports.imports import import_batch
 from dashboard.security.roles import Permission
 from dashboard.security.web import client_address, require
-from dashboard.store.models import ImportBatch
 from dashboard.web_data import DashboardData
-
-
-def session_batch(data: DashboardData, batch_id: int) -> ImportBatch:
-    with Session(data.engine) as session:
-        return session.get(ImportBatch, batch_id)
 
 
 def register(app: Dash, data: DashboardData, upload_dir: Path) -> None:
@@ -60,7 +54,7 @@ def register(app: Dash, data: DashboardData, upload_dir: Path) -> None:
             return translate(key, lang, file=job["file_name"], percent=round(100 * job["progress"])), False
         if job["state"] == "failed":
             return translate("upload.failed", lang, file=job["file_name"], message=job["message"]), True
-        batch = session_batch(data, job["batch_id"])
+        batch = import_batch(data.engine, job["batch_id"])
         return [translate("upload.done", lang, file=job["file_name"], read=batch.rows_read,
                           accepted=batch.rows_accepted, rejected=batch.rows_rejected), " ",
                 html.A(translate("upload.report", lang), href=f"/imports/{job['batch_id']}/report.xlsx?lang={lang}")], True

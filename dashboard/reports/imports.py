@@ -8,6 +8,7 @@ import io
 import pandas as pd
 from openpyxl.styles import Font
 from sqlalchemy import Engine, case, func, select
+from sqlalchemy.orm import Session
 
 from dashboard.exports import neutralise
 from dashboard.i18n import translate
@@ -18,6 +19,12 @@ BATCH_COLUMNS = ["batch_id", "kind", "file_name", "sheet", "period", "imported_a
 ISSUE_COLUMNS = ["source_row", "column", "value", "severity", "problem", "suggestion"]
 SUMMARY_FIELDS = ("file_name", "sheet", "period", "rows_read", "rows_accepted", "rows_rejected", "repairs", "reviews",
                   "warnings")
+
+
+def import_batch(engine: Engine, batch_id: int) -> ImportBatch | None:
+    """One import's record (its counts, who made it), or None when there is no such import."""
+    with Session(engine) as session:
+        return session.get(ImportBatch, batch_id)
 
 
 def import_batches(engine: Engine) -> pd.DataFrame:
