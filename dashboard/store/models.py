@@ -153,8 +153,9 @@ class ImportIssue(Base):
     value: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str] = mapped_column(Text)
     suggestion: Mapped[str | None] = mapped_column(Text)
-    #: for "review" issues: None while pending, then "accepted" or "declined"
-    decision: Mapped[str | None] = mapped_column(String(20))
+    #: for "review" issues: None while pending, then "accepted" or "declined" (indexed: the dataset version
+    #: counts accepted ones on every request)
+    decision: Mapped[str | None] = mapped_column(String(20), index=True)
     decided_by: Mapped[str | None] = mapped_column(String(80))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -76,6 +76,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('decision', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('decided_by', sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index('ix_import_issue_decision', ['decision'])
     # The audit trail is append-only in the database itself, not only in the dashboard's code.
     if op.get_bind().dialect.name == "postgresql":
         op.execute("""CREATE FUNCTION audit_event_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -93,6 +94,7 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event")
         op.execute("DROP FUNCTION IF EXISTS audit_event_is_append_only()")
     with op.batch_alter_table('import_issue', schema=None) as batch_op:
+        batch_op.drop_index('ix_import_issue_decision')
         batch_op.drop_column('decided_at')
         batch_op.drop_column('decided_by')
         batch_op.drop_column('decision')
