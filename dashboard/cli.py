@@ -255,6 +255,41 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_organisations(args: argparse.Namespace) -> int:
+    """The registered organisations with their ids, or (``--proposals``) the pairs that may be one."""
+    from dashboard.store.organisation_decisions import merge_proposals, organisation_frame
+    if not args.proposals:
+        print(organisation_frame(_engine()).to_string(index=False))
+        return 0
+    proposals = merge_proposals(_engine())
+    for pair in proposals.itertuples():
+        print(f"{pair.score:3d}  #{pair.first_id} {pair.first_acronym or ''} ({pair.first_name or ''}, "
+              f"{pair.first_rows} rows)  ~  #{pair.second_id} {pair.second_acronym or ''} ({pair.second_name or ''}, "
+              f"{pair.second_rows} rows)  [{', '.join(pair.reasons)}]")
+    print(f"{len(proposals)} proposal(s); decide with merge-organisations KEPT OTHER or distinct-organisations A B")
+    return 0
+
+
+def cmd_organisation_decision(args: argparse.Namespace) -> int:
+    """Merge one organisation into another, or mark two distinct (ids from ``organisations``)."""
+    from dashboard.store.organisation_decisions import mark_distinct, merge_organisations
+    try:
+        if args.command == "merge-organisations":
+            details = merge_organisations(_engine(), args.first, args.second, _operator())
+            moved = details["moved"]
+            print(f"organisation #{args.second} merged into #{args.first}: {moved['activities']} 3W rows, "
+                  f"{moved['memberships']} memberships, {moved['partnerships']} partnership roles, "
+                  f"{moved['aliases']} spellings moved" + (f"; {len(details['memberships_dropped'])} membership(s) "
+                                                             "already held dropped" if details["memberships_dropped"] else ""))
+        else:
+            mark_distinct(_engine(), args.first, args.second, _operator())
+            print(f"organisations #{args.first} and #{args.second} marked distinct: they will not be proposed again")
+    except (LookupError, ValueError) as error:
+        print(f"nothing changed: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from dashboard.app_factory import create_app
     create_app().run(host=args.host, port=args.port, debug=args.debug)
@@ -313,6 +348,16 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--action", help="only this action, e.g. login.failed, import.3w, duplicates.decide")
     audit.add_argument("--limit", type=int, default=200)
     audit.set_defaults(run=cmd_audit)
+    organisations = commands.add_parser("organisations", help="the registered organisations, or --proposals to merge")
+    organisations.add_argument("--proposals", action="store_true", help="pairs that may be one organisation")
+    organisations.set_defaults(run=cmd_organisations)
+    for name, first, second, what in (
+            ("merge-organisations", "KEPT", "OTHER", "fold OTHER into KEPT: its rows, memberships and spellings"),
+            ("distinct-organisations", "A", "B", "two organisations that are not one: never proposed again")):
+        decision = commands.add_parser(name, help=what)
+        decision.add_argument("first", type=int, metavar=first, help="organisation id (see `organisations`)")
+        decision.add_argument("second", type=int, metavar=second, help="organisation id")
+        decision.set_defaults(run=cmd_organisation_decision)
     commands.add_parser("data-check", help="verify the data mirror against data/manifest.toml").set_defaults(
         run=cmd_data_check)
     commands.add_parser("build-geo", help="rebuild the simplified web geometry into geo/").set_defaults(

@@ -21,13 +21,15 @@ from sqlalchemy.orm import Session
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
 from dashboard.ingest.columns import ColumnMapping, map_columns
 from dashboard.ingest.errors import ImportRefused
-from dashboard.ingest.reader import RawTable, check_file, read_table
+from dashboard.ingest.organisation_matching import REASON_TEXTS
 from dashboard.ingest.organisations import alias_keys
+from dashboard.ingest.reader import RawTable, check_file, read_table
 from dashboard.ingest.registry import alias_registry, register_organisations
 from dashboard.ingest.validate import CellIssue, CheckedRow, check_row
 from dashboard.security import audit
 from dashboard.store.database import serialise_imports
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
+from dashboard.store.organisation_decisions import merge_proposals
 from dashboard.store.reference import load_hierarchy
 from dashboard.text import clean_text
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY
@@ -149,6 +151,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         accepted_positions = [i for i, row in enumerate(checked) if not row.rejected]
         org_rows = [(cell(data_rows[i][1], "org_acronym"), cell(data_rows[i][1], "org_name"),
                      cell(data_rows[i][1], "org_type")) for i in accepted_positions]
+        registered_before = set(session.scalars(select(Organisation.id)))
         organisation_ids, created = register_organisations(session, org_rows)
         replaced, rows_before = _remove_earlier_import(session, period, source)
         batch = ImportBatch(
@@ -184,6 +187,12 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                 "status": clean_text(cell(cells, "status")), "start_date": row.start_date,
                 "end_date": row.end_date, "targeted": row.targeted, "reached": row.reached, "extra": extra or None,
             })
+        if created:
+            first_rows = {}
+            for organisation_id, position in zip(organisation_ids, accepted_positions):
+                if organisation_id not in registered_before:
+                    first_rows.setdefault(organisation_id, data_rows[position][0])
+            issues.extend(_resemblance_issues(session, batch.id, first_rows, mapping, table))
         if activities:
             session.execute(insert(Activity), activities)
         if rejected:
@@ -217,6 +226,26 @@ def _reject_other_organisations(engine: Engine, organisation_id: int, rows: list
             row.issues.append(CellIssue("error", "org_acronym", named, "not a row of your organisation: a partner "
                                         "focal point imports their own organisation's rows only",
                                         "send the other organisations' rows to the IMO"))
+
+
+def _resemblance_issues(session: Session, batch_id: int, first_rows: dict[int, int], mapping: ColumnMapping,
+                        table: RawTable) -> list[dict]:
+    """A warning, on its first row, for each organisation this import created that resembles another one
+    (see :mod:`dashboard.ingest.organisation_matching`): an IMO decides on the Organisations page."""
+    field = "org_acronym" if "org_acronym" in mapping.fields else "org_name"
+    issues = []
+    for pair in merge_proposals(session, among=set(first_rows)).itertuples():
+        new, other = ("first", "second") if pair.first_id in first_rows else ("second", "first")
+        new_id = pair.first_id if new == "first" else pair.second_id
+        label = getattr(pair, f"{new}_acronym") or getattr(pair, f"{new}_name")
+        like = " ".join(str(part) for part in (getattr(pair, f"{other}_acronym"), getattr(pair, f"{other}_name"))
+                        if part is not None)
+        why = ", ".join(REASON_TEXTS[reason] for reason in pair.reasons)
+        issues.append(issue_record(batch_id, first_rows[new_id], mapping, table, CellIssue(
+            "warning", field, label, f"new organisation {label!r} resembles {like!r} ({why}); the rows were "
+            f"kept under the new organisation", "if they are one organisation, an IMO merges them on the "
+            "Organisations page; if not, marks them distinct there")))
+    return issues
 
 
 def _already_imported(session: Session, sha256: str) -> ImportResult | None:
