@@ -26,7 +26,8 @@ PAGES: tuple[tuple[str, str, Permission | None], ...] = (
     ("presence", "/", None), ("gaps", "/lacunes", None), ("overlaps", "/chevauchements", None),
     ("localisation", "/localisation", None), ("change", "/evolution", None), ("membership", "/membres", None),
     ("duplicates", "/doublons", Permission.REVIEW_DUPLICATES), ("brief", "/fiche", None),
-    ("imports", "/imports", Permission.VIEW_IMPORTS), ("audit", "/journal", Permission.VIEW_AUDIT),
+    ("imports", "/imports", Permission.VIEW_IMPORTS),
+    ("organisations", "/organisations", Permission.MERGE_ORGANISATIONS), ("audit", "/journal", Permission.VIEW_AUDIT),
 )
 LEVELS = (1, 2, 3)
 

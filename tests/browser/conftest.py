@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -24,13 +26,13 @@ VIEWPORT = {"width": 1280, "height": 900}
 DASH_UPDATE = "/_dash-update-component"
 
 
-@pytest.fixture(scope="session")
-def base_url(sample_settings: Settings):
-    """The dashboard on the real sample (see ``sample_settings``), served by a real threaded HTTP server on
-    127.0.0.1 (a free port) in a background thread."""
+@contextmanager
+def served(settings: Settings) -> Iterator[str]:
+    """The dashboard of ``settings`` served by a real threaded HTTP server on 127.0.0.1 (a free port) in a
+    background thread; yields its address."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, create_app(sample_settings).server, threaded=True)
+    server = make_server("127.0.0.1", 0, create_app(settings).server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="dashboard-http", daemon=True)
     thread.start()
     try:
@@ -39,6 +41,13 @@ def base_url(sample_settings: Settings):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(sample_settings: Settings):
+    """The dashboard on the real sample (see ``sample_settings``)."""
+    with served(sample_settings) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

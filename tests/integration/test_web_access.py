@@ -126,7 +126,7 @@ def route(client, path):
     return answer.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/doublons", "/imports", "/journal"])
+@pytest.mark.parametrize("path", ["/doublons", "/imports", "/organisations", "/journal"])
 def test_restricted_pages_ask_the_public_to_log_in(app, path):
     assert "access-refused" in route(logged_in(app, None), path)
 
@@ -136,6 +136,9 @@ def test_pages_by_role(app, accounts):
     assert "access-refused" not in route(partner, "/doublons")
     assert "access-refused" in route(partner, "/journal")
     assert "access-refused" not in route(logged_in(app, accounts["imo"]), "/journal")
+    assert "access-refused" in route(logged_in(app, accounts["coordinator"]), "/organisations")
+    organisations = route(logged_in(app, accounts["imo"]), "/organisations")
+    assert "access-refused" not in organisations and "S.A.D" in organisations  # SAD / S.A.D is proposed
 
 
 def analysis_request(client, page_name):
@@ -203,3 +206,35 @@ def test_only_imos_read_the_audit_trail(app, accounts, role, status):
         text = answer.get_data(as_text=True)
         # the logins of this very test are on record, with the account's name
         assert f",{accounts['imo']},imo,login," in text
+
+
+def mark_distinct_request(client, first, second):
+    button = {"type": "organisation-decision", "kept": first, "other": second, "decision": "distinct"}
+    return callback(client, [("organisation-feedback", "children"), ("organisations-content", "children")],
+                    [[], [{"id": button, "property": "n_clicks", "value": 1}]],  # no merge button clicked
+                    [{"id": "lang", "property": "data", "value": "en"}], changed=[dash_id(button) + ".n_clicks"])
+
+
+def test_only_an_imo_decides_on_organisations(app, accounts, sample_settings):
+    engine = make_engine(sample_settings.database_url)
+    with engine.connect() as connection:
+        sad, dotted = (connection.execute(text("SELECT id FROM organisation WHERE acronym = :a"), {"a": acronym})
+                       .scalar_one() for acronym in ("SAD", "S.A.D"))
+
+    def decisions():
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT kept_id, other_id, decision, decided_by "
+                                           "FROM organisation_decision")).all()
+
+    try:
+        for role in (None, "partner", "coordinator"):
+            assert mark_distinct_request(logged_in(app, accounts.get(role)), sad, dotted).status_code == 403
+        assert decisions() == []
+        answer = mark_distinct_request(logged_in(app, accounts["imo"]), sad, dotted)
+        assert answer.status_code == 200
+        assert "will not be proposed again" in answer.get_data(as_text=True)
+        assert decisions() == [(min(sad, dotted), max(sad, dotted), "distinct", accounts["imo"])]
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM organisation_decision"))
+        engine.dispose()

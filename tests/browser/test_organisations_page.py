@@ -1,0 +1,64 @@
+"""The Organisations page in Chromium: an IMO confirms a proposed merge in the browser's dialog, and marks a
+pair distinct.
+
+A merge cannot be undone, so this page is served from a copy of the sample database: the other tests keep
+the 174 organisations of the December 2023 3W.
+"""
+
+import dataclasses
+import sqlite3
+
+import pytest
+from playwright.sync_api import Page
+from sqlalchemy.engine import make_url
+
+from tests.browser.conftest import served
+
+
+@pytest.fixture(scope="module")
+def base_url(sample_settings, sample_accounts, tmp_path_factory):
+    source = make_url(sample_settings.database_url).database
+    copy = tmp_path_factory.mktemp("organisations") / "db.sqlite"
+    with sqlite3.connect(source) as original, sqlite3.connect(copy) as target:
+        original.backup(target)
+    with served(dataclasses.replace(sample_settings, database_url=f"sqlite:///{copy}")) as url:
+        yield url
+
+
+def proposal_row(page: Page, acronym: str):
+    return page.locator("#proposals-list tr", has=page.locator("strong", has_text=acronym))
+
+
+def test_an_imo_merges_a_proposed_pair_after_confirming(page: Page, log_in, traffic):
+    log_in("imo")
+    page.goto("/organisations")
+    page.locator("#proposals-list").wait_for()
+    # By hand (see tests/unit/test_organisation_matching.py): IR (75 rows) and IRW (1 row) are proposed.
+    row = proposal_row(page, "IRW")
+    assert row.count() == 1 and "IR" in row.inner_text()
+    dialogs = []
+
+    def accept(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    row.get_by_role("button", name="Fusionner dans IR", exact=True).click()
+    page.wait_for_function("() => document.querySelector('#organisation-feedback').innerText.includes('Fusion')")
+    assert dialogs and dialogs[0].startswith("Fusionner IRW dans IR ?")
+    assert page.locator("#organisation-feedback").inner_text() == (
+        "Fusion enregistrée : 1 ligne(s) 3W et 2 orthographe(s) déplacées.")
+    assert proposal_row(page, "IRW").count() == 0
+    history = page.locator("#organisation-history").inner_text()
+    assert "Fusion" in history and "IRW" in history and "imo.test" in history
+    assert traffic.external_urls() == []
+
+
+def test_a_pair_marked_distinct_leaves_the_list(page: Page, log_in):
+    log_in("imo")
+    page.goto("/organisations")
+    row = proposal_row(page, "S.A.D")
+    row.wait_for()
+    row.get_by_role("button", name="Distinctes").click()
+    page.wait_for_function("() => document.querySelector('#organisation-feedback').innerText.includes('Enregistré')")
+    assert proposal_row(page, "S.A.D").count() == 0
