@@ -21,7 +21,14 @@ from sqlalchemy.orm import Session
 from dashboard.config import BOUNDARY_VERSION
 from dashboard.ingest.columns import ColumnMapping, TableLayout, map_table
 from dashboard.ingest.errors import ImportRefused
-from dashboard.ingest.importer import ImportResult, infer_period, issue_record, raw_values
+from dashboard.ingest.importer import (
+    ImportResult,
+    column_labels,
+    infer_period,
+    issue_record,
+    raw_values,
+    reader_notes,
+)
 from dashboard.ingest.pcodes import Hierarchy, normalise_pcode
 from dashboard.ingest.reader import RawTable, read_table
 from dashboard.ingest.validate import CellIssue, parse_date, parse_number
@@ -204,14 +211,14 @@ def store_batch(session: Session, *, kind: str, path: Path, sha256: str, table: 
     issues = [{"batch_id": batch.id, "severity": "warning", "source_row": None, "column": header, "value": None,
                "problem": f"the column {header!r} is not recognised; its values were not stored",
                "suggestion": "rename it to a recognised header or give it a HXL tag, then import again"}
-              for header in mapping.unknown.values()]
-    rejected = []
+              for header in mapping.unknown.values()] + reader_notes(batch.id, table)
+    rejected, labels = [], column_labels(table)
     for record, cells in zip(records, raw_rows):
         row_issues = [issue_record(batch.id, record.source_row, mapping, table, issue) for issue in record.issues]
         issues.extend(row_issues)
         if record.rejected:
             rejected.append({"batch_id": batch.id, "source_row": record.source_row,
-                             "raw_values": raw_values(table, cells),
+                             "raw_values": raw_values(labels, cells),
                              "reasons": [f"column {issue['column']}: {issue['problem']}; {issue['suggestion']}"
                                          for issue in row_issues if issue["severity"] == "error"]})
     if rejected:

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
-from dashboard.ingest.columns import ColumnMapping, map_columns
+from dashboard.ingest.columns import ColumnMapping, column_letter, map_columns
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.organisation_matching import REASON_TEXTS
 from dashboard.ingest.organisations import alias_keys
@@ -87,9 +87,25 @@ def _json_value(value: object) -> object:
     return value if value not in ("", None) else None
 
 
-def raw_values(table: RawTable, cells: list[object]) -> dict[str, object]:
-    return {header or f"column {index + 1}": _json_value(value)
-            for index, (header, value) in enumerate(zip(table.headers, cells))}
+def column_labels(table: RawTable) -> list[str]:
+    """A distinct name for each column, to keep rows as uploaded: its header (``column N`` without one); a
+    header met before gets its column letter too, so two columns of one name both keep their values."""
+    labels: list[str] = []
+    for index, header in enumerate(table.headers):
+        label = header or f"column {index + 1}"
+        labels.append(label if label not in labels else f"{label} ({column_letter(index)})")
+    return labels
+
+
+def raw_values(labels: list[str], cells: list[object]) -> dict[str, object]:
+    """A row as uploaded, by column (``labels`` from :func:`column_labels`)."""
+    return {label: _json_value(value) for label, value in zip(labels, cells)}
+
+
+def reader_notes(batch_id: int, table: RawTable) -> list[dict]:
+    """What the reader noticed about the file as a whole (e.g. a CSV read as Windows-1252), as warnings."""
+    return [{"batch_id": batch_id, "severity": "warning", "source_row": None, "column": None,
+             "value": table.encoding, "problem": note, "suggestion": None} for note in table.notes]
 
 
 def issue_record(batch_id: int, source_row: int, mapping: ColumnMapping, table: RawTable, issue) -> dict:
@@ -163,13 +179,14 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                             for name, index in fields.items()})
         session.add(batch)
         session.flush()
-        activities, rejected, issues = [], [], []
+        activities, rejected, issues = [], [], reader_notes(batch.id, table)
+        labels = column_labels(table)
         accepted_index = {position: n for n, position in enumerate(accepted_positions)}
         for position, ((source_row, cells), row) in enumerate(zip(data_rows, checked)):
             issues.extend(issue_record(batch.id, source_row, mapping, table, issue) for issue in row.issues)
             if row.rejected:
                 rejected.append({"batch_id": batch.id, "source_row": source_row,
-                                 "raw_values": raw_values(table, cells),
+                                 "raw_values": raw_values(labels, cells),
                                  "reasons": [f"{issue.field}: {issue.problem}" for issue in row.issues
                                              if issue.severity == "error"]})
                 continue

@@ -184,3 +184,31 @@ def test_a_replacement_that_fails_keeps_the_earlier_import(prepared_engine, tmp_
     with Session(prepared_engine) as session:
         assert session.scalars(select(ImportBatch.id)).all() == [first.batch_id]
         assert session.scalar(select(func.count()).select_from(Activity)) == 3
+
+
+def test_a_rejected_row_keeps_both_columns_of_a_repeated_header(prepared_engine, tmp_path):
+    """Two unknown columns named "Note interne" with different notes, and "Commune" twice (the second empty,
+    so the file is accepted): the rejected row keeps every value."""
+    path = write_workbook(tmp_path / "3W_2024-03.xlsx", {"3W": [
+        [*HEADERS, "Note interne", "Note interne", "Commune"],
+        ["AMSS", None, "ONG Nat", "ML06", "ML0601", None, "Baye", "Astronomie", "à revoir", "appelé le 3", None]]})
+    import_3w(prepared_engine, path)
+    with Session(prepared_engine) as session:
+        kept = session.scalars(select(RejectedRow)).one().raw_values
+    # By hand: the columns are A-K; the second "Note interne" is J, the second "Commune" K.
+    assert (kept["Note interne"], kept["Note interne (J)"]) == ("à revoir", "appelé le 3")
+    assert (kept["Commune"], kept["Commune (K)"]) == ("Baye", None)
+
+
+def test_a_windows_1252_csv_says_so_in_its_report(prepared_engine, tmp_path):
+    path = tmp_path / "3W_2024-03.csv"
+    path.write_bytes(("Organisation Accronyme;admin1Pcod;admin2Pcod;Cluster\n"
+                      "AMSS;ML06;ML0601;Santé\n").encode("cp1252"))
+    result = import_3w(prepared_engine, path)
+    assert result.rows_accepted == 1
+    with Session(prepared_engine) as session:
+        note = session.scalars(select(ImportIssue).where(ImportIssue.batch_id == result.batch_id)).one()
+        sector = session.scalar(select(Activity.sector_code))
+    assert (note.severity, note.source_row) == ("warning", None)
+    assert "Windows" in note.problem
+    assert sector == "health"  # "Santé" read right, so the sector is known
