@@ -15,14 +15,14 @@ from dashboard.callbacks import analysis_page as analysis_callbacks
 from dashboard.callbacks import duplicates as duplicate_callbacks
 from dashboard.callbacks import imports as import_callbacks
 from dashboard.callbacks import map_page as map_callbacks
-from dashboard.callbacks import organisations as organisation_callbacks
+from dashboard.callbacks import registry as registry_callbacks
 from dashboard.callbacks import router, url_state
 from dashboard.config import BOUNDARY_VERSION, Settings, get_settings
 from dashboard.exports import WRITERS, ExportHeader
 from dashboard.geo.population import load_population
 from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, web_geometry_path
 from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
-from dashboard.layouts import analysis_page, audit_page, imports_page, map_page, organisations_page
+from dashboard.layouts import analysis_page, audit_page, imports_page, map_page, registry_page
 from dashboard.layouts.brief_page import BRIEF
 from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
@@ -179,15 +179,15 @@ def create_app(settings: Settings | None = None) -> Dash:
                           **{page.path: analysis(page) for page in ANALYSIS_PAGES},
                           "/imports": router.Page(lambda params: imports_page.layout(
                               data.snapshot(security.current_viewer()), params), Permission.VIEW_IMPORTS),
-                          "/organisations": router.Page(lambda params: organisations_page.layout(
-                              data.snapshot(security.current_viewer()), params), Permission.MERGE_ORGANISATIONS),
+                          "/referentiel": router.Page(lambda params: registry_page.layout(
+                              data.snapshot(security.current_viewer()), params), Permission.MANAGE_REGISTRY),
                           "/journal": router.Page(lambda params: audit_page.layout(
                               data.snapshot(security.current_viewer()), params), Permission.VIEW_AUDIT)})
     map_callbacks.register(app, data, view)
     analysis_callbacks.register(app, data, view, {page.name: page for page in ANALYSIS_PAGES})
     duplicate_callbacks.register(app, data)
     import_callbacks.register(app, data, settings.upload_dir)
-    organisation_callbacks.register(app, data)
+    registry_callbacks.register(app, data)
     url_state.register(app)
     url_state.register_print(app)
     # Dash learns which of its script files it may serve when it renders the index page, in each process;

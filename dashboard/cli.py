@@ -290,6 +290,30 @@ def cmd_organisation_decision(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sector_spellings(_args: argparse.Namespace) -> int:
+    """The sector spellings that kept 3W rows out, and those already taught."""
+    from dashboard.ingest.sector_spellings import taught_spellings, unknown_sector_spellings
+    unknown = unknown_sector_spellings(_engine())
+    for row in unknown.itertuples():
+        meant = row.suggested_code if isinstance(row.suggested_code, str) else "?"
+        print(f"{row.spelling!r}: {row.rows} rejected row(s) in {row.imports} import(s); closest sector: {meant}")
+    print(f"{len(unknown)} unknown spelling(s); teach one with: teach-sector SPELLING SECTOR_CODE")
+    for row in taught_spellings(_engine()).itertuples():
+        print(f"taught: {row.spelling!r} -> {row.sector_code} ({row.added_by}, {row.added_at:%Y-%m-%d})")
+    return 0
+
+
+def cmd_teach_sector(args: argparse.Namespace) -> int:
+    from dashboard.ingest.sector_spellings import teach_sector_spelling
+    try:
+        accepted = teach_sector_spelling(_engine(), args.spelling, args.sector, _operator())
+    except ValueError as error:
+        print(f"nothing changed: {error}", file=sys.stderr)
+        return 2
+    print(f"{args.spelling!r} now means {args.sector}: {accepted} rejected row(s) accepted")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from dashboard.app_factory import create_app
     create_app().run(host=args.host, port=args.port, debug=args.debug)
@@ -358,6 +382,12 @@ def build_parser() -> argparse.ArgumentParser:
         decision.add_argument("first", type=int, metavar=first, help="organisation id (see `organisations`)")
         decision.add_argument("second", type=int, metavar=second, help="organisation id")
         decision.set_defaults(run=cmd_organisation_decision)
+    commands.add_parser("sector-spellings", help="sector spellings that kept rows out, and those taught").set_defaults(
+        run=cmd_sector_spellings)
+    teach = commands.add_parser("teach-sector", help="say what a sector spelling means; its rejected rows are accepted")
+    teach.add_argument("spelling", help="the spelling as written in the files, e.g. 'Eau hygiène'")
+    teach.add_argument("sector", help="the sector code, e.g. wash (see dashboard/vocabulary.py)")
+    teach.set_defaults(run=cmd_teach_sector)
     commands.add_parser("data-check", help="verify the data mirror against data/manifest.toml").set_defaults(
         run=cmd_data_check)
     commands.add_parser("build-geo", help="rebuild the simplified web geometry into geo/").set_defaults(

@@ -94,6 +94,17 @@ class Vocabulary:
             for spelling in (term.code, term.name_fr, term.name_en, *term.aliases):
                 self._by_key.setdefault(header_key(spelling.replace("_", " ")), term)
 
+    def with_spellings(self, spellings: dict[str, str]) -> Vocabulary:
+        """A copy that also knows ``spellings`` (spelling → code), e.g. those an IMO taught."""
+        copy = Vocabulary(self.terms)
+        for spelling, code in spellings.items():
+            copy._by_key.setdefault(header_key(spelling), copy.by_code[code])
+        return copy
+
+    def keys(self) -> dict[str, Term]:
+        """Every known spelling, as compared (see :func:`dashboard.text.header_key`), and its term."""
+        return dict(self._by_key)
+
     def match(self, value: object) -> Term | None:
         """The term a cell names, or ``None`` when the spelling is unknown."""
         key = header_key(value)

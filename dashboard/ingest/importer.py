@@ -30,7 +30,7 @@ from dashboard.security import audit
 from dashboard.store.database import serialise_imports
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
 from dashboard.store.organisation_decisions import merge_proposals
-from dashboard.store.reference import load_hierarchy
+from dashboard.store.reference import load_hierarchy, sector_vocabulary
 from dashboard.text import clean_text
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY
 
@@ -115,6 +115,22 @@ def issue_record(batch_id: int, source_row: int, mapping: ColumnMapping, table: 
             "value": issue.value, "problem": issue.problem, "suggestion": issue.suggestion}
 
 
+def activity_record(batch_id: int, source_row: int, values: dict[str, object], row: CheckedRow,
+                    organisation_id: int, extra: dict[str, object] | None) -> dict:
+    """The ``activity`` row of an accepted 3W row (``values``: field → cell, ``row``: its checks)."""
+    type_term = ORG_TYPE_VOCABULARY.match(values.get("org_type"))
+    return {
+        "batch_id": batch_id, "source_row": source_row, "organisation_id": organisation_id,
+        "reported_org_type": type_term.code if type_term else None,
+        "funder": clean_text(values.get("funder")), "sector_code": row.sector_code,
+        "activity": clean_text(values.get("activity")), "location_level": row.location_level,
+        "pcode": row.pcodes[row.location_level], "adm1_pcode": row.pcodes[1], "adm2_pcode": row.pcodes[2],
+        "adm3_pcode": row.pcodes[3], "location": clean_text(values.get("location")),
+        "status": clean_text(values.get("status")), "start_date": row.start_date,
+        "end_date": row.end_date, "targeted": row.targeted, "reached": row.reached, "extra": extra or None,
+    }
+
+
 def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: str | None = None,
               source: str | None = None, imported_by: str | None = None, role: str | None = None,
               only_organisation: int | None = None, progress: Progress | None = None,
@@ -148,16 +164,12 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
     mapping = map_columns(table)
     fields = mapping.fields
     progress(0.3, "check")
-
-    def cell(cells: list[object], name: str) -> object:
-        index = fields.get(name)
-        return cells[index] if index is not None else None
-
     data_rows = table.numbered_rows()
-    checked: list[CheckedRow] = [check_row({name: cells[index] for name, index in fields.items()}, hierarchy, legacy)
-                                 for _, cells in data_rows]
+    sectors = sector_vocabulary(engine)
+    field_values = [{name: cells[index] for name, index in fields.items()} for _, cells in data_rows]
+    checked: list[CheckedRow] = [check_row(values, hierarchy, legacy, sectors) for values in field_values]
     if only_organisation is not None:
-        _reject_other_organisations(engine, only_organisation, [cells for _, cells in data_rows], checked, cell)
+        reject_other_organisations(engine, only_organisation, field_values, checked)
     progress(0.7, "write")
     with Session(engine) as session, session.begin():
         serialise_imports(session)  # another user's import may have committed since the checks above
@@ -165,8 +177,8 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         if done is not None:
             return done
         accepted_positions = [i for i, row in enumerate(checked) if not row.rejected]
-        org_rows = [(cell(data_rows[i][1], "org_acronym"), cell(data_rows[i][1], "org_name"),
-                     cell(data_rows[i][1], "org_type")) for i in accepted_positions]
+        org_rows = [(field_values[i].get("org_acronym"), field_values[i].get("org_name"),
+                     field_values[i].get("org_type")) for i in accepted_positions]
         registered_before = set(session.scalars(select(Organisation.id)))
         organisation_ids, created = register_organisations(session, org_rows)
         replaced, rows_before = _remove_earlier_import(session, period, source)
@@ -192,18 +204,8 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                 continue
             extra = {header: _json_value(cells[index]) for index, header in mapping.unknown.items()
                      if _json_value(cells[index]) is not None}
-            type_term = ORG_TYPE_VOCABULARY.match(cell(cells, "org_type"))
-            activities.append({
-                "batch_id": batch.id, "source_row": source_row,
-                "organisation_id": organisation_ids[accepted_index[position]],
-                "reported_org_type": type_term.code if type_term else None,
-                "funder": clean_text(cell(cells, "funder")), "sector_code": row.sector_code,
-                "activity": clean_text(cell(cells, "activity")), "location_level": row.location_level,
-                "pcode": row.pcodes[row.location_level], "adm1_pcode": row.pcodes[1], "adm2_pcode": row.pcodes[2],
-                "adm3_pcode": row.pcodes[3], "location": clean_text(cell(cells, "location")),
-                "status": clean_text(cell(cells, "status")), "start_date": row.start_date,
-                "end_date": row.end_date, "targeted": row.targeted, "reached": row.reached, "extra": extra or None,
-            })
+            activities.append(activity_record(batch.id, source_row, field_values[position], row,
+                                              organisation_ids[accepted_index[position]], extra))
         if created:
             first_rows = {}
             for organisation_id, position in zip(organisation_ids, accepted_positions):
@@ -231,15 +233,15 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
     return result
 
 
-def _reject_other_organisations(engine: Engine, organisation_id: int, rows: list[list[object]],
-                                checked: list[CheckedRow], cell: Callable[[list[object], str], object]) -> None:
-    """Reject the rows that do not name ``organisation_id`` by one of its known spellings."""
+def reject_other_organisations(engine: Engine, organisation_id: int, rows: list[dict[str, object]],
+                               checked: list[CheckedRow]) -> None:
+    """Reject the rows (field → cell) that do not name ``organisation_id`` by one of its known spellings."""
     with Session(engine) as session:
         registry = alias_registry(session)
-    for cells, row in zip(rows, checked):
-        keys = alias_keys(cell(cells, "org_acronym"), cell(cells, "org_name"))
+    for values, row in zip(rows, checked):
+        keys = alias_keys(values.get("org_acronym"), values.get("org_name"))
         if not any(registry.get(key) == organisation_id for key in keys):
-            named = clean_text(cell(cells, "org_acronym")) or clean_text(cell(cells, "org_name"))
+            named = clean_text(values.get("org_acronym")) or clean_text(values.get("org_name"))
             row.issues.append(CellIssue("error", "org_acronym", named, "not a row of your organisation: a partner "
                                         "focal point imports their own organisation's rows only",
                                         "send the other organisations' rows to the IMO"))
@@ -248,7 +250,7 @@ def _reject_other_organisations(engine: Engine, organisation_id: int, rows: list
 def _resemblance_issues(session: Session, batch_id: int, first_rows: dict[int, int], mapping: ColumnMapping,
                         table: RawTable) -> list[dict]:
     """A warning, on its first row, for each organisation this import created that resembles another one
-    (see :mod:`dashboard.ingest.organisation_matching`): an IMO decides on the Organisations page."""
+    (see :mod:`dashboard.ingest.organisation_matching`): an IMO decides on the Registry page."""
     field = "org_acronym" if "org_acronym" in mapping.fields else "org_name"
     issues = []
     for pair in merge_proposals(session, among=set(first_rows)).itertuples():
@@ -261,7 +263,7 @@ def _resemblance_issues(session: Session, batch_id: int, first_rows: dict[int, i
         issues.append(issue_record(batch_id, first_rows[new_id], mapping, table, CellIssue(
             "warning", field, label, f"new organisation {label!r} resembles {like!r} ({why}); the rows were "
             f"kept under the new organisation", "if they are one organisation, an IMO merges them on the "
-            "Organisations page; if not, marks them distinct there")))
+            "Registry page; if not, marks them distinct there")))
     return issues
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from dashboard.ingest.pcodes import Hierarchy, normalise_pcode
-from dashboard.text import clean_text, fold
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
+from dashboard.text import clean_text, fold, header_key
+from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY, Term, Vocabulary
 
 LEVEL_LABELS = {1: "region", 2: "cercle", 3: "commune"}
 #: Similarity (0-100) above which a misspelt unit name is offered as a suggestion for review.
@@ -209,21 +209,40 @@ def _legacy_code(cells: dict[str, object], level: int, code: str, hierarchy: Hie
                      "recode the file with the 2021 P-codes (OCHA COD-AB 2021) and import it again")
 
 
-def check_row(cells: dict[str, object], hierarchy: Hierarchy, legacy: Hierarchy | None = None) -> CheckedRow:
+#: the start of the problem recorded for a sector spelling nobody knows (found again when an IMO teaches it)
+UNKNOWN_SECTOR = "unknown sector"
+#: a spelling at least this close (rapidfuzz WRatio, 0-100) to a known one is offered as its meaning
+SECTOR_CUTOFF = 85
+
+
+def closest_sector(spelling: object, sectors: Vocabulary = SECTOR_VOCABULARY) -> Term | None:
+    """The sector an unknown spelling most likely means (``Eau hygiène`` → WASH), or ``None``."""
+    known = sectors.keys()
+    found = process.extractOne(header_key(spelling), list(known), scorer=fuzz.WRatio, score_cutoff=SECTOR_CUTOFF)
+    return known[found[0]] if found else None
+
+
+def check_row(cells: dict[str, object], hierarchy: Hierarchy, legacy: Hierarchy | None = None,
+              sectors: Vocabulary = SECTOR_VOCABULARY) -> CheckedRow:
     """Check a row given as canonical field → cell value; ``legacy`` (the 2015 set) lets a row coded with it
-    be recognised and explained."""
+    be recognised and explained; ``sectors`` may know spellings an IMO taught (see
+    :mod:`dashboard.ingest.sector_spellings`)."""
     row = CheckedRow()
     if not clean_text(cells.get("org_acronym")) and not clean_text(cells.get("org_name")):
         row.issues.append(CellIssue("error", "org_acronym", None, "the row names no organisation",
                                     "fill in the organisation acronym or name"))
     sector = clean_text(cells.get("sector"))
-    term = SECTOR_VOCABULARY.match(sector)
+    term = sectors.match(sector)
     if sector is None:
         row.issues.append(CellIssue("error", "sector", None, "the row has no sector (cluster)",
                                     "fill in the cluster, e.g. Santé, Protection, EHA"))
     elif term is None:
-        row.issues.append(CellIssue("error", "sector", sector, f"unknown sector {sector!r}",
-                                    "use a cluster name such as Santé, Protection, Education, EHA, Abris"))
+        closest = closest_sector(sector, sectors)
+        row.issues.append(CellIssue("error", "sector", sector, f"{UNKNOWN_SECTOR} {sector!r}", (
+            f"if it means {closest.name_fr} ({closest.name_en}), an IMO can teach this spelling on the Registry "
+            "page and the row is accepted; otherwise use a cluster name such as Santé, Protection, EHA, Abris"
+            if closest else "use a cluster name such as Santé, Protection, Education, EHA, Abris, or ask an IMO "
+            "to teach this spelling on the Registry page")))
     else:
         row.sector_code = term.code
     org_type = clean_text(cells.get("org_type"))

@@ -27,7 +27,7 @@ PAGES: tuple[tuple[str, str, Permission | None], ...] = (
     ("localisation", "/localisation", None), ("change", "/evolution", None), ("membership", "/membres", None),
     ("duplicates", "/doublons", Permission.REVIEW_DUPLICATES), ("brief", "/fiche", None),
     ("imports", "/imports", Permission.VIEW_IMPORTS),
-    ("organisations", "/organisations", Permission.MERGE_ORGANISATIONS), ("audit", "/journal", Permission.VIEW_AUDIT),
+    ("registry", "/referentiel", Permission.MANAGE_REGISTRY), ("audit", "/journal", Permission.VIEW_AUDIT),
 )
 LEVELS = (1, 2, 3)
 

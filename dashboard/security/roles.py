@@ -24,7 +24,7 @@ class Permission(StrEnum):
     VIEW_IMPORTS = "view_imports"              # import list and validation reports (partner: own uploads)
     IMPORT_OWN_ROWS = "import_own_rows"        # a 3W file holding only the partner's organisation's rows
     IMPORT_3W = "import_3w"                    # whole 3W files, membership and partnership tables
-    MERGE_ORGANISATIONS = "merge_organisations"
+    MANAGE_REGISTRY = "manage_registry"        # merge organisations, teach sector spellings
     VIEW_AUDIT = "view_audit"
     MANAGE_ACCOUNTS = "manage_accounts"
 

@@ -48,6 +48,18 @@ class Sector(Base):
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("sector.code"))
 
 
+class SectorAlias(Base):
+    """A sector spelling an IMO taught the importer (on top of those :mod:`dashboard.vocabulary` ships)."""
+
+    __tablename__ = "sector_alias"
+    #: the spelling as :func:`dashboard.text.header_key` folds it
+    spelling_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    spelling: Mapped[str] = mapped_column(String(200))
+    sector_code: Mapped[str] = mapped_column(ForeignKey("sector.code"))
+    added_by: Mapped[str | None] = mapped_column(String(120))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Organisation(Base):
     __tablename__ = "organisation"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -84,7 +84,7 @@ def merge_proposals(where: Engine | Connection | Session, among: set[int] | None
 
 
 def _check(viewer: Viewer) -> None:
-    if not viewer.can(Permission.MERGE_ORGANISATIONS):
+    if not viewer.can(Permission.MANAGE_REGISTRY):
         raise MergeRefused("only an information management officer merges organisations")
 
 

@@ -7,8 +7,8 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.ingest.pcodes import Hierarchy
-from dashboard.store.models import AdminUnit, Sector
-from dashboard.vocabulary import SECTORS
+from dashboard.store.models import AdminUnit, Sector, SectorAlias
+from dashboard.vocabulary import SECTOR_VOCABULARY, SECTORS, Vocabulary
 
 
 def sync_sectors(session: Session) -> None:
@@ -38,3 +38,10 @@ def load_hierarchy(engine: Engine, version: str) -> Hierarchy:
         rows = connection.execute(select(AdminUnit.pcode, AdminUnit.level, AdminUnit.parent_pcode, AdminUnit.name_fr)
                                   .where(AdminUnit.boundary_version == version)).all()
     return Hierarchy.from_units(version, [(r.pcode, r.level, r.parent_pcode, r.name_fr) for r in rows])
+
+
+def sector_vocabulary(engine: Engine) -> Vocabulary:
+    """The sector vocabulary the code ships, plus the spellings an IMO taught (table ``sector_alias``)."""
+    with engine.connect() as connection:
+        taught = dict(connection.execute(select(SectorAlias.spelling, SectorAlias.sector_code)).all())
+    return SECTOR_VOCABULARY.with_spellings(taught)

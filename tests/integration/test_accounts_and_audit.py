@@ -38,7 +38,7 @@ def test_accounts_are_bound_to_their_scope(engine):
     assert coordinator.sectors == ["wash", "health"]
     coord = log_in(engine, "coord", PASSWORD).viewer
     assert coord.covers(sector_code="wash") and not coord.covers(sector_code="protection")
-    assert not coord.can(Permission.MERGE_ORGANISATIONS) and not coord.can(Permission.IMPORT_OWN_ROWS)
+    assert not coord.can(Permission.MANAGE_REGISTRY) and not coord.can(Permission.IMPORT_OWN_ROWS)
 
 
 @pytest.mark.parametrize("arguments, message", [

@@ -84,7 +84,7 @@ def test_an_import_warns_about_a_new_organisation_that_resembles_a_known_one(two
     # By hand: one warning, on IRW's row (row 3 of the sheet: header, NRC, IRW), naming Islamic Relief.
     assert [(issue.source_row, issue.column, issue.value) for issue in warnings] == [
         (3, "Organisation Accronyme", "IRW")]
-    assert "Islamic Relief" in warnings[0].problem and "Organisations page" in warnings[0].suggestion
+    assert "Islamic Relief" in warnings[0].problem and "Registry page" in warnings[0].suggestion
     proposals = merge_proposals(engine)
     assert proposals[["first_id", "second_id"]].values.tolist() == [[ir, irw]]  # IR first: it has more rows
     assert proposals.at[0, "reasons"] == ["name_within"]

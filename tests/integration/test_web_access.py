@@ -126,7 +126,7 @@ def route(client, path):
     return answer.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/doublons", "/imports", "/organisations", "/journal"])
+@pytest.mark.parametrize("path", ["/doublons", "/imports", "/referentiel", "/journal"])
 def test_restricted_pages_ask_the_public_to_log_in(app, path):
     assert "access-refused" in route(logged_in(app, None), path)
 
@@ -136,8 +136,8 @@ def test_pages_by_role(app, accounts):
     assert "access-refused" not in route(partner, "/doublons")
     assert "access-refused" in route(partner, "/journal")
     assert "access-refused" not in route(logged_in(app, accounts["imo"]), "/journal")
-    assert "access-refused" in route(logged_in(app, accounts["coordinator"]), "/organisations")
-    organisations = route(logged_in(app, accounts["imo"]), "/organisations")
+    assert "access-refused" in route(logged_in(app, accounts["coordinator"]), "/referentiel")
+    organisations = route(logged_in(app, accounts["imo"]), "/referentiel")
     assert "access-refused" not in organisations and "S.A.D" in organisations  # SAD / S.A.D is proposed
 
 

@@ -1,16 +1,18 @@
-"""The organisations page (IMOs only): spellings that may be one organisation, merged or marked distinct, a
-merge of any two by hand, and the decisions taken so far. A merge cannot be undone from the dashboard, so
-each merge button asks for confirmation first; the callbacks behind them check the role again."""
+"""The registry page (IMOs only). Organisations: spellings that may be one organisation, merged or marked
+distinct, a merge of any two by hand, and the decisions taken so far (a merge cannot be undone from the
+dashboard, so each merge button asks for confirmation first). Sectors: the spellings that kept rows out,
+each taught in one click. The callbacks behind the buttons check the role again."""
 
 from __future__ import annotations
 
 from dash import dcc, html
 
 from dashboard.i18n import format_number, translate
+from dashboard.ingest.sector_spellings import taught_spellings, unknown_sector_spellings
 from dashboard.layouts import shell
 from dashboard.reports import ReportParams
 from dashboard.store.organisation_decisions import decision_history, merge_proposals, organisation_frame
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY
+from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 from dashboard.web_data import Snapshot
 
 #: proposals listed at once, the surest first; deciding on them brings the next ones
@@ -90,6 +92,31 @@ def history_table(engine, lang: str) -> html.Div:
     return html.Div(html.Table([head, body], className="report-table"), id="organisation-history")
 
 
+def sector_spellings_table(engine, lang: str) -> html.Div:
+    unknown = unknown_sector_spellings(engine)
+    options = [{"label": term.label(lang), "value": term.code} for term in SECTOR_VOCABULARY.terms]
+    parts = []
+    if unknown.empty:
+        parts.append(html.P(translate("sectors.none", lang)))
+    else:
+        head = html.Thead(html.Tr([html.Th(translate(key, lang)) for key in (
+            "sectors.spelling", "sectors.rows", "sectors.means", "review.decision")]))
+        parts.append(html.Table([head, html.Tbody([html.Tr([
+            html.Td(row.spelling), html.Td(format_number(int(row.rows), lang)),
+            html.Td(dcc.Dropdown(id={"type": "sector-choice", "spelling": row.spelling}, options=options,
+                                 value=row.suggested_code if isinstance(row.suggested_code, str) else None,
+                                 placeholder=translate("sectors.choose", lang), className="sector-choice")),
+            html.Td(html.Button(translate("sectors.teach", lang), className="decision-button",
+                                id={"type": "sector-teach", "spelling": row.spelling})),
+        ]) for row in unknown.itertuples()])], className="report-table"))
+    taught = taught_spellings(engine)
+    if not taught.empty:
+        parts.append(html.P(translate("sectors.taught", lang, spellings="; ".join(
+            f"{row.spelling} → {SECTOR_VOCABULARY.label(row.sector_code, lang)}" for row in taught.itertuples())),
+            className="note"))
+    return html.Div(parts, id="sector-spellings")
+
+
 def content(engine, lang: str) -> list:
     """The parts a decision changes: proposals, the lists of the form, the decisions taken."""
     return [
@@ -101,12 +128,14 @@ def content(engine, lang: str) -> list:
                       by_hand_section(engine, lang)], className="report-section"),
         html.Section([html.H3(translate("organisations.history", lang)), history_table(engine, lang)],
                      className="report-section"),
+        html.Section([html.H3(translate("sectors.title", lang)), html.P(translate("sectors.how", lang), className="note"),
+                      sector_spellings_table(engine, lang)], className="report-section"),
     ]
 
 
 def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
     lang = params.lang
-    return shell.page(snapshot, params, "organisations", [
+    return shell.page(snapshot, params, "registry", [
         html.P(id="organisation-feedback", role="status", className="feedback"),
         html.Div(content(snapshot.engine, lang), id="organisations-content"),
     ], show_filters=False)

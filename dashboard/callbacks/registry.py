@@ -1,12 +1,14 @@
-"""Callbacks of the organisations page: merge a proposed pair (after the browser's confirmation), mark it
-distinct, or merge two organisations chosen by hand. Each checks the viewer's permission itself."""
+"""Callbacks of the registry page: merge a proposed pair of organisations (after the browser's
+confirmation), mark it distinct, merge two chosen by hand, teach a sector spelling. Each checks the viewer's
+permission itself."""
 
 from __future__ import annotations
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from dashboard.i18n import translate
-from dashboard.layouts.organisations_page import content
+from dashboard.ingest.sector_spellings import teach_sector_spelling
+from dashboard.layouts.registry_page import content
 from dashboard.security.roles import Permission
 from dashboard.security.web import client_address, require
 from dashboard.store.organisation_decisions import mark_distinct, merge_organisations
@@ -15,7 +17,7 @@ from dashboard.web_data import DashboardData
 
 def register(app: Dash, data: DashboardData) -> None:
     def decide(kept: int, other: int, decision: str, lang: str):
-        viewer = require(Permission.MERGE_ORGANISATIONS)
+        viewer = require(Permission.MANAGE_REGISTRY)
         try:
             if decision == "merge":
                 moved = merge_organisations(data.engine, kept, other, viewer, ip=client_address())["moved"]
@@ -48,6 +50,26 @@ def register(app: Dash, data: DashboardData) -> None:
         if not clicks:
             return no_update, no_update
         if kept is None or other is None or kept == other:
-            require(Permission.MERGE_ORGANISATIONS)
+            require(Permission.MANAGE_REGISTRY)
             return translate("organisations.choose_two", lang), no_update
         return decide(int(kept), int(other), "merge", lang)
+
+    @app.callback(Output("organisation-feedback", "children", allow_duplicate=True),
+                  Output("organisations-content", "children", allow_duplicate=True),
+                  Input({"type": "sector-teach", "spelling": ALL}, "n_clicks"),
+                  State({"type": "sector-choice", "spelling": ALL}, "value"),
+                  State({"type": "sector-choice", "spelling": ALL}, "id"), State("lang", "data"),
+                  prevent_initial_call=True)
+    def teach(clicks, choices, choice_ids, lang):
+        viewer = require(Permission.MANAGE_REGISTRY)
+        if not ctx.triggered_id or not any(clicks):
+            return no_update, no_update
+        spelling = ctx.triggered_id["spelling"]
+        chosen = {choice["spelling"]: value for choice, value in zip(choice_ids, choices)}.get(spelling)
+        if not chosen:
+            return translate("sectors.choose_first", lang), no_update
+        try:
+            accepted = teach_sector_spelling(data.engine, spelling, chosen, viewer, ip=client_address())
+        except ValueError:
+            return translate("sectors.known", lang, spelling=spelling), content(data.engine, lang)
+        return translate("sectors.taught_now", lang, spelling=spelling, rows=accepted), content(data.engine, lang)

@@ -1,18 +1,21 @@
-"""The Organisations page in Chromium: an IMO confirms a proposed merge in the browser's dialog, and marks a
-pair distinct.
+"""The Registry page in Chromium: an IMO confirms a proposed merge in the browser's dialog, marks a pair
+distinct, and teaches a sector spelling that had kept a row out.
 
-A merge cannot be undone, so this page is served from a copy of the sample database: the other tests keep
-the 174 organisations of the December 2023 3W.
+A merge cannot be undone, so this page is served from a copy of the sample database (with one more small
+import, of January 2024, whose sector "Eau hygiène" is unknown): the other tests keep the sample as it is.
 """
 
 import dataclasses
 import sqlite3
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlalchemy.engine import make_url
 
+from dashboard.ingest.importer import import_3w
+from dashboard.store.database import make_engine
 from tests.browser.conftest import served
+from tests.workbooks import write_workbook
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +24,11 @@ def base_url(sample_settings, sample_accounts, tmp_path_factory):
     copy = tmp_path_factory.mktemp("organisations") / "db.sqlite"
     with sqlite3.connect(source) as original, sqlite3.connect(copy) as target:
         original.backup(target)
+    engine = make_engine(f"sqlite:///{copy}")
+    workbook = write_workbook(copy.parent / "3W_2024-01.xlsx", {"3W": [
+        ["Organisation Accronyme", "admin1Pcod", "admin2Pcod", "Cluster"], ["AMSS", "ML06", "ML0601", "Eau hygiène"]]})
+    assert import_3w(engine, workbook).rows_rejected == 1
+    engine.dispose()
     with served(dataclasses.replace(sample_settings, database_url=f"sqlite:///{copy}")) as url:
         yield url
 
@@ -31,7 +39,7 @@ def proposal_row(page: Page, acronym: str):
 
 def test_an_imo_merges_a_proposed_pair_after_confirming(page: Page, log_in, traffic):
     log_in("imo")
-    page.goto("/organisations")
+    page.goto("/referentiel")
     page.locator("#proposals-list").wait_for()
     # By hand (see tests/unit/test_organisation_matching.py): IR (75 rows) and IRW (1 row) are proposed.
     row = proposal_row(page, "IRW")
@@ -56,9 +64,23 @@ def test_an_imo_merges_a_proposed_pair_after_confirming(page: Page, log_in, traf
 
 def test_a_pair_marked_distinct_leaves_the_list(page: Page, log_in):
     log_in("imo")
-    page.goto("/organisations")
+    page.goto("/referentiel")
     row = proposal_row(page, "S.A.D")
     row.wait_for()
     row.get_by_role("button", name="Distinctes").click()
     page.wait_for_function("() => document.querySelector('#organisation-feedback').innerText.includes('Enregistré')")
     assert proposal_row(page, "S.A.D").count() == 0
+
+
+def test_an_imo_teaches_a_sector_spelling(page: Page, log_in):
+    log_in("imo")
+    page.goto("/referentiel")
+    table = page.locator("#sector-spellings")
+    table.wait_for()
+    row = table.locator("tr", has_text="Eau hygiène")
+    expect(row).to_contain_text("Eau, hygiène et assainissement (EHA)")  # the closest sector, chosen already
+    row.get_by_role("button", name="Reconnaître").click()
+    page.wait_for_function("() => document.querySelector('#organisation-feedback').innerText.includes('reconnu')")
+    assert page.locator("#organisation-feedback").inner_text() == (
+        "« Eau hygiène » est reconnu : 1 ligne(s) rejetée(s) acceptée(s).")
+    assert "Aucune écriture de secteur inconnue." in page.locator("#sector-spellings").inner_text()
