@@ -34,9 +34,9 @@ from dashboard.ingest.reader import RawTable, read_table
 from dashboard.ingest.validate import CellIssue, parse_date, parse_number
 from dashboard.security import audit
 from dashboard.store.models import ImportBatch, ImportIssue, RejectedRow
-from dashboard.store.reference import load_hierarchy
+from dashboard.store.reference import load_hierarchy, sector_vocabulary
 from dashboard.text import clean_text, fold
-from dashboard.vocabulary import SECTOR_VOCABULARY
+from dashboard.vocabulary import SECTOR_VOCABULARY, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,8 @@ class MappedTable:
     table: RawTable
     mapping: ColumnMapping
     hierarchy: Hierarchy
+    #: the sectors, with the spellings an IMO taught
+    sectors: Vocabulary
     #: (spreadsheet row number, cells as read) of each non-empty row
     rows: list[tuple[int, list[object]]]
     #: the same rows as canonical field → value
@@ -87,7 +89,8 @@ def read_mapped_table(engine: Engine, path: Path, sheet: str | None, layout: Tab
     table = read_table(path, sheet)
     mapping = map_table(table, layout)
     rows = table.numbered_rows()
-    return MappedTable(table, mapping, hierarchy, rows, [row_cells(mapping, raw) for _, raw in rows])
+    return MappedTable(table, mapping, hierarchy, sector_vocabulary(engine), rows,
+                       [row_cells(mapping, raw) for _, raw in rows])
 
 
 def row_cells(mapping: ColumnMapping, cells: list[object]) -> dict[str, object]:
@@ -117,7 +120,8 @@ def required_hierarchy(engine: Engine, file_name: str) -> Hierarchy:
 
 # --- cells -----------------------------------------------------------------------------------------------
 
-def check_sector(record: CheckedRecord, name: str, value: object, *, required: bool) -> str | None:
+def check_sector(record: CheckedRecord, name: str, value: object, *, required: bool,
+                 sectors: Vocabulary = SECTOR_VOCABULARY) -> str | None:
     """The sector code a cell names; an unknown (or, when ``required``, missing) sector is an error."""
     text = clean_text(value)
     if text is None:
@@ -125,7 +129,7 @@ def check_sector(record: CheckedRecord, name: str, value: object, *, required: b
             record.error(name, None, "the row has no cluster (sector)",
                          "fill in the cluster, e.g. Santé, Protection, EHA")
         return None
-    term = SECTOR_VOCABULARY.match(text)
+    term = sectors.match(text)
     if term is None:
         record.error(name, text, f"unknown cluster (sector) {text!r}",
                      "use a cluster name such as Santé, Protection, Education, EHA, Abris, or a sub-cluster "

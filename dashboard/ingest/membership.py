@@ -127,13 +127,13 @@ class CheckedMembership(CheckedRecord):
     since: date | None = None
 
 
-def _sector(record: CheckedMembership, cells: dict[str, object]) -> str | None:
+def _sector(record: CheckedMembership, cells: dict[str, object], sectors: Vocabulary) -> str | None:
     """The cluster, or the sub-cluster when one is given (a sub-cluster of another cluster is warned)."""
     subsector = clean_text(cells.get("subsector"))
-    cluster = check_sector(record, "sector", cells.get("sector"), required=subsector is None)
+    cluster = check_sector(record, "sector", cells.get("sector"), required=subsector is None, sectors=sectors)
     if subsector is None:
         return cluster
-    code = check_sector(record, "subsector", subsector, required=False)
+    code = check_sector(record, "subsector", subsector, required=False, sectors=sectors)
     if code and cluster and code != cluster and SECTOR_VOCABULARY.by_code[code].parent_code != cluster:
         record.warn("subsector", subsector, f"the sub-cluster {subsector!r} is not part of the cluster "
                                             f"{clean_text(cells.get('sector'))!r}; the sub-cluster was kept",
@@ -172,13 +172,15 @@ def _admin_scope(record: CheckedMembership, cells: dict[str, object], hierarchy:
     return None
 
 
-def check_membership(source_row: int, cells: dict[str, object], hierarchy: Hierarchy) -> CheckedMembership:
-    """Check one row given as field → cell (only the fields the file has are keys)."""
+def check_membership(source_row: int, cells: dict[str, object], hierarchy: Hierarchy,
+                     sectors: Vocabulary = SECTOR_VOCABULARY) -> CheckedMembership:
+    """Check one row given as field → cell (only the fields the file has are keys); ``sectors`` may know
+    spellings an IMO taught."""
     record = CheckedMembership(source_row)
     if not clean_text(cells.get("org_acronym")) and not clean_text(cells.get("org_name")):
         record.error("org_acronym" if "org_acronym" in cells else "org_name", None, "the row names no organisation",
                      "fill in the organisation's acronym or name")
-    record.sector_code = _sector(record, cells)
+    record.sector_code = _sector(record, cells, sectors)
     role = clean_text(cells.get("role"))
     if role is None:
         record.role = "member"
@@ -239,7 +241,7 @@ def import_memberships(engine: Engine, path: Path, *, sheet: str | None = None, 
         return done
     mapped = read_mapped_table(engine, path, sheet, MEMBERSHIP_LAYOUT)
     table, mapping, rows, cells = mapped.table, mapped.mapping, mapped.rows, mapped.cells
-    records = [check_membership(source_row, row, mapped.hierarchy) for (source_row, _), row in zip(rows, cells)]
+    records = [check_membership(source_row, row, mapped.hierarchy, mapped.sectors) for (source_row, _), row in zip(rows, cells)]
     organisations = [(row.get("org_acronym"), row.get("org_name"), row.get("org_type")) for row in cells]
     with Session(engine) as session, session.begin():
         serialise_imports(session)  # another import may have committed since the checks above

@@ -69,6 +69,7 @@ from dashboard.ingest.registry import apply_registry_types, organisation_identit
 from dashboard.store.database import serialise_imports
 from dashboard.store.models import Organisation, Partnership
 from dashboard.text import clean_text, header_key
+from dashboard.vocabulary import SECTOR_VOCABULARY, Vocabulary
 
 KIND = "partnership"
 #: Fixed parity of the CFA franc of West Africa (XOF, "FCFA") to the euro.
@@ -234,14 +235,16 @@ def _place(record: CheckedPartnership, cells: dict[str, object], hierarchy: Hier
     return region
 
 
-def check_partnership(source_row: int, cells: dict[str, object], hierarchy: Hierarchy) -> CheckedPartnership:
-    """Check one row given as field → cell (only the fields the file has are keys)."""
+def check_partnership(source_row: int, cells: dict[str, object], hierarchy: Hierarchy,
+                      sectors: Vocabulary = SECTOR_VOCABULARY) -> CheckedPartnership:
+    """Check one row given as field → cell (only the fields the file has are keys); ``sectors`` may know
+    spellings an IMO taught."""
     record = CheckedPartnership(source_row)
     for role, what in (("funder", "the donor or international organisation that funds the agreement"),
                        ("partner", "the partner that receives the funds or responsibility")):
         if not clean_text(cells.get(role)):
             record.error(role, None, f"the row names no {role}", f"fill in {what}")
-    record.sector_code = check_sector(record, "sector", cells.get("sector"), required=False)
+    record.sector_code = check_sector(record, "sector", cells.get("sector"), required=False, sectors=sectors)
     record.pcode = _place(record, cells, hierarchy)
     _amounts(record, cells)
     record.duration_months = check_number(record, "duration_months", cells.get("duration_months"),
@@ -317,7 +320,7 @@ def import_partnerships(engine: Engine, path: Path, *, sheet: str | None = None,
         return done
     mapped = read_mapped_table(engine, path, sheet, PARTNERSHIP_LAYOUT)
     table, mapping, rows, cells = mapped.table, mapped.mapping, mapped.rows, mapped.cells
-    records = [check_partnership(source_row, row, mapped.hierarchy) for (source_row, _), row in zip(rows, cells)]
+    records = [check_partnership(source_row, row, mapped.hierarchy, mapped.sectors) for (source_row, _), row in zip(rows, cells)]
     with Session(engine) as session, session.begin():
         serialise_imports(session)  # another import may have committed since the checks above
         candidates = [position for position, record in enumerate(records) if not record.rejected]

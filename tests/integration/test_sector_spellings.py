@@ -86,3 +86,13 @@ def test_the_command_line_lists_and_teaches(imported, monkeypatch, capsys):
     assert cli.main(["teach-sector", "Eau hygiène", "wash"]) == 0
     assert "1 rejected row(s) accepted" in capsys.readouterr().out
     assert cli.main(["teach-sector", "Eau hygiène", "wash"]) == 2
+
+
+def test_a_taught_spelling_serves_membership_tables_too(imported, tmp_path):
+    from dashboard.ingest.membership import import_memberships
+    engine, _ = imported
+    path = write_workbook(tmp_path / "membres.xlsx", {"Membres": [
+        ["Organisation", "Cluster", "Rôle"], ["AMSS", "Eau hygiène", "membre"]]})
+    teach_sector_spelling(engine, "Eau hygiène", "wash", IMO)
+    result = import_memberships(engine, path)
+    assert (result.rows_accepted, result.rows_rejected) == (1, 0)
