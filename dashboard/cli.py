@@ -36,7 +36,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     options = {"sheet": args.sheet, "source": args.source, "imported_by": args.by or _operator().username}
     try:
         if args.command == "import":
-            result = import_3w(_engine(), Path(args.file), period=args.period, **options)
+            result = import_3w(_engine(), Path(args.file), period=args.period, code_set=args.p_codes, **options)
         else:
             run = {"import-memberships": import_memberships, "import-partnerships": import_partnerships}
             result = run[args.command](_engine(), Path(args.file), **options)
@@ -332,6 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
         importer.add_argument("file")
         if name == "import":
             importer.add_argument("--period", help="reporting period YYYY-MM (read from the file name when it says)")
+            importer.add_argument("--p-codes", choices=["auto", "2015", "2021"], default="auto",
+                                  help="the boundary set the file's P-codes are written in: found from the names "
+                                       "beside them (auto), or 2015 (translated to 2021) or 2021 throughout")
         importer.add_argument("--sheet", help="sheet to read (found automatically otherwise)")
         importer.add_argument("--source", help="who published the file, e.g. 'OCHA Mali' (a new file with the same "
                                                "source and period replaces the earlier one)")

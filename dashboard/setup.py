@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION, Settings
 from dashboard.geo.boundaries import load_admin_units, load_legacy_units
+from dashboard.geo.crosswalk import legacy_crosswalk
 from dashboard.geo.web_geometry import ensure_web_geometry
 from dashboard.ingest.importer import ImportResult, import_3w
 from dashboard.ingest.partnerships import import_partnerships
 from dashboard.manifest import dataset_by_role, verify_mirror
 from dashboard.store.database import migrate
 from dashboard.store.models import ImportBatch
-from dashboard.store.reference import sync_admin_units, sync_sectors
+from dashboard.store.reference import sync_admin_units, sync_crosswalk, sync_sectors
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +27,19 @@ class MirrorIncomplete(RuntimeError):
 
 
 def prepare_database(engine: Engine, settings: Settings) -> None:
-    """Schema at the newest revision, sectors and the boundary hierarchy loaded."""
+    """Schema at the newest revision, sectors and the boundary hierarchy loaded, with where each unit of the
+    2015 boundary set lies in the 2021 one (to read files still coded with it)."""
     migrate(engine)
     units = load_admin_units(settings.data_mirror)
     legacy = load_legacy_units(settings.data_mirror)
+    crosswalk = legacy_crosswalk(settings.data_mirror) if legacy is not None else None
     with Session(engine) as session, session.begin():
         sync_sectors(session)
         sync_admin_units(session, units, BOUNDARY_VERSION)
         if legacy is not None:
             sync_admin_units(session, legacy, LEGACY_BOUNDARY_VERSION)
+        if crosswalk is not None:
+            sync_crosswalk(session, crosswalk, LEGACY_BOUNDARY_VERSION, BOUNDARY_VERSION)
 
 
 def _has_batch(engine: Engine, kind: str) -> bool:

@@ -19,11 +19,12 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION
-from dashboard.ingest.columns import ColumnMapping, TableLayout, map_table
+from dashboard.ingest.columns import ColumnMapping, TableLayout, header_fit, map_table
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.importer import (
     ImportResult,
     column_labels,
+    file_issue,
     infer_period,
     issue_record,
     raw_values,
@@ -86,7 +87,7 @@ def read_mapped_table(engine: Engine, path: Path, sheet: str | None, layout: Tab
     """Read a membership or partnership table and map its columns; refuses (nothing written) an unusable file
     or a store without boundaries."""
     hierarchy = required_hierarchy(engine, path.name)
-    table = read_table(path, sheet)
+    table = read_table(path, sheet, fit=header_fit(layout))
     mapping = map_table(table, layout)
     rows = table.numbered_rows()
     return MappedTable(table, mapping, hierarchy, sector_vocabulary(engine), rows,
@@ -181,15 +182,6 @@ def bounded_text(record: CheckedRecord, name: str, value: object, limit: int) ->
     return text
 
 
-def organisation_cells(value: object) -> tuple[str | None, str | None]:
-    """A single organisation cell as (acronym, name): one word (``PROMAN``, ``AI-Gao``) is an acronym,
-    several words (``Norwegian Refugee Council``) a name, so it meets the 3W's registry keys."""
-    text = clean_text(value)
-    if text is None:
-        return None, None
-    return (None, text) if " " in text else (text, None)
-
-
 # --- the batch -------------------------------------------------------------------------------------------
 
 def store_batch(session: Session, *, kind: str, path: Path, sha256: str, table: RawTable, mapping: ColumnMapping,
@@ -212,9 +204,9 @@ def store_batch(session: Session, *, kind: str, path: Path, sha256: str, table: 
                         for name, index in mapping.fields.items()})
     session.add(batch)
     session.flush()
-    issues = [{"batch_id": batch.id, "severity": "warning", "source_row": None, "column": header, "value": None,
-               "problem": f"the column {header!r} is not recognised; its values were not stored",
-               "suggestion": "rename it to a recognised header or give it a HXL tag, then import again"}
+    issues = [file_issue(batch.id, f"the column {header!r} is not recognised; its values were not stored",
+                         column=header, suggestion="rename it to a recognised header or give it a HXL tag, then "
+                                                   "import again")
               for header in mapping.unknown.values()] + reader_notes(batch.id, table)
     rejected, labels = [], column_labels(table)
     for record, cells in zip(records, raw_rows):

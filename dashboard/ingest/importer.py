@@ -19,19 +19,21 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
-from dashboard.ingest.columns import ColumnMapping, column_letter, map_columns
+from dashboard.ingest.columns import THREE_W_LAYOUT, ColumnMapping, column_letter, header_fit, map_columns, \
+    organisation_field, row_organisation
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.organisation_matching import REASON_TEXTS
 from dashboard.ingest.organisations import alias_keys
+from dashboard.ingest.pcodes import Hierarchy
 from dashboard.ingest.reader import RawTable, check_file, read_table
 from dashboard.ingest.registry import alias_registry, register_organisations
-from dashboard.ingest.validate import CellIssue, CheckedRow, check_row
+from dashboard.ingest.validate import CODE_SETS, CellIssue, CheckedRow, CheckedRows, check_rows
 from dashboard.security import audit
 from dashboard.store.database import serialise_imports
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
 from dashboard.store.organisation_decisions import merge_proposals
-from dashboard.store.reference import load_hierarchy, sector_vocabulary
-from dashboard.text import clean_text
+from dashboard.store.reference import load_crosswalk, load_hierarchy, sector_vocabulary
+from dashboard.text import clean_text, fold
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY
 
 _MONTHS = {
@@ -102,40 +104,137 @@ def raw_values(labels: list[str], cells: list[object]) -> dict[str, object]:
     return {label: _json_value(value) for label, value in zip(labels, cells)}
 
 
+def file_issue(batch_id: int, problem: str, *, column: str | None = None, value: str | None = None,
+               suggestion: str | None = None, method: str | None = None) -> dict:
+    """An ``import_issue`` record about the file as a whole or a column (no row): a warning."""
+    return {"batch_id": batch_id, "severity": "warning", "source_row": None, "column": column, "value": value,
+            "problem": problem, "suggestion": suggestion, "method": method, "confidence": None}
+
+
 def reader_notes(batch_id: int, table: RawTable) -> list[dict]:
     """What the reader noticed about the file as a whole (e.g. a CSV read as Windows-1252), as warnings."""
-    return [{"batch_id": batch_id, "severity": "warning", "source_row": None, "column": None,
-             "value": table.encoding, "problem": note, "suggestion": None} for note in table.notes]
+    return [file_issue(batch_id, note, value=table.encoding) for note in table.notes]
+
+
+def mapping_notes(batch_id: int, table: RawTable, mapping: ColumnMapping) -> list[dict]:
+    """A warning for each column read in a way worth checking: a header only close to a known one, a
+    column standing in for a missing one (``#org+impl`` as the organisation), an alternative column set
+    aside. The report lists them first, so that a wrong reading is seen before the rows."""
+    notes = []
+    for name, how in mapping.method.items():
+        if how not in ("hxl", "header", "header (sex and age)"):
+            index = mapping.fields[name]
+            notes.append(file_issue(
+                batch_id, f"column {column_letter(index)} was read as the {name.replace('_', ' ')}: {how}",
+                column=table.headers[index] or table.hxl_tags[index], method="column recognised",
+                suggestion="if that is wrong, rename the column (or fix its HXL tag) and import again"))
+    for index, name in mapping.set_aside.items():
+        notes.append(file_issue(
+            batch_id, f"column {column_letter(index)} also gives the {name.replace('_', ' ')}; column "
+            f"{column_letter(mapping.fields[name])} was read and this one kept with the row",
+            column=table.headers[index] or table.hxl_tags[index]))
+    return notes
+
+
+def boundary_note(batch_id: int, checked: CheckedRows) -> list[dict]:
+    """A warning for the file as a whole when rows were coded with the 2015 P-codes (and translated)."""
+    if not checked.translated:
+        return []
+    mixed = (f"; {checked.rows_saying_2021:,} rows give the names of 2021 units and were read as 2021 codes"
+             if checked.rows_saying_2021 else "")
+    return [file_issue(
+        batch_id, f"{checked.translated:,} rows are coded with the 2015 P-codes (OCHA COD-AB 2015, whose codes mean "
+        f"other places: ML0101 was Kayes, it is Bafoulabé in 2021): {checked.rows_saying_2015:,} rows give the "
+        "names of the 2015 units" + (", and the others follow the file" if checked.file_coded_2015 else "")
+        + f"{mixed}. Their codes were translated to the 2021 boundaries by the overlap of the units; each "
+        "translation is listed with its row", value=LEGACY_BOUNDARY_VERSION, method="2015 P-codes found",
+        suggestion="recode the file with the 2021 P-codes (OCHA COD-AB 2021) for the next round")]
 
 
 def issue_record(batch_id: int, source_row: int, mapping: ColumnMapping, table: RawTable, issue) -> dict:
     index = mapping.fields.get(issue.field)
     column = table.headers[index] if index is not None else issue.field
     return {"batch_id": batch_id, "severity": issue.severity, "source_row": source_row, "column": column,
-            "value": issue.value, "problem": issue.problem, "suggestion": issue.suggestion}
+            "value": issue.value, "problem": issue.problem, "suggestion": issue.suggestion,
+            "method": getattr(issue, "method", None), "confidence": getattr(issue, "confidence", None)}
+
+
+#: 3W fields an activity stores in columns of its own (the others are kept in ``extra`` under their header)
+STORED_FIELDS = frozenset({
+    "org_acronym", "org_name", "organisation", "funder", "sector", "activity", "adm1_code", "adm2_code",
+    "adm3_code", "location", "status", "start_date", "end_date", "targeted", "reached", "physical_presence",
+    "implementing_partner", "implementing_partner_acronym", "implementing_partner_name"})
+
+
+class ExtraValues:
+    """What an accepted row keeps beside its columns, by header as uploaded: the columns the product does not
+    know, and the values of known ones it stores no column for (programme, sub-cluster, remarks, a type or
+    partner type, a funder's full name), so that nothing a file said is lost. A unit name is kept only when
+    it is not the name of the unit the row was placed in (a misspelling, a name without a match)."""
+
+    def __init__(self, mapping: ColumnMapping, labels: list[str]):
+        self.unknown = list(mapping.unknown.items())
+        self.kept = [(name, index, labels[index]) for name, index in mapping.fields.items()
+                     if name not in STORED_FIELDS and not name.startswith(("targeted_", "reached_"))]
+
+    def of(self, cells: list[object], row: CheckedRow, hierarchy: Hierarchy) -> dict[str, object]:
+        extra = {header: value for header, value in ((header, _json_value(cells[index]))
+                                                      for index, header in self.unknown) if value is not None}
+        for name, index, label in self.kept:
+            value = _json_value(cells[index])
+            if value is None:
+                continue
+            if name == "org_type" and ORG_TYPE_VOCABULARY.match(value) is not None:
+                continue
+            if name.startswith("adm") and name.endswith("_name"):
+                placed = row.pcodes.get(int(name[3]))
+                if placed and fold(hierarchy.name.get(placed)) == fold(value):
+                    continue
+            extra[label] = value
+        return extra
 
 
 def activity_record(batch_id: int, source_row: int, values: dict[str, object], row: CheckedRow,
-                    organisation_id: int, extra: dict[str, object] | None) -> dict:
+                    organisation_id: int, extra: dict[str, object] | None,
+                    implementing_partner_id: int | None = None) -> dict:
     """The ``activity`` row of an accepted 3W row (``values``: field → cell, ``row``: its checks)."""
-    type_term = ORG_TYPE_VOCABULARY.match(values.get("org_type"))
+    type_term = ORG_TYPE_VOCABULARY.match(row_organisation(values)[2])
     return {
         "batch_id": batch_id, "source_row": source_row, "organisation_id": organisation_id,
-        "reported_org_type": type_term.code if type_term else None,
-        "funder": clean_text(values.get("funder")), "sector_code": row.sector_code,
+        "reported_org_type": type_term.code if type_term else None, "implementing_partner_id": implementing_partner_id,
+        "funder": clean_text(values.get("funder")) or clean_text(values.get("funder_name")),
+        "sector_code": row.sector_code,
         "activity": clean_text(values.get("activity")), "location_level": row.location_level,
         "pcode": row.pcodes[row.location_level], "adm1_pcode": row.pcodes[1], "adm2_pcode": row.pcodes[2],
         "adm3_pcode": row.pcodes[3], "location": clean_text(values.get("location")),
         "status": clean_text(values.get("status")), "start_date": row.start_date,
-        "end_date": row.end_date, "targeted": row.targeted, "reached": row.reached, "extra": extra or None,
+        "end_date": row.end_date, "targeted": row.targeted, "reached": row.reached,
+        "physical_presence": row.physical_presence, "people": row.people or None, "extra": extra or None,
     }
+
+
+def register_row_organisations(session: Session, rows: list[dict[str, object]]) -> tuple[list[int], list[int | None], int]:
+    """The organisation of each row (field → cell) and its implementing partner (None when it names none),
+    registered together so that an organisation named as a partner in one row and as itself in another is
+    one; returns both lists of ids and how many organisations were created."""
+    partners = [row_organisation(values, "implementing_partner") for values in rows]
+    named = [index for index, partner in enumerate(partners) if clean_text(partner[0]) or clean_text(partner[1])]
+    ids, created = register_organisations(session, [row_organisation(values) for values in rows]
+                                          + [partners[index] for index in named])
+    partner_ids: list[int | None] = [None] * len(rows)
+    for index, partner_id in zip(named, ids[len(rows):]):
+        partner_ids[index] = partner_id
+    return ids[:len(rows)], partner_ids, created
 
 
 def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: str | None = None,
               source: str | None = None, imported_by: str | None = None, role: str | None = None,
               only_organisation: int | None = None, progress: Progress | None = None,
-              boundary_version: str = BOUNDARY_VERSION) -> ImportResult:
+              boundary_version: str = BOUNDARY_VERSION, code_set: str = "auto") -> ImportResult:
     """Import a 3W workbook or CSV; raises :class:`ImportRefused` (nothing written) for unusable files.
+
+    P-codes written with the 2015 boundary set are found from the names beside them (or ``code_set``
+    "2015" says so) and translated to the 2021 set, each translation a repair on record.
 
     With a ``source``, a file for a period that source already has replaces the earlier import (a
     corrected file), in the same transaction; the result says what changed per organisation. With
@@ -145,6 +244,8 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
     """
     progress = progress or (lambda fraction, stage: None)
     path = Path(path)
+    if code_set not in CODE_SETS:
+        raise ValueError(f"code_set must be one of {', '.join(CODE_SETS)}")
     period = period or infer_period(path.name)
     if period is None or not _PERIOD.match(period):
         raise ImportRefused(f"the reporting period {period!r} is not of the form YYYY-MM (e.g. 2023-12); "
@@ -157,17 +258,22 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
             return done
     hierarchy = load_hierarchy(engine, boundary_version)
     legacy = load_hierarchy(engine, LEGACY_BOUNDARY_VERSION) or None
+    crosswalk = load_crosswalk(engine, LEGACY_BOUNDARY_VERSION, boundary_version)
     if not len(hierarchy):
         raise ImportRefused(f"the boundaries {boundary_version} are not loaded; run `python -m dashboard setup`.")
+    if code_set == "2015" and not crosswalk:
+        raise ImportRefused("the 2015 boundaries are not loaded, so 2015 P-codes cannot be translated; run "
+                            "`python -m dashboard setup` with the 2015 set in the data mirror.", file=path.name)
     progress(0.05, "read")
-    table = read_table(path, sheet)
+    table = read_table(path, sheet, fit=header_fit(THREE_W_LAYOUT))
     mapping = map_columns(table)
     fields = mapping.fields
     progress(0.3, "check")
     data_rows = table.numbered_rows()
     sectors = sector_vocabulary(engine)
     field_values = [{name: cells[index] for name, index in fields.items()} for _, cells in data_rows]
-    checked: list[CheckedRow] = [check_row(values, hierarchy, legacy, sectors) for values in field_values]
+    file_checks = check_rows(field_values, hierarchy, legacy, crosswalk, sectors, code_set)
+    checked: list[CheckedRow] = file_checks.rows
     if only_organisation is not None:
         reject_other_organisations(engine, only_organisation, field_values, checked)
     progress(0.7, "write")
@@ -177,22 +283,26 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         if done is not None:
             return done
         accepted_positions = [i for i, row in enumerate(checked) if not row.rejected]
-        org_rows = [(field_values[i].get("org_acronym"), field_values[i].get("org_name"),
-                     field_values[i].get("org_type")) for i in accepted_positions]
         registered_before = set(session.scalars(select(Organisation.id)))
-        organisation_ids, created = register_organisations(session, org_rows)
+        organisation_ids, partner_ids, created = register_row_organisations(
+            session, [field_values[i] for i in accepted_positions])
         replaced, rows_before = _remove_earlier_import(session, period, source)
         batch = ImportBatch(
             kind="3w", file_name=path.name, sheet=table.sheet, sha256=sha256, period=period, source=source,
-            boundary_version=boundary_version, imported_at=datetime.now(timezone.utc), imported_by=imported_by,
+            boundary_version=boundary_version,
+            codes_version=LEGACY_BOUNDARY_VERSION if file_checks.file_coded_2015 else None,
+            imported_at=datetime.now(timezone.utc), imported_by=imported_by,
             rows_read=len(data_rows), rows_accepted=len(accepted_positions),
             rows_rejected=len(data_rows) - len(accepted_positions),
             column_mapping={name: {"column": table.headers[index] or f"column {index + 1}", "method": mapping.method[name]}
                             for name, index in fields.items()})
         session.add(batch)
         session.flush()
-        activities, rejected, issues = [], [], reader_notes(batch.id, table)
+        activities, rejected = [], []
+        issues = (reader_notes(batch.id, table) + mapping_notes(batch.id, table, mapping)
+                  + boundary_note(batch.id, file_checks))
         labels = column_labels(table)
+        extra_values = ExtraValues(mapping, labels)
         accepted_index = {position: n for n, position in enumerate(accepted_positions)}
         for position, ((source_row, cells), row) in enumerate(zip(data_rows, checked)):
             issues.extend(issue_record(batch.id, source_row, mapping, table, issue) for issue in row.issues)
@@ -202,10 +312,10 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                                  "reasons": [f"{issue.field}: {issue.problem}" for issue in row.issues
                                              if issue.severity == "error"]})
                 continue
-            extra = {header: _json_value(cells[index]) for index, header in mapping.unknown.items()
-                     if _json_value(cells[index]) is not None}
+            extra = extra_values.of(cells, row, hierarchy)
             activities.append(activity_record(batch.id, source_row, field_values[position], row,
-                                              organisation_ids[accepted_index[position]], extra))
+                                              organisation_ids[accepted_index[position]], extra,
+                                              partner_ids[accepted_index[position]]))
         if created:
             first_rows = {}
             for organisation_id, position in zip(organisation_ids, accepted_positions):
@@ -239,9 +349,10 @@ def reject_other_organisations(engine: Engine, organisation_id: int, rows: list[
     with Session(engine) as session:
         registry = alias_registry(session)
     for values, row in zip(rows, checked):
-        keys = alias_keys(values.get("org_acronym"), values.get("org_name"))
+        acronym, name, _ = row_organisation(values)
+        keys = alias_keys(acronym, name)
         if not any(registry.get(key) == organisation_id for key in keys):
-            named = clean_text(values.get("org_acronym")) or clean_text(values.get("org_name"))
+            named = clean_text(acronym) or clean_text(name)
             row.issues.append(CellIssue("error", "org_acronym", named, "not a row of your organisation: a partner "
                                         "focal point imports their own organisation's rows only",
                                         "send the other organisations' rows to the IMO"))
@@ -251,7 +362,7 @@ def _resemblance_issues(session: Session, batch_id: int, first_rows: dict[int, i
                         table: RawTable) -> list[dict]:
     """A warning, on its first row, for each organisation this import created that resembles another one
     (see :mod:`dashboard.ingest.organisation_matching`): an IMO decides on the Registry page."""
-    field = "org_acronym" if "org_acronym" in mapping.fields else "org_name"
+    field = organisation_field(mapping.fields)
     issues = []
     for pair in merge_proposals(session, among=set(first_rows)).itertuples():
         new, other = ("first", "second") if pair.first_id in first_rows else ("second", "first")

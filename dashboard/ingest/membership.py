@@ -37,7 +37,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from dashboard.ingest.columns import HEADER_ALIASES, TableLayout
+from dashboard.ingest.columns import HEADER_ALIASES, TableLayout, organisation_field, row_organisation
 from dashboard.ingest.coordination_tables import (
     CheckedRecord,
     CoordinationImportResult,
@@ -79,7 +79,7 @@ MEMBERSHIP_LAYOUT = TableLayout(
     hxl_rules=(
         ("#org", frozenset({"acronym"}), "org_acronym"),
         ("#org", frozenset({"name"}), "org_name"),
-        ("#org", frozenset(), "org_name"),
+        ("#org", frozenset(), "organisation"),
         ("#org", frozenset({"type"}), "org_type"),
         ("#org", frozenset({"role"}), "role"),
         ("#role", frozenset(), "role"),
@@ -92,8 +92,9 @@ MEMBERSHIP_LAYOUT = TableLayout(
     ),
     header_aliases={
         "org_acronym": HEADER_ALIASES["org_acronym"],
-        "org_name": HEADER_ALIASES["org_name"] + ("membre", "member", "organisation membre", "member organisation",
-                                                  "member organization"),
+        "org_name": HEADER_ALIASES["org_name"],
+        "organisation": HEADER_ALIASES["organisation"] + ("membre", "member", "organisation membre",
+                                                          "member organisation", "member organization"),
         "org_type": HEADER_ALIASES["org_type"],
         "sector": HEADER_ALIASES["sector"],
         "subsector": HEADER_ALIASES["subsector"],
@@ -107,7 +108,7 @@ MEMBERSHIP_LAYOUT = TableLayout(
                   "membership date", "date"),
     },
     required=(
-        ("organisation", ("org_acronym", "org_name"),
+        ("organisation", ("org_acronym", "org_name", "organisation"),
          "an organisation column (HXL #org+acronym or #org+name, or a header such as 'Sigle', 'Acronyme', "
          "'Organisation')"),
         ("cluster", ("sector", "subsector"), "a cluster column (HXL #sector, or a header such as 'Cluster', "
@@ -177,8 +178,9 @@ def check_membership(source_row: int, cells: dict[str, object], hierarchy: Hiera
     """Check one row given as field → cell (only the fields the file has are keys); ``sectors`` may know
     spellings an IMO taught."""
     record = CheckedMembership(source_row)
-    if not clean_text(cells.get("org_acronym")) and not clean_text(cells.get("org_name")):
-        record.error("org_acronym" if "org_acronym" in cells else "org_name", None, "the row names no organisation",
+    acronym, name, _ = row_organisation(cells)
+    if not clean_text(acronym) and not clean_text(name):
+        record.error(organisation_field(cells), None, "the row names no organisation",
                      "fill in the organisation's acronym or name")
     record.sector_code = _sector(record, cells, sectors)
     role = clean_text(cells.get("role"))
@@ -242,13 +244,12 @@ def import_memberships(engine: Engine, path: Path, *, sheet: str | None = None, 
     mapped = read_mapped_table(engine, path, sheet, MEMBERSHIP_LAYOUT)
     table, mapping, rows, cells = mapped.table, mapped.mapping, mapped.rows, mapped.cells
     records = [check_membership(source_row, row, mapped.hierarchy, mapped.sectors) for (source_row, _), row in zip(rows, cells)]
-    organisations = [(row.get("org_acronym"), row.get("org_name"), row.get("org_type")) for row in cells]
+    organisations = [row_organisation(row) for row in cells]
     with Session(engine) as session, session.begin():
         serialise_imports(session)  # another import may have committed since the checks above
         candidates = [position for position, record in enumerate(records) if not record.rejected]
         identities = organisation_identities(session, [organisations[p] for p in candidates])
-        _reject_repeats(records, dict(zip(candidates, identities)),
-                        "org_acronym" if "org_acronym" in mapping.fields else "org_name")
+        _reject_repeats(records, dict(zip(candidates, identities)), organisation_field(mapping.fields))
         candidates = [position for position in candidates if not records[position].rejected]
         ids, organisations_created = register_organisations(session, [organisations[p] for p in candidates])
         apply_registry_types(session)

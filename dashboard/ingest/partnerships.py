@@ -49,7 +49,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, aliased
 
-from dashboard.ingest.columns import HEADER_ALIASES, TableLayout
+from dashboard.ingest.columns import HEADER_ALIASES, TableLayout, organisation_cells
 from dashboard.ingest.coordination_tables import (
     CheckedRecord,
     CoordinationImportResult,
@@ -57,7 +57,6 @@ from dashboard.ingest.coordination_tables import (
     check_date,
     check_number,
     check_sector,
-    organisation_cells,
     place_code,
     previous_import,
     read_mapped_table,

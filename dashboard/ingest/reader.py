@@ -19,7 +19,8 @@ import posixpath
 import re
 import struct
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -66,11 +67,20 @@ class RawTable:
     encoding: str | None = None
     #: What the reader had to assume about the file, in plain words, for the import report.
     notes: tuple[str, ...] = ()
+    #: For a header spread over two rows (a group such as "Personnes ciblées" above "Femmes", "Hommes"):
+    #: the group above each column, carried over the cells a merged group spans; empty otherwise.
+    header_groups: list[str | None] = field(default_factory=list)
 
     def numbered_rows(self) -> list[tuple[int, list[object]]]:
         """The non-empty data rows with their spreadsheet row numbers."""
         return [(self.first_row_number + offset, cells) for offset, cells in enumerate(self.rows)
                 if any(clean_text(value) for value in cells)]
+
+
+#: How well a row serves as a table's header: (whether it names every column the table cannot do without,
+#: how many known columns it names), from the headers and the HXL tags below them (None without a HXL row).
+#: The column mapping of each kind of table provides one (:func:`dashboard.ingest.columns.header_fit`).
+HeaderFit = Callable[[list[str], list[str | None] | None], tuple[bool, int]]
 
 
 def is_hxl_row(cells: list[object]) -> bool:
@@ -89,8 +99,46 @@ def restore_neutralised(value: object) -> object:
     return value
 
 
+def _texts(cells: list[object]) -> list[str]:
+    return [clean_text(restore_neutralised(cell)) or "" for cell in cells]
+
+
+def _filled(cells: list[object]) -> int:
+    return sum(1 for cell in cells if clean_text(cell))
+
+
+def _header_row(rows: list[list[object]], candidates: list[int], fit: HeaderFit | None) -> int:
+    """The header among the top rows of a sheet without a HXL row.
+
+    Files often have a title, a date or instructions above the header ("3W Mali - présence opérationnelle",
+    "Mise à jour : décembre 2023"): the header is the row that names the most known columns (preferring one
+    that names every required column), else the first row at least half as full as the fullest top row."""
+    if fit is not None:
+        scored = [(fit(_texts(rows[index]), None), -index) for index in candidates]
+        (usable, known), position = max(scored)
+        if usable or known >= 2:
+            return -position
+    fullest = max(_filled(rows[index]) for index in candidates)
+    return next(index for index in candidates if _filled(rows[index]) * 2 >= fullest)
+
+
+def _group_row(rows: list[list[object]], header_index: int | None, non_empty: list[int], width: int) -> list[str | None]:
+    """The group cells of a two-row header: the row just above the header when it holds two or more
+    groups, each group carried to the right over the empty cells its merged cell spans."""
+    above = header_index - 1 if header_index else None
+    if above is None or above not in non_empty or _filled(rows[above]) < 2 or is_hxl_row(rows[above]):
+        return []
+    groups: list[str | None] = []
+    current = None
+    for cell in list(rows[above]) + [None] * (width - len(rows[above])):
+        current = clean_text(cell) or current
+        groups.append(current)
+    return groups[:width]
+
+
 def _table_from_rows(file_name: str, sheet: str | None, rows: list[list[object]], *,
-                     encoding: str | None = None, notes: tuple[str, ...] = ()) -> RawTable:
+                     encoding: str | None = None, notes: tuple[str, ...] = (),
+                     fit: HeaderFit | None = None) -> RawTable:
     non_empty = [index for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if any(clean_text(c) for c in row)]
     if not non_empty:
         raise ImportRefused("the table is empty: no header row was found.", file=file_name, sheet=sheet,
@@ -101,14 +149,17 @@ def _table_from_rows(file_name: str, sheet: str | None, rows: list[list[object]]
         header_index = above[-1] if above else None
         data_start = hxl_index + 1
     else:
-        header_index = non_empty[0]
+        header_index = _header_row(rows, non_empty, fit)
         data_start = header_index + 1
     width = max((len(row) for row in rows), default=0)
     # every cell the table keeps passes here once, and loses the apostrophe of our exports on the way
     # (inlined restore_neutralised: this runs for each of the million cells of a large 3W)
     starts = NEUTRALISED_STARTS
-    header_row = [restore_neutralised(cell) for cell in rows[header_index]] if header_index is not None else []
-    headers = [clean_text(cell) or "" for cell in header_row] + [""] * (width - len(header_row))
+    groups = _group_row(rows, header_index, non_empty, width)
+    header_row = _texts(rows[header_index]) if header_index is not None else []
+    header_row += [""] * (width - len(header_row))
+    # a column under a merged group and without a header of its own ("Cluster" spanning two rows) takes the group
+    headers = [header or (groups[index] if groups else "") or "" for index, header in enumerate(header_row)]
     hxl_row = rows[hxl_index] if hxl_index is not None else []
     hxl = [clean_text(cell) for cell in hxl_row] + [None] * (width - len(hxl_row))
     data = [[cell[1:] if type(cell) is str and cell[:1] == "'" and cell[1:2] in starts else cell for cell in row]
@@ -121,22 +172,37 @@ def _table_from_rows(file_name: str, sheet: str | None, rows: list[list[object]]
             "but no data rows below it, so there is nothing to import. Check that the rows were saved in this "
             + ("sheet (or name the right one with --sheet)" if sheet is not None else "file")
             + ", then import again.", file=file_name, sheet=sheet, reason="no_data_rows")
-    return RawTable(file_name, sheet, headers[:width], hxl[:width], data, data_start + 1, encoding, notes)
+    return RawTable(file_name, sheet, headers[:width], hxl[:width], data, data_start + 1, encoding, notes,
+                    groups)
 
 
 def _rows(sheet: python_calamine.CalamineSheet, nrows: int | None = None) -> list[list]:
     return sheet.to_python(skip_empty_area=False, nrows=nrows)
 
 
-def choose_data_sheet(sheets: dict[str, python_calamine.CalamineSheet]) -> str:
-    """The sheet holding the 3W: the longest sheet with a HXL row, else the first sheet with data."""
-    candidates = [(any(is_hxl_row(row) for row in _rows(sheet, HEADER_SEARCH_ROWS)), sheet.total_height, name)
-                  for name, sheet in sheets.items()]
-    with_hxl = [c for c in candidates if c[0]]
-    pool = with_hxl or [c for c in candidates if c[1] > 0]
-    if not pool:
+def choose_data_sheet(sheets: dict[str, python_calamine.CalamineSheet], fit: HeaderFit | None = None) -> str:
+    """The sheet holding the table: among the sheets with data, one whose header names every required column
+    (when ``fit`` says), then one with a HXL row, then the longest. A workbook's pivot tables, lists of
+    organisations and P-code sheets lose to the data sheet; of two copies of it, the fuller one wins."""
+    candidates = []
+    for name, sheet in sheets.items():
+        top = _rows(sheet, HEADER_SEARCH_ROWS)
+        filled = [index for index, row in enumerate(top) if any(clean_text(cell) for cell in row)]
+        if not filled:
+            continue
+        hxl_index = next((index for index in filled if is_hxl_row(top[index])), None)
+        usable = False
+        if fit is not None:
+            if hxl_index is not None:
+                above = [index for index in filled if index < hxl_index]
+                header = _texts(top[above[-1]]) if above else []
+                usable = fit(header, [clean_text(cell) for cell in top[hxl_index]])[0]
+            else:
+                usable = fit(_texts(top[_header_row(top, filled, fit)]), None)[0]
+        candidates.append((usable, hxl_index is not None, sheet.total_height, name))
+    if not candidates:
         raise ImportRefused("the workbook has no sheet with data.", reason="empty_table")
-    return max(pool, key=lambda c: c[1])[2]
+    return max(candidates, key=lambda candidate: candidate[:3])[3]
 
 
 PASSWORD_MESSAGE = (
@@ -292,7 +358,7 @@ def _formulas_refusal(path: Path, sheets: list[str] | None) -> ImportRefused | N
         file=path.name, sheet=sheet, reason="uncalculated_formulas")
 
 
-def read_workbook(path: Path, sheet: str | None = None) -> RawTable:
+def read_workbook(path: Path, sheet: str | None = None, fit: HeaderFit | None = None) -> RawTable:
     """Read a workbook after checking what the file really is: an encrypted OLE file is refused as
     password-protected, a zip archive is checked against zip bombs, anything else is refused as damaged. The
     content decides the format, so an .xls named .xlsx (or the reverse) is read all the same."""
@@ -326,7 +392,7 @@ def read_workbook(path: Path, sheet: str | None = None) -> RawTable:
         # each sheet is parsed once: probing for the HXL row and reading the chosen one share it
         sheets = {name: workbook.get_sheet_by_name(name) for name in ([sheet] if sheet else workbook.sheet_names)}
         try:
-            chosen = sheet or choose_data_sheet(sheets)
+            chosen = sheet or choose_data_sheet(sheets, fit)
         except ImportRefused as refusal:
             raise ((is_zip and _formulas_refusal(path, None))
                    or ImportRefused(refusal.message, file=path.name, reason=refusal.reason)) from None
@@ -338,7 +404,7 @@ def read_workbook(path: Path, sheet: str | None = None) -> RawTable:
     except Exception as error:  # calamine raises several error types for unreadable files
         raise ImportRefused(f"{CORRUPT_MESSAGE} (Detail: {error}.)", file=path.name, reason="corrupt") from error
     try:
-        return _table_from_rows(path.name, chosen, rows)
+        return _table_from_rows(path.name, chosen, rows, fit=fit)
     except ImportRefused as refusal:
         formulas = is_zip and refusal.reason in {"empty_table", "no_data_rows"} and _formulas_refusal(path, [chosen])
         if formulas:
@@ -397,7 +463,7 @@ def _decode(raw: bytes, file_name: str) -> tuple[str, str, tuple[str, ...]]:
         "encoding Excel uses on Windows: check that the accented names read right.",)
 
 
-def read_csv(path: Path) -> RawTable:
+def read_csv(path: Path, fit: HeaderFit | None = None) -> RawTable:
     """Read a CSV: ``,``, ``;`` or tab separated (found from its first lines), in the encodings of
     :func:`_decode`."""
     text, encoding, notes = _decode(path.read_bytes(), path.name)
@@ -414,11 +480,13 @@ def read_csv(path: Path) -> RawTable:
             f"the CSV cannot be read past line {reader.line_num} ({error}). Open it in Excel or LibreOffice, "
             "check that line, save it as \"CSV UTF-8\", then import again.", file=path.name, reason="corrupt"
         ) from error
-    return _table_from_rows(path.name, None, rows, encoding=encoding, notes=notes)
+    return _table_from_rows(path.name, None, rows, encoding=encoding, notes=notes, fit=fit)
 
 
-def read_table(path: Path, sheet: str | None = None, *, max_bytes: int | None = None) -> RawTable:
-    """Read the 3W table of a workbook (``sheet`` or the one found automatically) or of a CSV file.
+def read_table(path: Path, sheet: str | None = None, *, max_bytes: int | None = None,
+               fit: HeaderFit | None = None) -> RawTable:
+    """Read the table of a workbook (``sheet`` or the one found automatically) or of a CSV file; ``fit``
+    (the kind of table's :data:`HeaderFit`) helps find the data sheet and its header row.
 
     The file is refused (:class:`ImportRefused`) when it is missing, of a type not read, empty, larger than
     ``max_bytes`` (default :data:`MAX_UPLOAD_BYTES`; checked before reading), or when its content cannot be
@@ -432,5 +500,5 @@ def read_table(path: Path, sheet: str | None = None, *, max_bytes: int | None = 
                             file=path.name, reason="file_type")
     check_file(path, max_bytes)
     if suffix in WORKBOOK_SUFFIXES or _head(path).startswith((*ZIP_MAGICS, OLE_MAGIC)):
-        return read_workbook(path, sheet)  # a workbook saved under a .csv name is read as the workbook it is
-    return read_csv(path)
+        return read_workbook(path, sheet, fit)  # a workbook saved under a .csv name is read as the workbook it is
+    return read_csv(path, fit)

@@ -17,14 +17,14 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import LEGACY_BOUNDARY_VERSION
-from dashboard.ingest.importer import activity_record, reject_other_organisations
-from dashboard.ingest.registry import register_organisations
-from dashboard.ingest.validate import UNKNOWN_SECTOR, check_row, closest_sector
+from dashboard.ingest.importer import STORED_FIELDS, activity_record, register_row_organisations, \
+    reject_other_organisations
+from dashboard.ingest.validate import UNKNOWN_SECTOR, boundary_evidence, check_row, closest_sector, coded_2015
 from dashboard.security import audit
 from dashboard.security.roles import Permission, Viewer
 from dashboard.store.database import serialise_imports
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, RejectedRow, SectorAlias
-from dashboard.store.reference import load_hierarchy, sector_vocabulary
+from dashboard.store.reference import load_crosswalk, load_hierarchy, sector_vocabulary
 from dashboard.text import clean_text, header_key
 from dashboard.vocabulary import SECTOR_VOCABULARY
 
@@ -110,25 +110,33 @@ def _accept_past_rows(engine: Engine, session: Session, key: str, vocabulary, vi
     """Check again the rejected rows whose sector was ``key``; accept those with no other error."""
     hierarchies = {}
     legacy = load_hierarchy(engine, LEGACY_BOUNDARY_VERSION) or None
+    crosswalks = {}
     accepted = 0
     for issue, rejected, batch in _unknown_sector_issues(session):
         if header_key(issue.value) != key:
             continue
-        if batch.boundary_version not in hierarchies:
-            hierarchies[batch.boundary_version] = load_hierarchy(engine, batch.boundary_version)
+        version = batch.boundary_version
+        if version not in hierarchies:
+            hierarchies[version] = load_hierarchy(engine, version)
+            crosswalks[version] = load_crosswalk(engine, LEGACY_BOUNDARY_VERSION, version)
         columns = {field: spec["column"] for field, spec in batch.column_mapping.items()}
         values = {field: rejected.raw_values.get(column) for field, column in columns.items()}
-        row = check_row(values, hierarchies[batch.boundary_version], legacy, vocabulary)
+        # read in the boundary set the import read the row in (its own names, else the file's verdict)
+        in_2015 = coded_2015(boundary_evidence(values, hierarchies[version], legacy),
+                             batch.codes_version == LEGACY_BOUNDARY_VERSION)
+        row = check_row(values, hierarchies[version], legacy, vocabulary, crosswalk=crosswalks[version],
+                        coded_2015=in_2015)
         if batch.source and batch.source.startswith("partner:"):  # a partner's upload: its own rows only
             reject_other_organisations(engine, int(batch.source.split(":", 1)[1]), [values], [row])
         if row.rejected:
             continue
-        (organisation_id,), _ = register_organisations(
-            session, [(values.get("org_acronym"), values.get("org_name"), values.get("org_type"))])
+        (organisation_id,), (partner_id,), _ = register_row_organisations(session, [values])
+        stored = {column for field, column in columns.items()
+                  if field in STORED_FIELDS or field.startswith(("targeted_", "reached_"))}
         extra = {column: value for column, value in rejected.raw_values.items()
-                 if column not in columns.values() and value is not None}
+                 if column not in stored and value is not None}
         session.execute(insert(Activity), [activity_record(batch.id, rejected.source_row, values, row,
-                                                           organisation_id, extra)])
+                                                           organisation_id, extra, partner_id)])
         session.delete(rejected)
         issue.severity, issue.suggestion = "repair", row.sector_code
         issue.problem += (f"; accepted as {row.sector_code} on {datetime.now(UTC):%Y-%m-%d}, when "

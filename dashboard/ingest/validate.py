@@ -6,12 +6,15 @@ or a P-code that does not exist in the boundary version. Everything else is acce
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from dashboard.ingest.pcodes import Hierarchy, normalise_pcode
+from dashboard.ingest.columns import organisation_field, row_organisation
+from dashboard.ingest.pcodes import WHOLE_UNIT_SHARE, Crosswalk, Hierarchy, normalise_pcode
 from dashboard.text import clean_text, fold, header_key
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY, Term, Vocabulary
 
@@ -25,11 +28,14 @@ SAME_PLACE_SIMILARITY = 80
 
 @dataclass(frozen=True)
 class CellIssue:
-    severity: str  # "error" rejects the row; "warning" and "repair" do not
+    severity: str  # "error" rejects the row; "warning", "repair" and "review" (waits for a person) do not
     field: str
     value: str | None
     problem: str
     suggestion: str | None = None
+    #: for repairs and suggestions: how the new value was found, and how sure it is (0-1)
+    method: str | None = None
+    confidence: float | None = None
 
 
 @dataclass
@@ -44,22 +50,39 @@ class CheckedRow:
     end_date: date | None = None
     targeted: float | None = None
     reached: float | None = None
+    physical_presence: bool | None = None
+    #: people by sex and age (``targeted_f_child``...; see :mod:`dashboard.ingest.columns`)
+    people: dict[str, float] = field(default_factory=dict)
 
     @property
     def rejected(self) -> bool:
         return any(issue.severity == "error" for issue in self.issues)
 
 
+#: Day 0 of the spreadsheet date serials (Excel's 1900 system, as LibreOffice writes them too).
+_SERIAL_EPOCH = date(1899, 12, 30)
+#: Serials of 1954-12-31 to 2118-10-29: a number in this range in a date column is a date.
+_SERIALS = range(20_000, 80_000)
+_DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
+                  "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y/%m/%d", "%d/%m/%y", "%m/%d/%Y")
+
+
 def parse_date(value: object) -> date | None:
-    """A date from a workbook cell or a text in ISO (2023-12-31) or French (31/12/2023) order."""
+    """A date from a workbook cell, a spreadsheet serial (45291 = 2023-12-31) or a text in ISO (2023-12-31),
+    French (31/12/2023, 31/12/23) or, when it can only be read so, US order (12/31/2023)."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
+            and int(value) in _SERIALS:
+        return _SERIAL_EPOCH + timedelta(days=int(value))
     text = clean_text(value)
     if text is None:
         return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S"):
+    if text.isdigit() and int(text) in _SERIALS:
+        return _SERIAL_EPOCH + timedelta(days=int(text))
+    for pattern in _DATE_PATTERNS:
         try:
             return datetime.strptime(text, pattern).date()
         except ValueError:
@@ -67,38 +90,122 @@ def parse_date(value: object) -> date | None:
     raise ValueError(text)
 
 
+_THOUSANDS_COMMA = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_THOUSANDS_DOT = re.compile(r"[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?|[+-]?\d{1,3}(\.\d{3})+,\d+")
+
+
 def parse_number(value: object) -> float | None:
+    """A number from a cell: ``1 234``, ``1,234`` and ``1,234.5`` (thousands), ``12,5`` (decimal comma),
+    ``1.234.567`` and ``1.234,5`` (dots between thousands)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     text = clean_text(value)
     if text is None:
         return None
-    return float(text.replace("\u202f", "").replace(" ", "").replace(",", "."))
+    text = text.replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    if _THOUSANDS_COMMA.fullmatch(text):
+        text = text.replace(",", "")
+    elif _THOUSANDS_DOT.fullmatch(text):
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", ".")
+    return float(text)
 
 
-def _check_place(cells: dict[str, object], hierarchy: Hierarchy, row: CheckedRow, legacy: Hierarchy | None) -> None:
-    given: dict[int, str] = {}
+_PRESENT = {header_key(word) for word in (
+    "oui", "yes", "y", "o", "1", "true", "vrai", "x", "physique", "présence physique", "physical",
+    "physical presence", "direct", "directe", "sur place", "sur le terrain", "on site", "in person", "présent",
+    "présente", "bureau sur place")}
+_NOT_PRESENT = {header_key(word) for word in (
+    "non", "no", "n", "0", "false", "faux", "à distance", "distance", "remote", "remotely", "remote support",
+    "via partenaire", "via un partenaire", "par partenaire", "through partner", "through partners", "appui",
+    "soutien", "support", "appui à distance", "indirect", "indirecte", "absent", "absente")}
+
+
+def parse_presence(value: object) -> bool | None:
+    """Whether a cell says the organisation is physically there (``Oui``, ``Présence physique``, ``Direct``)
+    or not (``Non``, ``À distance``, ``Via partenaire``); None when empty; ValueError otherwise."""
+    if isinstance(value, bool):
+        return value
+    text = clean_text(int(value) if isinstance(value, float) and value.is_integer() else value)
+    if text is None:
+        return None
+    key = header_key(text)
+    if key in _PRESENT:
+        return True
+    if key in _NOT_PRESENT:
+        return False
+    raise ValueError(text)
+
+
+def _written_codes(cells: dict[str, object], row: CheckedRow) -> dict[int, str]:
+    """The row's P-codes by level, in their normal form; each code written otherwise (``MLI05``, a space
+    before or after, lower case) is a repair on record."""
+    codes: dict[int, str] = {}
     for level in (1, 2, 3):
         column = f"adm{level}_code"
-        raw = clean_text(cells.get(column))
-        code = normalise_pcode(raw)
+        cell = cells.get(column)
+        code = normalise_pcode(cell)
         if code is None:
             continue
-        if code != raw:
-            row.issues.append(CellIssue("repair", column, raw, f"P-code written {raw!r}", code))
+        written = cell if isinstance(cell, str) else clean_text(cell)
+        if code != written:
+            row.issues.append(CellIssue("repair", column, written, f"P-code written {written!r}", code,
+                                        "code normalised", 1.0))
+        codes[level] = code
+    return codes
+
+
+def _check_2021_codes(codes: dict[int, str], hierarchy: Hierarchy, row: CheckedRow) -> dict[int, str]:
+    given: dict[int, str] = {}
+    for level, code in codes.items():
+        column = f"adm{level}_code"
         if hierarchy.level.get(code) != level:
             known_level = hierarchy.level.get(code)
             problem = (f"P-code {code} is a {LEVEL_LABELS.get(known_level, 'unit')} code, not a "
                        f"{LEVEL_LABELS[level]} code" if known_level is not None else
                        f"P-code {code} is not a {LEVEL_LABELS[level]} of boundary version {hierarchy.version}")
-            row.issues.append(CellIssue("error", column, raw, problem,
+            row.issues.append(CellIssue("error", column, code, problem,
                                         "correct the code against the OCHA COD-AB 2021 P-code list"))
             continue
-        mismatch = _legacy_code(cells, level, code, hierarchy, legacy)
-        if mismatch:
-            row.issues.append(mismatch)
-            continue
         given[level] = code
+    return given
+
+
+def _translate_2015_codes(codes: dict[int, str], hierarchy: Hierarchy, legacy: Hierarchy, crosswalk: Crosswalk,
+                          row: CheckedRow) -> dict[int, str]:
+    """The 2021 units of a row coded with the 2015 P-codes, finest first. Each translation is a repair on
+    record with its confidence, the share of the 2015 unit's area inside the 2021 one. A 2015 unit split
+    since (the cercle of Ménaka is a region now) goes to the 2021 unit holding it whole, one level up; a
+    coarser code of the row whose unit was split (Gao) is left out when a finer one places the row."""
+    given: dict[int, str] = {}
+    for level in sorted(codes, reverse=True):
+        code, column = codes[level], f"adm{level}_code"
+        if legacy.level.get(code) != level or code not in crosswalk:
+            row.issues.append(CellIssue(
+                "error", column, code, f"P-code {code} is a {LEVEL_LABELS[level]} code neither of the 2015 "
+                "boundaries, which this file uses, nor of the 2021 ones",
+                "correct the code against the OCHA COD-AB P-code list the file uses"))
+            continue
+        target, target_level, share = crosswalk[code]
+        if given and (target_level in given or share < WHOLE_UNIT_SHARE):
+            continue
+        where = "" if target_level == level else f" (the 2015 {LEVEL_LABELS[level]} is a whole " \
+                                                  f"{LEVEL_LABELS[target_level]} in 2021)"
+        row.issues.append(CellIssue(
+            "repair", column, code, f"2015 P-code {code} ({legacy.name[code]}) is {target} "
+            f"({hierarchy.name[target]}) in the 2021 boundaries{where}", target, TRANSLATED, round(share, 3)))
+        given[target_level] = target
+    return given
+
+
+def _check_place(cells: dict[str, object], hierarchy: Hierarchy, row: CheckedRow, legacy: Hierarchy | None,
+                 crosswalk: Crosswalk | None, coded_2015: bool) -> None:
+    codes = _written_codes(cells, row)
+    if coded_2015 and legacy is not None and crosswalk:
+        given = _translate_2015_codes(codes, hierarchy, legacy, crosswalk, row)
+    else:
+        given = _check_2021_codes(codes, hierarchy, row)
     if any(issue.severity == "error" for issue in row.issues):
         return
     _place_by_names(cells, hierarchy, given, row)
@@ -117,6 +224,13 @@ def _check_place(cells: dict[str, object], hierarchy: Hierarchy, row: CheckedRow
                 f"{given[level]} ({hierarchy.name.get(given[level])}) does not contain "
                 f"{given[finest]} ({hierarchy.name.get(given[finest])}); the finer code was kept",
                 implied))
+        elif (level not in given and f"adm{level}_code" in cells and implied
+              and normalise_pcode(cells[f"adm{level}_code"]) is None):
+            # an empty parent cell of a column the file has: the parent follows from the child code
+            row.issues.append(CellIssue(
+                "repair", f"adm{level}_code", None, f"no {LEVEL_LABELS[level]} P-code: {implied} "
+                f"({hierarchy.name.get(implied)}) contains {given[finest]}", implied, "parent of the finer code",
+                1.0))
     row.location_level = finest
     row.pcodes = {level: hierarchy.ancestor(given[finest], level) if level <= finest else None
                   for level in (1, 2, 3)}
@@ -145,14 +259,15 @@ def _place_by_names(cells: dict[str, object], hierarchy: Hierarchy, given: dict[
         if len(matches) == 1:
             given[level] = parent = matches[0]
             row.issues.append(CellIssue("repair", column, name, f"no P-code: the {LEVEL_LABELS[level]} {name!r} "
-                                        f"of {where} is {matches[0]}", matches[0]))
+                                        f"of {where} is {matches[0]}", matches[0], "name within its parent", 1.0))
             continue
         closest = hierarchy.closest_child(parent, name, NAME_SUGGESTION_CUTOFF)
         if closest:
             code, score = closest
             row.issues.append(CellIssue("review", column, name, f"no {LEVEL_LABELS[level]} named {name!r} in "
                                         f"{where}; closest is {hierarchy.name[code]} ({score:.0f}% alike): "
-                                        "confirm before it is used", code))
+                                        "confirm before it is used", code, "close name within its parent",
+                                        round(score / 100, 3)))
         else:
             row.issues.append(CellIssue("warning", column, name, f"no {LEVEL_LABELS[level]} named {name!r} in {where}",
                                         f"add the {LEVEL_LABELS[level]} P-code"))
@@ -182,31 +297,37 @@ def _repair_namesake_commune(cells: dict[str, object], hierarchy: Hierarchy, giv
         "repair", "adm3_code", commune,
         f"{commune} is the commune {hierarchy.name[commune]} of cercle {hierarchy.name.get(hierarchy.parent[commune])}, "
         f"but the row says cercle {hierarchy.name[cercle]}, which has a commune of that name",
-        candidates[0]))
+        candidates[0], "namesake commune of the stated cercle", 1.0))
 
 
+@lru_cache(maxsize=65_536)
 def _alike(first: object, second: object) -> bool:
     return fuzz.token_set_ratio(fold(first), fold(second)) >= SAME_PLACE_SIMILARITY
 
 
-def _legacy_code(cells: dict[str, object], level: int, code: str, hierarchy: Hierarchy,
-                 legacy: Hierarchy | None) -> CellIssue | None:
-    """An error when the row's code is read in the 2015 boundary set rather than the 2021 one.
+def boundary_evidence(cells: dict[str, object], hierarchy: Hierarchy, legacy: Hierarchy | None) -> int:
+    """What a row says of the boundary set its P-codes belong to: above 0 for the 2015 set, below 0 for the
+    2021 set, 0 when it does not tell.
 
-    Both sets write codes alike (ML0101 is Kayes in 2015, Bafoulabé in 2021). The row is taken as coded in
-    2015 when the name it gives is the code's 2015 unit, unlike its 2021 unit, and the two units differ
-    (their names are unlike too): a mere spelling variant of one place ("Nioro Commune") is not flagged.
-    """
-    name = clean_text(cells.get(f"adm{level}_name"))
-    if legacy is None or name is None or code not in legacy.name:
-        return None
-    then, now = legacy.name[code], hierarchy.name[code]
-    if _alike(name, now) or not _alike(name, then) or _alike(then, now):
-        return None
-    return CellIssue("error", f"adm{level}_code", code,
-                     f"P-code {code} is {now} in the 2021 boundaries but {then} in the 2015 ones, which is the "
-                     f"name this row gives ({name!r}): the file seems coded with the 2015 P-codes",
-                     "recode the file with the 2021 P-codes (OCHA COD-AB 2021) and import it again")
+    Both sets write codes alike (ML0101 is Kayes in 2015, Bafoulabé in 2021). A code with a name beside it
+    votes for the set whose unit has that name, when the other set's unit has another one ("Nioro
+    Commune" and "Nioro" are one name); a code without a name votes for the only set that has it."""
+    if legacy is None:
+        return -1
+    votes = 0
+    for level in (1, 2, 3):
+        code = normalise_pcode(cells.get(f"adm{level}_code"))
+        if code is None:
+            continue
+        now = hierarchy.name.get(code) if hierarchy.level.get(code) == level else None
+        then = legacy.name.get(code) if legacy.level.get(code) == level else None
+        name = clean_text(cells.get(f"adm{level}_name"))
+        if name is not None and (now or then):
+            in_2021, in_2015 = bool(now and _alike(name, now)), bool(then and _alike(name, then))
+            votes += (in_2015 and not in_2021) - (in_2021 and not in_2015)
+        elif name is None:
+            votes += (then is not None and now is None) - (now is not None and then is None)
+    return votes
 
 
 #: the start of the problem recorded for a sector spelling nobody knows (found again when an IMO teaches it)
@@ -222,40 +343,120 @@ def closest_sector(spelling: object, sectors: Vocabulary = SECTOR_VOCABULARY) ->
     return known[found[0]] if found else None
 
 
-def check_row(cells: dict[str, object], hierarchy: Hierarchy, legacy: Hierarchy | None = None,
-              sectors: Vocabulary = SECTOR_VOCABULARY) -> CheckedRow:
-    """Check a row given as canonical field → cell value; ``legacy`` (the 2015 set) lets a row coded with it
-    be recognised and explained; ``sectors`` may know spellings an IMO taught (see
-    :mod:`dashboard.ingest.sector_spellings`)."""
-    row = CheckedRow()
-    if not clean_text(cells.get("org_acronym")) and not clean_text(cells.get("org_name")):
-        row.issues.append(CellIssue("error", "org_acronym", None, "the row names no organisation",
-                                    "fill in the organisation acronym or name"))
-    sector = clean_text(cells.get("sector"))
+def _check_sector(cells: dict[str, object], sectors: Vocabulary, row: CheckedRow) -> None:
+    """The sector of the row: its cluster, else its cluster code (``#sector+code``), else its sub-cluster."""
+    sector = clean_text(cells.get("sector")) or clean_text(cells.get("sector_code"))
+    column = "sector" if clean_text(cells.get("sector")) else "sector_code"
+    if sector is None and sectors.match(cells.get("subsector")) is not None:
+        row.sector_code = sectors.match(cells.get("subsector")).code
+        return
     term = sectors.match(sector)
     if sector is None:
         row.issues.append(CellIssue("error", "sector", None, "the row has no sector (cluster)",
                                     "fill in the cluster, e.g. Santé, Protection, EHA"))
     elif term is None:
         closest = closest_sector(sector, sectors)
-        row.issues.append(CellIssue("error", "sector", sector, f"{UNKNOWN_SECTOR} {sector!r}", (
+        row.issues.append(CellIssue("error", column, sector, f"{UNKNOWN_SECTOR} {sector!r}", (
             f"if it means {closest.name_fr} ({closest.name_en}), an IMO can teach this spelling on the Registry "
             "page and the row is accepted; otherwise use a cluster name such as Santé, Protection, EHA, Abris"
             if closest else "use a cluster name such as Santé, Protection, Education, EHA, Abris, or ask an IMO "
             "to teach this spelling on the Registry page")))
     else:
         row.sector_code = term.code
-    org_type = clean_text(cells.get("org_type"))
-    if org_type and ORG_TYPE_VOCABULARY.match(org_type) is None:
-        row.issues.append(CellIssue("warning", "org_type", org_type, f"unknown organisation type {org_type!r}",
-                                    "use ONG Nat, ONG Int, Agence UN, Mouv. CR, Gouvernement or Autre"))
-    _check_place(cells, hierarchy, row, legacy)
-    for column, attribute, parser in (("start_date", "start_date", parse_date), ("end_date", "end_date", parse_date),
-                                      ("targeted", "targeted", parse_number), ("reached", "reached", parse_number)):
+
+
+def _check_values(cells: dict[str, object], row: CheckedRow) -> None:
+    """Dates, figures and presence: a value that cannot be read is left empty, with a warning."""
+    checks = [("start_date", "start_date", parse_date, "write it as 2023-09-25 or 25/09/2023"),
+              ("end_date", "end_date", parse_date, "write it as 2023-09-25 or 25/09/2023"),
+              ("targeted", "targeted", parse_number, "write a plain number such as 1250"),
+              ("reached", "reached", parse_number, "write a plain number such as 1250"),
+              ("physical_presence", "physical_presence", parse_presence,
+               "write Oui (physically there) or Non (remote, through a partner)")]
+    for column, attribute, parser, how in checks:
         try:
             setattr(row, attribute, parser(cells.get(column)))
         except ValueError:
             row.issues.append(CellIssue("warning", column, clean_text(cells.get(column)),
                                         f"{cells.get(column)!r} is not a valid {column.replace('_', ' ')}",
-                                        "the value was left empty; correct it in the file"))
+                                        f"the value was left empty; {how}"))
+    for column, value in cells.items():
+        if (value is None or value == "") or not column.startswith(("targeted_", "reached_")):
+            continue
+        try:
+            number = parse_number(value)
+        except ValueError:
+            row.issues.append(CellIssue("warning", column, clean_text(value), f"{value!r} is not a number of people",
+                                        "the value was left empty; write a plain number such as 1250"))
+            continue
+        if number is not None:
+            row.people[column] = number
+
+
+def check_row(cells: dict[str, object], hierarchy: Hierarchy, legacy: Hierarchy | None = None,
+              sectors: Vocabulary = SECTOR_VOCABULARY, *, crosswalk: Crosswalk | None = None,
+              coded_2015: bool = False) -> CheckedRow:
+    """Check a row given as canonical field → cell value; ``sectors`` may know spellings an IMO taught (see
+    :mod:`dashboard.ingest.sector_spellings`). A row ``coded_2015`` (see :func:`boundary_evidence`) has its
+    P-codes translated to ``hierarchy`` through ``crosswalk`` (2015 code → 2021 code, level, share) and
+    the ``legacy`` (2015) hierarchy."""
+    row = CheckedRow()
+    acronym, name, org_type = row_organisation(cells)
+    if not clean_text(acronym) and not clean_text(name):
+        row.issues.append(CellIssue("error", organisation_field(cells), None, "the row names no organisation",
+                                    "fill in the organisation acronym or name"))
+    _check_sector(cells, sectors, row)
+    org_type = clean_text(org_type)
+    if org_type and ORG_TYPE_VOCABULARY.match(org_type) is None:
+        row.issues.append(CellIssue("warning", "org_type", org_type, f"unknown organisation type {org_type!r}",
+                                    "use ONG Nat, ONG Int, Agence UN, Mouv. CR, Gouvernement or Autre"))
+    _check_place(cells, hierarchy, row, legacy, crosswalk, coded_2015)
+    _check_values(cells, row)
     return row
+
+
+#: how to read a file's P-codes: from what its rows say (``auto``), or as the 2015 or the 2021 set throughout
+CODE_SETS = ("auto", "2015", "2021")
+
+
+@dataclass(frozen=True)
+class CheckedRows:
+    rows: list[CheckedRow]
+    #: rows whose names (or codes found in one set only) say the 2015 set, and the 2021 set
+    rows_saying_2015: int
+    rows_saying_2021: int
+    #: whether the file as a whole reads as coded with the 2015 set (its rows that do not tell follow it)
+    file_coded_2015: bool
+
+    @property
+    def translated(self) -> int:
+        return sum(any(issue.method == TRANSLATED for issue in row.issues) for row in self.rows)
+
+
+#: the method of a repair that translated a 2015 P-code
+TRANSLATED = "2015 P-code translated by area"
+
+
+def coded_2015(evidence: int, file_coded_2015: bool) -> bool:
+    """Whether a row is read with the 2015 codes: its own evidence (:func:`boundary_evidence`), else the file's."""
+    return evidence > 0 or (evidence == 0 and file_coded_2015)
+
+
+def check_rows(rows: list[dict[str, object]], hierarchy: Hierarchy, legacy: Hierarchy | None,
+               crosswalk: Crosswalk | None, sectors: Vocabulary = SECTOR_VOCABULARY,
+               code_set: str = "auto") -> CheckedRows:
+    """Check every row of a file. Which boundary set its P-codes are written in is decided row by row from
+    what each row says (:func:`boundary_evidence`); rows that do not tell follow the file's majority. With
+    ``code_set`` "2015" or "2021" every row is read in that set."""
+    usable = legacy is not None and bool(crosswalk)
+    evidence = [boundary_evidence(values, hierarchy, legacy) if usable else -1 for values in rows]
+    saying_2015, saying_2021 = sum(v > 0 for v in evidence), sum(v < 0 for v in evidence)
+    if code_set == "auto":
+        file_2015 = usable and saying_2015 > saying_2021
+        decisions = [coded_2015(v, file_2015) for v in evidence]
+    else:
+        file_2015 = usable and code_set == "2015"
+        decisions = [file_2015] * len(rows)
+    checked = [check_row(values, hierarchy, legacy, sectors, crosswalk=crosswalk, coded_2015=decision)
+               for values, decision in zip(rows, decisions)]
+    return CheckedRows(checked, saying_2015, saying_2021, file_2015)

@@ -40,6 +40,19 @@ class AdminUnit(Base):
     parent_pcode: Mapped[str | None] = mapped_column(String(16))
 
 
+class UnitCrosswalk(Base):
+    """Where a unit of an older boundary set lies in the current one (see :mod:`dashboard.geo.crosswalk`)."""
+
+    __tablename__ = "unit_crosswalk"
+    from_version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    from_pcode: Mapped[str] = mapped_column(String(16), primary_key=True)
+    to_version: Mapped[str] = mapped_column(String(40))
+    to_pcode: Mapped[str] = mapped_column(String(16))
+    to_level: Mapped[int] = mapped_column(Integer)
+    #: share of the older unit's area inside the current one (0-1)
+    share: Mapped[float] = mapped_column(Float)
+
+
 class Sector(Base):
     __tablename__ = "sector"
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -92,6 +105,8 @@ class ImportBatch(Base):
     period: Mapped[str] = mapped_column(String(7), index=True)
     source: Mapped[str | None] = mapped_column(String(200))
     boundary_version: Mapped[str] = mapped_column(String(40))
+    #: the boundary set the file's P-codes were written in when it is an older one (its rows were translated)
+    codes_version: Mapped[str | None] = mapped_column(String(40))
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     imported_by: Mapped[str | None] = mapped_column(String(200))
     rows_read: Mapped[int] = mapped_column(Integer)
@@ -131,6 +146,8 @@ class Activity(Base):
     targeted: Mapped[float | None] = mapped_column(Float)
     reached: Mapped[float | None] = mapped_column(Float)
     physical_presence: Mapped[bool | None] = mapped_column(Boolean)
+    #: people targeted and reached by sex and age (``targeted_f_child``, ``reached_m``...), where the file says
+    people: Mapped[dict | None] = mapped_column(JSON)
     #: values of the columns the product does not know, by header
     extra: Mapped[dict | None] = mapped_column(JSON)
 
@@ -165,6 +182,9 @@ class ImportIssue(Base):
     value: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str] = mapped_column(Text)
     suggestion: Mapped[str | None] = mapped_column(Text)
+    #: for repairs and suggestions: how the new value was found, and how sure it is (0-1)
+    method: Mapped[str | None] = mapped_column(String(60))
+    confidence: Mapped[float | None] = mapped_column(Float)
     #: for "review" issues: None while pending, then "accepted" or "declined" (indexed: the dataset version
     #: counts accepted ones on every request)
     decision: Mapped[str | None] = mapped_column(String(20), index=True)

@@ -6,8 +6,8 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from dashboard.ingest.pcodes import Hierarchy
-from dashboard.store.models import AdminUnit, Sector, SectorAlias
+from dashboard.ingest.pcodes import Crosswalk, Hierarchy
+from dashboard.store.models import AdminUnit, Sector, SectorAlias, UnitCrosswalk
 from dashboard.vocabulary import SECTOR_VOCABULARY, SECTORS, Vocabulary
 
 
@@ -31,6 +31,30 @@ def sync_admin_units(session: Session, units: pd.DataFrame, version: str) -> int
                 "parent_pcode": row.parent_pcode} for row in units.itertuples()]
     session.execute(insert(AdminUnit), records)
     return len(records)
+
+
+def sync_crosswalk(session: Session, crosswalk: pd.DataFrame, from_version: str, to_version: str) -> int:
+    """Store where each unit of ``from_version`` lies in ``to_version`` (replacing what was stored)."""
+    stored = session.scalar(select(func.count()).select_from(UnitCrosswalk)
+                            .where(UnitCrosswalk.from_version == from_version))
+    if stored == len(crosswalk):
+        return stored
+    session.execute(delete(UnitCrosswalk).where(UnitCrosswalk.from_version == from_version))
+    session.execute(insert(UnitCrosswalk), [
+        {"from_version": from_version, "from_pcode": row.from_pcode, "to_version": to_version,
+         "to_pcode": row.to_pcode, "to_level": int(row.to_level), "share": float(row.share)}
+        for row in crosswalk.itertuples()])
+    return len(crosswalk)
+
+
+def load_crosswalk(engine: Engine, from_version: str, to_version: str) -> Crosswalk:
+    """Each unit of ``from_version`` → (its ``to_version`` unit, that unit's level, the area share)."""
+    with engine.connect() as connection:
+        rows = connection.execute(select(UnitCrosswalk.from_pcode, UnitCrosswalk.to_pcode, UnitCrosswalk.to_level,
+                                         UnitCrosswalk.share)
+                                  .where(UnitCrosswalk.from_version == from_version,
+                                         UnitCrosswalk.to_version == to_version)).all()
+    return {row.from_pcode: (row.to_pcode, row.to_level, row.share) for row in rows}
 
 
 def load_hierarchy(engine: Engine, version: str) -> Hierarchy:

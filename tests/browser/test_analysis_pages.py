@@ -456,7 +456,6 @@ def test_duplicate_decision_leaves_the_pending_list(page: Page, traffic, workboo
     keep = first.locator("button.decision-button", has_text="Garder les deux")
     key = json.loads(keep.get_attribute("id"))["key"]
     group_rows = number(first.locator("td").nth(5).inner_text())
-    feedback = page.locator("#decision-feedback")
 
     keep.click()
     after = wait_for_summary_change(page, before)

@@ -51,8 +51,11 @@ def test_rows_end_accepted_or_rejected_with_reasons(prepared_engine, small_workb
         assert "no organisation" in rejected[2].reasons[0]
         cercle_row = session.scalars(select(Activity).where(Activity.source_row == 4)).one()
         assert (cercle_row.location_level, cercle_row.pcode, cercle_row.adm1_pcode) == (2, "ML0502", "ML05")
-        repair = session.scalars(select(ImportIssue).where(ImportIssue.severity == "repair")).one()
-        assert (repair.source_row, repair.column, repair.value, repair.suggestion) == (4, "admin1Pcod", "MLI05", "ML05")
+        repairs = session.scalars(select(ImportIssue).where(ImportIssue.severity == "repair")
+                                  .order_by(ImportIssue.id)).all()
+        # row 4 wrote MLI05 and "ML0502 ": both repairs are listed, with how they were made
+        assert [(r.source_row, r.column, r.value, r.suggestion, r.method) for r in repairs] == [
+            (4, "admin1Pcod", "MLI05", "ML05", "code normalised"), (4, "admin2Pcod", "ML0502 ", "ML0502", "code normalised")]
 
 
 def test_a_later_file_reuses_registered_organisations(prepared_engine, small_workbook, tmp_path):
@@ -124,18 +127,46 @@ def test_a_names_only_csv_is_placed_by_names_within_each_parent(prepared_engine,
     assert (review.source_row, review.column, review.value, review.suggestion) == (5, "Cercle", "Bankas", "ML0502")
 
 
-def test_a_file_coded_with_the_2015_p_codes_is_explained(prepared_engine, tmp_path):
-    # SOURCE.md of the 2015 set: ML0101 was the cercle of Kayes in 2015; in 2021 ML0101 is Bafoulabé.
+def test_a_file_coded_with_the_2015_p_codes_is_translated_to_2021_and_says_so(prepared_engine, tmp_path):
+    # SOURCE.md of the 2015 set and its shapefiles, read with pyogrio: in 2015 ML0101 was the cercle of Kayes
+    # and ML010112 its commune "Kayes Commune"; ML0704 was the cercle of Ménaka (region of Gao). In 2021 the
+    # same units are ML0103 Kayes, ML010312 Kayes, and the region ML10 Menaka; ML0101 is Bafoulabé.
     path = write_workbook(tmp_path / "3W_2019-06.xlsx", {"ML_5W": [
-        ["Organisation Accronyme", "admin1Pcod", "Region", "admin2Pcod", "Cercle", "Cluster"],
-        ["NRC", "ML01", "Kayes", "ML0101", "Kayes", "Santé"],
-        ["NRC", "ML01", "Kayes", "ML0101", "Bafoulabé", "Santé"],
+        ["Organisation Accronyme", "admin1Pcod", "Region", "admin2Pcod", "Cercle", "admin3Pcod", "Commune", "Cluster"],
+        ["NRC", "ML01", "Kayes", "ML0101", "Kayes", "ML010112", "Kayes Commune", "Santé"],
+        ["NRC", "ML07", "Gao", "ML0704", "Menaka", None, None, "Santé"],
+        ["AMSS", "ML01", None, "ML0101", None, None, None, "EHA"],          # codes only: follows the file
+        ["DRC", "ML01", "Kayes", "ML0101", "Bafoulabé", None, None, "Santé"],  # a 2021 name: read as 2021
     ]})
     result = import_3w(prepared_engine, path)
-    assert (result.rows_accepted, result.rows_rejected) == (1, 1)
+    assert (result.rows_accepted, result.rows_rejected) == (4, 0)
     with Session(prepared_engine) as session:
-        rejected = session.scalars(select(RejectedRow)).one()
-    assert rejected.source_row == 2 and "2015 P-codes" in rejected.reasons[0]
+        places = session.execute(select(Activity.source_row, Activity.location_level, Activity.adm1_pcode,
+                                        Activity.adm2_pcode, Activity.adm3_pcode).order_by(Activity.source_row)).all()
+        batch = session.scalars(select(ImportBatch)).one()
+        notes = session.scalars(select(ImportIssue).where(ImportIssue.source_row.is_(None))).all()
+        translations = session.scalars(select(ImportIssue).where(ImportIssue.method == "2015 P-code translated by area")
+                                       .order_by(ImportIssue.id)).all()
+    assert [tuple(place) for place in places] == [
+        (2, 3, "ML01", "ML0103", "ML010312"), (3, 1, "ML10", None, None), (4, 2, "ML01", "ML0103", None),
+        (5, 2, "ML01", "ML0101", None)]
+    assert batch.codes_version == "cod-ab-mli-2015"
+    assert [note.method for note in notes] == ["2015 P-codes found"]
+    assert "3 rows are coded with the 2015 P-codes" in notes[0].problem
+    # each translation is on record with its row, and how sure it is (share of the 2015 unit's area)
+    assert [(t.source_row, t.column, t.value, t.suggestion) for t in translations][:3] == [
+        (2, "admin3Pcod", "ML010112", "ML010312"), (2, "admin2Pcod", "ML0101", "ML0103"),
+        (2, "admin1Pcod", "ML01", "ML01")]
+    assert all(0.8 <= t.confidence <= 1 for t in translations)
+
+
+def test_the_code_set_can_be_given_for_a_file_that_does_not_tell(prepared_engine, tmp_path):
+    path = write_workbook(tmp_path / "3W_2019-06.xlsx", {"ML_5W": [
+        ["Organisation Accronyme", "admin2Pcod", "Cluster"], ["NRC", "ML0101", "Santé"]]})
+    result = import_3w(prepared_engine, path, code_set="2015")
+    with Session(prepared_engine) as session:
+        stored = session.scalars(select(Activity)).one()
+    assert result.rows_accepted == 1 and stored.adm2_pcode == "ML0103"  # Kayes, not Bafoulabé
 
 
 def small_3w(tmp_path, name, rows):

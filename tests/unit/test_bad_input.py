@@ -258,7 +258,7 @@ def test_two_columns_with_the_same_hxl_tag_and_different_values_are_refused(tmp_
 
 def test_a_copied_column_or_an_empty_duplicate_is_harmless(tmp_path):
     path = write_workbook(tmp_path / "3w.xlsx", {"S": [
-        ["Commune", "Organisation Accronyme", "admin1Pcod", "Commune", "Cluster", "Commune", "Notes", "Notes"],
+        ["Commune", "Organisation Accronyme", "admin1Pcod", "Commune", "Cluster", "Commune", "Divers", "Divers"],
         [None, "NRC", "ML05", "Baye", "Santé", "Baye", "a", "b"],
         [None, "DRC", "ML05", "Bamba", "Santé", "Bamba", None, "c"],
     ]})
@@ -266,7 +266,7 @@ def test_a_copied_column_or_an_empty_duplicate_is_harmless(tmp_path):
     # A is empty: the commune comes from D, the first with values; F is a copy of D
     assert mapping.fields["adm3_name"] == 3
     # the columns not used are kept with the row, the second "Notes" under its own name
-    assert mapping.unknown == {0: "Commune", 5: "Commune (F)", 6: "Notes", 7: "Notes (H)"}
+    assert mapping.unknown == {0: "Commune", 5: "Commune (F)", 6: "Divers", 7: "Divers (H)"}
 
 
 # --- CSV encodings and separators ------------------------------------------------------------------------

@@ -24,7 +24,11 @@ def test_parse_hxl_tag(tag, expected):
 
 
 @pytest.mark.parametrize("tag, field", [
-    ("#org+acronym", "org_acronym"), ("#org +name", "org_name"), ("#org", "org_name"),
+    ("#org+acronym", "org_acronym"), ("#org +name", "org_name"), ("#org", "organisation"),
+    # a role attribute decides whose organisation a tag names, whatever else it says
+    ("#org+impl", "implementing_partner"), ("#org +impl +name", "implementing_partner_name"),
+    ("#org+prog+acronym", "programme_org"), ("#org+funder+name", "funder_name"), ("#org+impl2+name", None),
+    ("#org+type+name", "org_type"), ("#org+impl+type", "implementing_partner_type"),
     ("#org+type+code", "org_type"), ("#adm3 +code", "adm3_code"), ("#adm3+name", "adm3_name"),
     ("#sector+cluster", "sector"), ("#actor", "funder"), ("#date+start", "start_date"), ("#meta+id", None),
 ])

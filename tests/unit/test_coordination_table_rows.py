@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from dashboard.ingest.columns import map_table
-from dashboard.ingest.coordination_tables import organisation_cells, place_code
+from dashboard.ingest.columns import map_table, organisation_cells
+from dashboard.ingest.coordination_tables import place_code
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.membership import MEMBERSHIP_LAYOUT, check_membership
 from dashboard.ingest.partnerships import PARTNERSHIP_LAYOUT, XOF_PER_EUR, check_partnership

@@ -32,8 +32,11 @@ def test_a_row_without_commune_stays_at_cercle_level(hierarchy):
 def test_codes_are_trimmed_and_mli_prefix_repaired_with_a_record(hierarchy):
     checked = check_row(row(adm1_code="MLI05", adm2_code="ML0502  "), hierarchy)
     assert not checked.rejected
-    repairs = [(i.field, i.value, i.suggestion) for i in checked.issues if i.severity == "repair"]
-    assert repairs == [("adm1_code", "MLI05", "ML05")]  # trailing spaces alone are not a repair worth listing
+    repairs = [(i.field, i.value, i.suggestion, i.method, i.confidence) for i in checked.issues
+               if i.severity == "repair"]
+    # each repair is on record, trailing spaces too (the issue's "done when": every repair listed)
+    assert repairs == [("adm1_code", "MLI05", "ML05", "code normalised", 1.0),
+                       ("adm2_code", "ML0502  ", "ML0502", "code normalised", 1.0)]
 
 
 def test_unknown_code_rejects_the_row_and_names_the_column(hierarchy):
@@ -134,14 +137,50 @@ LEGACY = [("ML", 0, None, "Mali"), ("ML01", 1, "ML", "Kayes"), ("ML0104", 2, "ML
           ("ML0502", 2, "ML05", "Bankass Cercle")]
 
 
-def test_a_row_coded_with_2015_codes_is_rejected_and_explained(hierarchy):
+def with_bafoulabe(hierarchy):
+    from dashboard.ingest.pcodes import Hierarchy
+    from tests.unit.conftest import SMALL_UNITS
+    return Hierarchy.from_units("cod-test", [*SMALL_UNITS, ("ML0101", 2, "ML01", "Bafoulabé")])
+
+
+# 2015 → 2021 by area, as dashboard.geo.crosswalk computes it: Bafoulabé moved from ML0104 to ML0101.
+CROSSWALK = {"ML01": ("ML01", 1, 1.0), "ML0104": ("ML0101", 2, 0.99), "ML0502": ("ML0502", 2, 1.0)}
+
+
+def test_a_row_says_which_boundary_set_its_codes_belong_to(hierarchy):
+    from dashboard.ingest.pcodes import Hierarchy
+    from dashboard.ingest.validate import boundary_evidence
+    legacy = Hierarchy.from_units("cod-2015", LEGACY)
+    # the name beside ML0104 is the 2015 unit's (Bafoulabe), not the 2021 one's (Kéniéba)
+    assert boundary_evidence({"adm1_code": "ML01", "adm2_code": "ML0104", "adm2_name": "Bafoulabé"},
+                             hierarchy, legacy) > 0
+    assert boundary_evidence({"adm2_code": "ML0104", "adm2_name": "KENIEBA"}, hierarchy, legacy) < 0
+    # "Bankass Cercle" (2015) and "Bankass" (2021) are one place: the row does not tell; nor does Kayes
+    assert boundary_evidence({"adm1_code": "ML01", "adm1_name": "Kayes", "adm2_code": "ML0502",
+                              "adm2_name": "Bankass Cercle"}, hierarchy, legacy) == 0
+    # without names, a code that only one set has tells (ML050202 is a commune in 2021 only)
+    assert boundary_evidence({"adm3_code": "ML050202"}, hierarchy, legacy) < 0
+
+
+def test_a_row_coded_with_2015_codes_is_translated_with_each_translation_on_record(hierarchy):
     from dashboard.ingest.pcodes import Hierarchy
     legacy = Hierarchy.from_units("cod-2015", LEGACY)
     checked = check_row({"org_acronym": "NRC", "sector": "Santé", "adm1_code": "ML01", "adm2_code": "ML0104",
-                         "adm2_name": "Bafoulabé"}, hierarchy, legacy)
-    assert checked.rejected
-    error = next(i for i in checked.issues if i.severity == "error")
-    assert error.field == "adm2_code" and "2015" in error.problem and "Kéniéba" in error.problem
+                         "adm2_name": "Bafoulabé"}, with_bafoulabe(hierarchy), legacy, crosswalk=CROSSWALK,
+                        coded_2015=True)
+    assert not checked.rejected
+    assert checked.pcodes == {1: "ML01", 2: "ML0101", 3: None}
+    translations = [(i.field, i.value, i.suggestion, i.confidence) for i in checked.issues if i.severity == "repair"]
+    assert translations == [("adm2_code", "ML0104", "ML0101", 0.99), ("adm1_code", "ML01", "ML01", 1.0)]
+    assert "Bafoulabe" in checked.issues[0].problem and "2015" in checked.issues[0].problem
+
+
+def test_a_2015_code_that_the_2015_set_lacks_is_rejected(hierarchy):
+    from dashboard.ingest.pcodes import Hierarchy
+    legacy = Hierarchy.from_units("cod-2015", LEGACY)
+    checked = check_row({"org_acronym": "NRC", "sector": "Santé", "adm2_code": "ML0199"}, hierarchy, legacy,
+                        crosswalk=CROSSWALK, coded_2015=True)
+    assert checked.rejected and "neither of the 2015 boundaries" in checked.issues[0].problem
 
 
 def test_the_2021_meaning_and_spelling_variants_are_not_flagged(hierarchy):

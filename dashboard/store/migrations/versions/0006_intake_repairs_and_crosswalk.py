@@ -1,0 +1,43 @@
+"""how each repair was made and how sure it is; people by sex and age; the 2015 to 2021 unit crosswalk
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0006'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('import_issue') as batch:
+        batch.add_column(sa.Column('method', sa.String(length=60), nullable=True))
+        batch.add_column(sa.Column('confidence', sa.Float(), nullable=True))
+    with op.batch_alter_table('import_batch') as batch:
+        batch.add_column(sa.Column('codes_version', sa.String(length=40), nullable=True))
+    with op.batch_alter_table('activity') as batch:
+        batch.add_column(sa.Column('people', sa.JSON(), nullable=True))
+    op.create_table('unit_crosswalk',
+    sa.Column('from_version', sa.String(length=40), nullable=False),
+    sa.Column('from_pcode', sa.String(length=16), nullable=False),
+    sa.Column('to_version', sa.String(length=40), nullable=False),
+    sa.Column('to_pcode', sa.String(length=16), nullable=False),
+    sa.Column('to_level', sa.Integer(), nullable=False),
+    sa.Column('share', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('from_version', 'from_pcode')
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('unit_crosswalk')
+    with op.batch_alter_table('activity') as batch:
+        batch.drop_column('people')
+    with op.batch_alter_table('import_batch') as batch:
+        batch.drop_column('codes_version')
+    with op.batch_alter_table('import_issue') as batch:
+        batch.drop_column('confidence')
+        batch.drop_column('method')
