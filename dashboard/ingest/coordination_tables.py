@@ -25,12 +25,12 @@ from dashboard.ingest.importer import (
     ImportResult,
     column_labels,
     file_issue,
-    infer_period,
     issue_record,
     raw_values,
     reader_notes,
 )
 from dashboard.ingest.pcodes import Hierarchy, normalise_pcode
+from dashboard.ingest.periods import infer_period
 from dashboard.ingest.reader import RawTable, read_table
 from dashboard.ingest.validate import CellIssue, parse_date, parse_number
 from dashboard.security import audit

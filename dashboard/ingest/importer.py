@@ -25,6 +25,7 @@ from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.organisation_matching import REASON_TEXTS
 from dashboard.ingest.organisations import alias_keys
 from dashboard.ingest.pcodes import Hierarchy
+from dashboard.ingest.periods import infer_period
 from dashboard.ingest.reader import RawTable, check_file, read_table
 from dashboard.ingest.registry import alias_registry, register_organisations
 from dashboard.ingest.validate import CODE_SETS, CellIssue, CheckedRow, CheckedRows, check_rows
@@ -36,12 +37,6 @@ from dashboard.store.reference import load_crosswalk, load_hierarchy, sector_voc
 from dashboard.text import clean_text, fold
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY
 
-_MONTHS = {
-    "january": 1, "janvier": 1, "february": 2, "fevrier": 2, "février": 2, "march": 3, "mars": 3, "april": 4,
-    "avril": 4, "may": 5, "mai": 5, "june": 6, "juin": 6, "july": 7, "juillet": 7, "august": 8, "aout": 8,
-    "août": 8, "september": 9, "septembre": 9, "october": 10, "octobre": 10, "november": 11, "novembre": 11,
-    "december": 12, "decembre": 12, "décembre": 12,
-}
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 #: told ``(fraction done, stage)`` as an import goes: read, check, write, done
 Progress = Callable[[float, str], None]
@@ -60,17 +55,6 @@ class ImportResult:
     #: the earlier import of the same period and source this one replaced, and what changed (see ``changes``)
     replaced_batch_id: int | None = None
     changes: dict | None = None
-
-
-def infer_period(file_name: str) -> str | None:
-    """``..._december_2023.xlsx`` → ``2023-12``; ``None`` when the name does not say."""
-    lowered = file_name.lower()
-    for word, month in _MONTHS.items():
-        match = re.search(rf"{word}[ _\-]*(20\d\d)", lowered)
-        if match:
-            return f"{match.group(1)}-{month:02d}"
-    match = re.search(r"(20\d\d)[-_](0[1-9]|1[0-2])(?!\d)", lowered)
-    return f"{match.group(1)}-{match.group(2)}" if match else None
 
 
 def file_sha256(path: Path) -> str:
@@ -247,9 +231,15 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
     if code_set not in CODE_SETS:
         raise ValueError(f"code_set must be one of {', '.join(CODE_SETS)}")
     period = period or infer_period(path.name)
-    if period is None or not _PERIOD.match(period):
-        raise ImportRefused(f"the reporting period {period!r} is not of the form YYYY-MM (e.g. 2023-12); "
-                            "give it with --period.", file=path.name)
+    if period is None:
+        raise ImportRefused("the file name does not say which reporting period the file covers (as in "
+                            "3W_decembre_2023.xlsx or 3W_T4_2023.xlsx), so it was not read. Give the period as "
+                            "YYYY-MM (e.g. 2023-12): in the Period box of the Imports page, or with --period.",
+                            file=path.name, reason="no_period")
+    if not _PERIOD.match(period):
+        raise ImportRefused(f"the reporting period {period!r} is not of the form YYYY-MM (e.g. 2023-12 for "
+                            "December 2023, or the last month of a quarter); give it again.", file=path.name,
+                            reason="no_period")
     check_file(path)  # an empty or oversized file is refused on its size, before it is hashed
     sha256 = file_sha256(path)
     with Session(engine) as session:

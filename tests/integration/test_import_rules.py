@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from dashboard import cli
 from dashboard.ingest import importer
 from dashboard.ingest.errors import ImportRefused
-from dashboard.ingest.importer import import_3w, infer_period
+from dashboard.ingest.importer import import_3w
+from dashboard.ingest.periods import infer_period
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, OrgAlias, Organisation, RejectedRow
 from tests.workbooks import write_workbook
 
@@ -94,6 +95,16 @@ def test_period_must_be_given_when_the_name_does_not_say(prepared_engine, tmp_pa
 @pytest.mark.parametrize("name, period", [
     ("operational_presence_mli_mali_3w_december_2023.xlsx", "2023-12"), ("3W_Mali_Juin_2024.xlsx", "2024-06"),
     ("mali-3w-2022-03.csv", "2022-03"), ("3W février 2021.xlsx", "2021-02"), ("partners.xlsx", None),
+    # the names of the OCHA Mali 3W resources on HDX (mali-operational-presence.hdx_metadata.json)
+    ("mali-3w_troisieme-trimestre2023.xlsx", "2023-09"),
+    ("mali_3w-presence-operationnelle-premier-trismestre-2023.xlsx", "2023-03"),
+    ("mali-5w_mars-2022.xlsx", "2022-03"), ("mali_5w_decembre2021.xlsx", "2021-12"),
+    ("mli_ocha_3w_20201007_vf.xlsx", "2020-10"), ("3w_mli_avril-2020_vf.xlsx", "2020-04"),
+    ("3w_mli_nov2019.xlsx", "2019-11"), ("mali_3wop_august_2018_eng.xlsx", "2018-08"),
+    ("mali_3wop_juin-2017.xls", "2017-06"), ("mali_3wop_nov_2016.xlsm", "2016-11"),
+    ("mali-5w_presence-operationnel-dexieme-trimestre-2.xlsx", None), ("mali-3w_maj-2.xlsx", None),
+    ("mli_5w_2021.xlsx", None), ("3W T4 2023.xlsx", "2023-12"), ("3w_2024_Q1.csv", "2024-03"),
+    ("3W 03-2024.csv", "2024-03"),
 ])
 def test_infer_period(name, period):
     assert infer_period(name) == period
