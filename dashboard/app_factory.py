@@ -22,19 +22,19 @@ from dashboard.exports import WRITERS, ExportHeader
 from dashboard.geo.population import load_population
 from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, web_geometry_path
 from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
-from dashboard.layouts import analysis_page, audit_page, imports_page, map_page, registry_page
+from dashboard.layouts import analysis_page, audit_page, import_report_page, imports_page, map_page, registry_page
 from dashboard.layouts.brief_page import BRIEF
 from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
 from dashboard.layouts.localisation_page import LOCALISATION
 from dashboard.layouts.review_pages import DUPLICATES, MEMBERSHIP
 from dashboard.reports import REPORTS, ReportParams, labelled, params_from_query, report_header, run_report
-from dashboard.reports.imports import import_batch, rejected_rows_csv, validation_report_xlsx
+from dashboard.reports.imports import import_batch, may_read, rejected_rows_csv, validation_report_xlsx
 from dashboard.result_cache import ResultCache
 from dashboard.security import web as security
 from dashboard.security.audit import audit_frame
 from dashboard.security.policy import load_policy
-from dashboard.security.roles import SYSTEM, Permission, Role
+from dashboard.security.roles import SYSTEM, Permission
 from dashboard.store.database import make_engine, schema_is_current
 from dashboard.store.queries import admin_unit_frame
 from dashboard.web_data import DashboardData
@@ -86,12 +86,11 @@ def _register_topojson_route(server: flask.Flask) -> None:
 def _register_import_report_routes(server: flask.Flask, data: DashboardData) -> None:
     """An import's validation report (Excel) and its rejected rows as uploaded (CSV, to correct and re-import)."""
     def allowed_batch(batch_id: int) -> None:
-        """IMOs and coordinators read every import's report; a partner only those of its own uploads."""
         viewer = security.require(Permission.VIEW_IMPORTS)
         batch = import_batch(data.engine, batch_id)
         if batch is None:
             flask.abort(404)
-        if viewer.role is Role.PARTNER and batch.imported_by != viewer.username:
+        if not may_read(viewer, batch):
             flask.abort(403)
 
     @server.route("/imports/<int:batch_id>/report.xlsx")
@@ -178,6 +177,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     router.register(app, {"/": router.Page(presence_page),
                           **{page.path: analysis(page) for page in ANALYSIS_PAGES},
                           "/imports": router.Page(lambda params: imports_page.layout(
+                              data.snapshot(security.current_viewer()), params), Permission.VIEW_IMPORTS),
+                          "/imports/rapport": router.Page(lambda params: import_report_page.layout(
                               data.snapshot(security.current_viewer()), params), Permission.VIEW_IMPORTS),
                           "/referentiel": router.Page(lambda params: registry_page.layout(
                               data.snapshot(security.current_viewer()), params), Permission.MANAGE_REGISTRY),

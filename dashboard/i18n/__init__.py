@@ -46,3 +46,25 @@ def format_number(value: int, lang: str) -> str:
     """``24088`` → ``'24 088'`` (French, narrow no-break space) or ``'24,088'`` (English)."""
     text = f"{value:,}"
     return text.replace(",", "\u202f") if language(lang) == "fr" else text
+
+
+def render_message(message: dict, part: str, lang: str) -> str | None:
+    """The text of one part ("problem" or "advice") of a stored import message in ``lang``.
+
+    A message is ``{"problem": key, "advice": key or None, "params": {...}}``; a key may also be a list of
+    keys, whose texts follow one another. A parameter written ``"@key"`` is itself translated (``"@unit.2"``
+    → "cercle"), and a list of such parameters is translated and joined with commas."""
+    keys = message.get(part)
+    if not keys:
+        return None
+    words = catalogue(language(lang))
+
+    def word(value: object) -> object:
+        if isinstance(value, str) and value.startswith("@"):
+            return words.get(value[1:], value[1:])
+        if isinstance(value, list):
+            return ", ".join(str(word(item)) for item in value)
+        return value
+
+    params = {name: word(value) for name, value in (message.get("params") or {}).items()}
+    return " ".join(words[key].format(**params) for key in ([keys] if isinstance(keys, str) else keys))

@@ -350,6 +350,10 @@ class ColumnMapping:
     #: columns of a field met twice under different HXL tags: column index → the field it was not used for
     #: (its values are kept with the unknown columns)
     set_aside: dict[int, str] = field(default_factory=dict)
+    #: fields read from a header only close to a known spelling: field → that spelling (compared form)
+    close: dict[str, str] = field(default_factory=dict)
+    #: fields read from a column that stands in for a missing one: field → the field the column gives
+    standins: dict[str, str] = field(default_factory=dict)
 
 
 THREE_W_LAYOUT = TableLayout("3w", HXL_RULES, HEADER_ALIASES, (
@@ -425,6 +429,7 @@ class _Recognised:
     by_hxl: dict[str, list[int]]
     by_header: dict[str, list[int]]
     method: dict[str, str]
+    close: dict[str, str]
 
 
 def _recognise(headers: list[str], hxl_tags: list[str | None], groups: list[str | None],
@@ -446,6 +451,7 @@ def _recognise(headers: list[str], hxl_tags: list[str | None], groups: list[str 
             by_hxl.setdefault(name, []).append(index)
             method.setdefault(name, "hxl")
     by_header: dict[str, list[int]] = {}
+    close_spellings: dict[str, str] = {}
     pending = []
     for index, header in enumerate(headers):
         if index in tagged or not header:
@@ -470,12 +476,15 @@ def _recognise(headers: list[str], hxl_tags: list[str | None], groups: list[str 
         if name and name not in by_hxl and name not in by_header:
             by_header[name] = [index]
             method[name] = how
-    return _Recognised(by_hxl, by_header, method)
+            if how.startswith("header (close"):
+                close_spellings[name] = close[1]
+    return _Recognised(by_hxl, by_header, method, close_spellings)
 
 
-def _apply_standins(found: dict[str, list[int]], method: dict[str, str], layout: TableLayout) -> None:
+def _apply_standins(found: dict[str, list[int]], method: dict[str, str], layout: TableLayout) -> dict[str, str]:
     """Let the first stand-in group present take the place of a missing required group (see
-    :attr:`TableLayout.standins`)."""
+    :attr:`TableLayout.standins`); returns {field now given: the field its column gives}."""
+    replaced: dict[str, str] = {}
     for what, names, _ in layout.required:
         if any(name in found for name in names):
             continue
@@ -487,7 +496,9 @@ def _apply_standins(found: dict[str, list[int]], method: dict[str, str], layout:
                 if source in found and target not in found:
                     found[target] = found.pop(source)
                     method[target] = f"{method.pop(source)} (as {target.replace('_', ' ')}: no {what} column)"
+                    replaced[target] = source
             break
+    return replaced
 
 
 def header_fit(layout: TableLayout) -> HeaderFit:
@@ -533,7 +544,7 @@ def map_table(table: RawTable, layout: TableLayout) -> ColumnMapping:
             else:
                 fields[name] = _one_column(table, name, indexes)
     found = {name: [index] for name, index in fields.items()}
-    _apply_standins(found, method, layout)
+    standins = _apply_standins(found, method, layout)
     fields = {name: indexes[0] for name, indexes in found.items()}
     method = {name: method[name] for name in fields}
     unknown: dict[int, str] = {}
@@ -548,7 +559,14 @@ def map_table(table: RawTable, layout: TableLayout) -> ColumnMapping:
             "no " + " and no ".join(what for what, _ in missing) + " column was recognised. Expected "
             + " and ".join(how for _, how in missing) + ". Add the HXL row or rename the columns, then import "
             "again.", file=table.file_name, sheet=table.sheet)
-    return ColumnMapping(fields, unknown, method, set_aside)
+    return ColumnMapping(fields, unknown, method, set_aside,
+                         {name: spelling for name, spelling in recognised.close.items() if name in fields}, standins)
+
+
+def mapping_record(table: RawTable, mapping: ColumnMapping) -> dict[str, dict[str, str]]:
+    """The mapping as an import keeps it: field → the column's header, letter and how it was recognised."""
+    return {name: {"column": table.headers[index] or f"column {index + 1}", "letter": column_letter(index),
+                   "method": mapping.method[name]} for name, index in mapping.fields.items()}
 
 
 def map_columns(table: RawTable) -> ColumnMapping:

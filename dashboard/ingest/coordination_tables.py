@@ -19,7 +19,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION
-from dashboard.ingest.columns import ColumnMapping, TableLayout, header_fit, map_table
+from dashboard.ingest.columns import ColumnMapping, TableLayout, header_fit, map_table, mapping_record
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.importer import (
     ImportResult,
@@ -200,13 +200,10 @@ def store_batch(session: Session, *, kind: str, path: Path, sha256: str, table: 
         period=infer_period(path.name) or now.strftime("%Y-%m"), source=source, boundary_version=BOUNDARY_VERSION,
         imported_at=now, imported_by=imported_by, rows_read=len(records), rows_accepted=accepted,
         rows_rejected=len(records) - accepted,
-        column_mapping={name: {"column": table.headers[index] or f"column {index + 1}", "method": mapping.method[name]}
-                        for name, index in mapping.fields.items()})
+        column_mapping=mapping_record(table, mapping))
     session.add(batch)
     session.flush()
-    issues = [file_issue(batch.id, f"the column {header!r} is not recognised; its values were not stored",
-                         column=header, suggestion="rename it to a recognised header or give it a HXL tag, then "
-                                                   "import again")
+    issues = [file_issue(batch.id, "msg.column_not_stored", "advice.rename_column", column=header, header=header)
               for header in mapping.unknown.values()] + reader_notes(batch.id, table)
     rejected, labels = [], column_labels(table)
     for record, cells in zip(records, raw_rows):

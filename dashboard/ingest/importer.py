@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
 from dashboard.ingest.columns import THREE_W_LAYOUT, ColumnMapping, column_letter, header_fit, map_columns, \
-    organisation_field, row_organisation
+    mapping_record, organisation_field, row_organisation
 from dashboard.ingest.errors import ImportRefused
-from dashboard.ingest.organisation_matching import REASON_TEXTS
 from dashboard.ingest.organisations import alias_keys
 from dashboard.ingest.pcodes import Hierarchy
 from dashboard.ingest.periods import infer_period
@@ -88,16 +87,20 @@ def raw_values(labels: list[str], cells: list[object]) -> dict[str, object]:
     return {label: _json_value(value) for label, value in zip(labels, cells)}
 
 
-def file_issue(batch_id: int, problem: str, *, column: str | None = None, value: str | None = None,
-               suggestion: str | None = None, method: str | None = None) -> dict:
-    """An ``import_issue`` record about the file as a whole or a column (no row): a warning."""
+def file_issue(batch_id: int, problem: str | list[str], advice: str | None = None, *, column: str | None = None,
+               value: str | None = None, method: str | None = None, **params: object) -> dict:
+    """An ``import_issue`` record about the file as a whole or a column (no row): a warning whose problem
+    and advice are catalogue keys filled with ``params`` (see :meth:`CellIssue.of`)."""
+    issue = CellIssue.of("warning", "", value, problem, advice, method=method, **params)
     return {"batch_id": batch_id, "severity": "warning", "source_row": None, "column": column, "value": value,
-            "problem": problem, "suggestion": suggestion, "method": method, "confidence": None}
+            "problem": issue.problem, "suggestion": issue.suggestion, "method": method, "confidence": None,
+            "message": issue.message}
 
 
 def reader_notes(batch_id: int, table: RawTable) -> list[dict]:
     """What the reader noticed about the file as a whole (e.g. a CSV read as Windows-1252), as warnings."""
-    return [file_issue(batch_id, note, value=table.encoding) for note in table.notes]
+    return [file_issue(batch_id, note["problem"], value=table.encoding, method="encoding", **note["params"])
+            for note in table.notes]
 
 
 def mapping_notes(batch_id: int, table: RawTable, mapping: ColumnMapping) -> list[dict]:
@@ -105,18 +108,20 @@ def mapping_notes(batch_id: int, table: RawTable, mapping: ColumnMapping) -> lis
     column standing in for a missing one (``#org+impl`` as the organisation), an alternative column set
     aside. The report lists them first, so that a wrong reading is seen before the rows."""
     notes = []
-    for name, how in mapping.method.items():
-        if how not in ("hxl", "header", "header (sex and age)"):
-            index = mapping.fields[name]
-            notes.append(file_issue(
-                batch_id, f"column {column_letter(index)} was read as the {name.replace('_', ' ')}: {how}",
-                column=table.headers[index] or table.hxl_tags[index], method="column recognised",
-                suggestion="if that is wrong, rename the column (or fix its HXL tag) and import again"))
+    for name, index in mapping.fields.items():
+        header = table.headers[index] or table.hxl_tags[index]
+        if name in mapping.close:
+            notes.append(file_issue(batch_id, "msg.column_close", "advice.check_column", column=header,
+                                    method="column recognised", letter=column_letter(index), field=f"@field.{name}",
+                                    known=mapping.close[name]))
+        elif name in mapping.standins:
+            notes.append(file_issue(batch_id, "msg.column_standin", "advice.check_column", column=header,
+                                    method="column recognised", letter=column_letter(index), field=f"@field.{name}",
+                                    missing=f"@field.{name}"))
     for index, name in mapping.set_aside.items():
-        notes.append(file_issue(
-            batch_id, f"column {column_letter(index)} also gives the {name.replace('_', ' ')}; column "
-            f"{column_letter(mapping.fields[name])} was read and this one kept with the row",
-            column=table.headers[index] or table.hxl_tags[index]))
+        notes.append(file_issue(batch_id, "msg.column_set_aside", column=table.headers[index] or table.hxl_tags[index],
+                                method="column recognised", letter=column_letter(index), field=f"@field.{name}",
+                                used=column_letter(mapping.fields[name])))
     return notes
 
 
@@ -124,15 +129,11 @@ def boundary_note(batch_id: int, checked: CheckedRows) -> list[dict]:
     """A warning for the file as a whole when rows were coded with the 2015 P-codes (and translated)."""
     if not checked.translated:
         return []
-    mixed = (f"; {checked.rows_saying_2021:,} rows give the names of 2021 units and were read as 2021 codes"
-             if checked.rows_saying_2021 else "")
-    return [file_issue(
-        batch_id, f"{checked.translated:,} rows are coded with the 2015 P-codes (OCHA COD-AB 2015, whose codes mean "
-        f"other places: ML0101 was Kayes, it is Bafoulabé in 2021): {checked.rows_saying_2015:,} rows give the "
-        "names of the 2015 units" + (", and the others follow the file" if checked.file_coded_2015 else "")
-        + f"{mixed}. Their codes were translated to the 2021 boundaries by the overlap of the units; each "
-        "translation is listed with its row", value=LEGACY_BOUNDARY_VERSION, method="2015 P-codes found",
-        suggestion="recode the file with the 2021 P-codes (OCHA COD-AB 2021) for the next round")]
+    sentences = (["msg.codes_2015"] + (["msg.codes_2015_follow"] if checked.file_coded_2015 else [])
+                 + (["msg.codes_2015_mixed"] if checked.rows_saying_2021 else []) + ["msg.codes_2015_translated"])
+    return [file_issue(batch_id, sentences, "advice.recode_2021", value=LEGACY_BOUNDARY_VERSION,
+                       method="2015 P-codes found", translated=checked.translated,
+                       saying_2015=checked.rows_saying_2015, saying_2021=checked.rows_saying_2021)]
 
 
 def issue_record(batch_id: int, source_row: int, mapping: ColumnMapping, table: RawTable, issue) -> dict:
@@ -140,7 +141,7 @@ def issue_record(batch_id: int, source_row: int, mapping: ColumnMapping, table: 
     column = table.headers[index] if index is not None else issue.field
     return {"batch_id": batch_id, "severity": issue.severity, "source_row": source_row, "column": column,
             "value": issue.value, "problem": issue.problem, "suggestion": issue.suggestion,
-            "method": getattr(issue, "method", None), "confidence": getattr(issue, "confidence", None)}
+            "method": issue.method, "confidence": issue.confidence, "message": issue.message}
 
 
 #: 3W fields an activity stores in columns of its own (the others are kept in ``extra`` under their header)
@@ -284,8 +285,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
             imported_at=datetime.now(timezone.utc), imported_by=imported_by,
             rows_read=len(data_rows), rows_accepted=len(accepted_positions),
             rows_rejected=len(data_rows) - len(accepted_positions),
-            column_mapping={name: {"column": table.headers[index] or f"column {index + 1}", "method": mapping.method[name]}
-                            for name, index in fields.items()})
+            column_mapping=mapping_record(table, mapping))
         session.add(batch)
         session.flush()
         activities, rejected = [], []
@@ -343,9 +343,8 @@ def reject_other_organisations(engine: Engine, organisation_id: int, rows: list[
         keys = alias_keys(acronym, name)
         if not any(registry.get(key) == organisation_id for key in keys):
             named = clean_text(acronym) or clean_text(name)
-            row.issues.append(CellIssue("error", "org_acronym", named, "not a row of your organisation: a partner "
-                                        "focal point imports their own organisation's rows only",
-                                        "send the other organisations' rows to the IMO"))
+            row.issues.append(CellIssue.of("error", organisation_field(values), named, "msg.not_your_organisation",
+                                           "advice.send_to_imo", method="partner's own rows"))
 
 
 def _resemblance_issues(session: Session, batch_id: int, first_rows: dict[int, int], mapping: ColumnMapping,
@@ -360,11 +359,9 @@ def _resemblance_issues(session: Session, batch_id: int, first_rows: dict[int, i
         label = getattr(pair, f"{new}_acronym") or getattr(pair, f"{new}_name")
         like = " ".join(str(part) for part in (getattr(pair, f"{other}_acronym"), getattr(pair, f"{other}_name"))
                         if part is not None)
-        why = ", ".join(REASON_TEXTS[reason] for reason in pair.reasons)
-        issues.append(issue_record(batch_id, first_rows[new_id], mapping, table, CellIssue(
-            "warning", field, label, f"new organisation {label!r} resembles {like!r} ({why}); the rows were "
-            f"kept under the new organisation", "if they are one organisation, an IMO merges them on the "
-            "Registry page; if not, marks them distinct there")))
+        issues.append(issue_record(batch_id, first_rows[new_id], mapping, table, CellIssue.of(
+            "warning", field, label, "msg.resembles", "advice.merge_or_distinct", method="organisation matching",
+            label=label, like=like, why=[f"@organisations.reason.{reason}" for reason in pair.reasons])))
     return issues
 
 

@@ -34,12 +34,6 @@ NAME_CUTOFF = 90
 #: the score of each rule, so that the surest proposals come first
 RULE_SCORES = {"acronym_punctuation": 100, "acronym_is_name": 100, "name_within": 95, "acronym_within": 90}
 REASONS = ("acronym_punctuation", "acronym_is_name", "name_within", "acronym_within", "similar_names")
-#: each reason in the words of an import report (the dashboard translates the codes)
-REASON_TEXTS = {"acronym_punctuation": "same acronym apart from punctuation",
-                "acronym_is_name": "one's acronym is the other's name",
-                "name_within": "one name continues the other",
-                "acronym_within": "one acronym within the other",
-                "similar_names": "similar names"}
 #: columns of the organisations compared: id, acronym, name
 ORGANISATION_COLUMNS = ["organisation_id", "acronym", "name"]
 PAIR_COLUMNS = ["first_id", "second_id", "score", "reasons"]

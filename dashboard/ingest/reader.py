@@ -65,8 +65,9 @@ class RawTable:
     first_row_number: int
     #: How a CSV's bytes were decoded ("UTF-8", "UTF-16", "Windows-1252"); None for a workbook.
     encoding: str | None = None
-    #: What the reader had to assume about the file, in plain words, for the import report.
-    notes: tuple[str, ...] = ()
+    #: What the reader had to assume about the file, for the import report: messages of the catalogue
+    #: (``{"problem": key, "params": {...}}``, see :func:`dashboard.i18n.render_message`).
+    notes: tuple[dict, ...] = ()
     #: For a header spread over two rows (a group such as "Personnes ciblées" above "Femmes", "Hommes"):
     #: the group above each column, carried over the cells a merged group spans; empty otherwise.
     header_groups: list[str | None] = field(default_factory=list)
@@ -422,7 +423,7 @@ def _line_of(raw: bytes, position: int) -> int:
     return raw.count(b"\n", 0, position) + 1
 
 
-def _decode(raw: bytes, file_name: str) -> tuple[str, str, tuple[str, ...]]:
+def _decode(raw: bytes, file_name: str) -> tuple[str, str, tuple[dict, ...]]:
     """The text of a CSV, the encoding it was read in, and a note when that was not UTF-8.
 
     UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else Windows-1252, the Latin-1
@@ -458,9 +459,7 @@ def _decode(raw: bytes, file_name: str) -> tuple[str, str, tuple[str, ...]]:
             f"the file has bytes that are text neither in UTF-8 nor in Windows-1252/Latin-1 (line "
             f"{_line_of(raw, error.start)}): it is damaged or not a CSV file. " + unreadable,
             file=file_name, reason="encoding") from error
-    return text, "Windows-1252", (
-        f"the file is not UTF-8 (line {_line_of(raw, not_utf8)}); it was read as Windows-1252 (Latin-1), the "
-        "encoding Excel uses on Windows: check that the accented names read right.",)
+    return text, "Windows-1252", ({"problem": "msg.not_utf8", "params": {"line": _line_of(raw, not_utf8)}},)
 
 
 def read_csv(path: Path, fit: HeaderFit | None = None) -> RawTable:

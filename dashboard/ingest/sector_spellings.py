@@ -17,6 +17,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import LEGACY_BOUNDARY_VERSION
+from dashboard.i18n import render_message
 from dashboard.ingest.importer import STORED_FIELDS, activity_record, register_row_organisations, \
     reject_other_organisations
 from dashboard.ingest.validate import UNKNOWN_SECTOR, boundary_evidence, check_row, closest_sector, coded_2015
@@ -138,9 +139,12 @@ def _accept_past_rows(engine: Engine, session: Session, key: str, vocabulary, vi
         session.execute(insert(Activity), [activity_record(batch.id, rejected.source_row, values, row,
                                                            organisation_id, extra, partner_id)])
         session.delete(rejected)
-        issue.severity, issue.suggestion = "repair", row.sector_code
-        issue.problem += (f"; accepted as {row.sector_code} on {datetime.now(UTC):%Y-%m-%d}, when "
-                          f"{viewer.username} taught this spelling")
+        taught = {"code": row.sector_code, "date": f"{datetime.now(UTC):%Y-%m-%d}", "user": viewer.username}
+        issue.severity, issue.suggestion, issue.method = "repair", row.sector_code, "sector taught"
+        issue.problem += render_message({"problem": "msg.sector_taught", "params": taught}, "problem", "en")
+        if issue.message:  # the report reads it in its reader's language
+            issue.message = {"problem": [issue.message["problem"], "msg.sector_taught"], "advice": None,
+                             "params": {**issue.message["params"], **taught}}
         batch.rows_accepted += 1
         batch.rows_rejected -= 1
         accepted += 1

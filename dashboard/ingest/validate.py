@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from dashboard.i18n import render_message
 from dashboard.ingest.columns import organisation_field, row_organisation
 from dashboard.ingest.pcodes import WHOLE_UNIT_SHARE, Crosswalk, Hierarchy, normalise_pcode
 from dashboard.text import clean_text, fold, header_key
@@ -33,9 +34,23 @@ class CellIssue:
     value: str | None
     problem: str
     suggestion: str | None = None
-    #: for repairs and suggestions: how the new value was found, and how sure it is (0-1)
+    #: for repairs and suggestions: how the new value was found, and how sure it is (0-1); for other issues
+    #: the check that found them
     method: str | None = None
     confidence: float | None = None
+    #: the catalogue keys and values ``problem`` and ``suggestion`` were written from, so that a report reads
+    #: them in its reader's language (see :func:`dashboard.i18n.render_message`)
+    message: dict | None = None
+
+    @classmethod
+    def of(cls, severity: str, field: str, value: str | None, problem: str | list[str], advice: str | None = None,
+           /, *, suggestion: str | None = None, method: str | None = None, confidence: float | None = None,
+           **params: object) -> CellIssue:
+        """An issue whose problem (and advice, for errors and warnings) are catalogue keys filled with
+        ``params``; a repair or a suggestion gives its new value as ``suggestion`` instead of advice."""
+        message = {"problem": problem, "advice": advice, "params": params}
+        return cls(severity, field, value, render_message(message, "problem", "en"),
+                   render_message(message, "advice", "en") if advice else suggestion, method, confidence, message)
 
 
 @dataclass
@@ -150,8 +165,8 @@ def _written_codes(cells: dict[str, object], row: CheckedRow) -> dict[int, str]:
             continue
         written = cell if isinstance(cell, str) else clean_text(cell)
         if code != written:
-            row.issues.append(CellIssue("repair", column, written, f"P-code written {written!r}", code,
-                                        "code normalised", 1.0))
+            row.issues.append(CellIssue.of("repair", column, written, "msg.code_written", suggestion=code,
+                                           method="code normalised", confidence=1.0, written=written))
         codes[level] = code
     return codes
 
@@ -162,11 +177,14 @@ def _check_2021_codes(codes: dict[int, str], hierarchy: Hierarchy, row: CheckedR
         column = f"adm{level}_code"
         if hierarchy.level.get(code) != level:
             known_level = hierarchy.level.get(code)
-            problem = (f"P-code {code} is a {LEVEL_LABELS.get(known_level, 'unit')} code, not a "
-                       f"{LEVEL_LABELS[level]} code" if known_level is not None else
-                       f"P-code {code} is not a {LEVEL_LABELS[level]} of boundary version {hierarchy.version}")
-            row.issues.append(CellIssue("error", column, code, problem,
-                                        "correct the code against the OCHA COD-AB 2021 P-code list"))
+            if known_level in LEVEL_LABELS:
+                row.issues.append(CellIssue.of("error", column, code, "msg.pcode_wrong_level", "advice.check_pcode_2021",
+                                               method="P-code check", code=code, known=f"@unit.{known_level}",
+                                               level=f"@unit.{level}"))
+            else:
+                row.issues.append(CellIssue.of("error", column, code, "msg.pcode_unknown", "advice.check_pcode_2021",
+                                               method="P-code check", code=code, level=f"@unit.{level}",
+                                               version=hierarchy.version))
             continue
         given[level] = code
     return given
@@ -182,19 +200,16 @@ def _translate_2015_codes(codes: dict[int, str], hierarchy: Hierarchy, legacy: H
     for level in sorted(codes, reverse=True):
         code, column = codes[level], f"adm{level}_code"
         if legacy.level.get(code) != level or code not in crosswalk:
-            row.issues.append(CellIssue(
-                "error", column, code, f"P-code {code} is a {LEVEL_LABELS[level]} code neither of the 2015 "
-                "boundaries, which this file uses, nor of the 2021 ones",
-                "correct the code against the OCHA COD-AB P-code list the file uses"))
+            row.issues.append(CellIssue.of("error", column, code, "msg.pcode_unknown_2015", "advice.check_pcode_list",
+                                           method="P-code check", code=code, level=f"@unit.{level}"))
             continue
         target, target_level, share = crosswalk[code]
         if given and (target_level in given or share < WHOLE_UNIT_SHARE):
             continue
-        where = "" if target_level == level else f" (the 2015 {LEVEL_LABELS[level]} is a whole " \
-                                                  f"{LEVEL_LABELS[target_level]} in 2021)"
-        row.issues.append(CellIssue(
-            "repair", column, code, f"2015 P-code {code} ({legacy.name[code]}) is {target} "
-            f"({hierarchy.name[target]}) in the 2021 boundaries{where}", target, TRANSLATED, round(share, 3)))
+        row.issues.append(CellIssue.of(
+            "repair", column, code, "msg.pcode_translated" if target_level == level else "msg.pcode_translated_up",
+            suggestion=target, method=TRANSLATED, confidence=round(share, 3), code=code, old=legacy.name[code],
+            target=target, new=hierarchy.name[target], level=f"@unit.{level}", target_level=f"@unit.{target_level}"))
         given[target_level] = target
     return given
 
@@ -210,27 +225,25 @@ def _check_place(cells: dict[str, object], hierarchy: Hierarchy, row: CheckedRow
         return
     _place_by_names(cells, hierarchy, given, row)
     if not given:
-        row.issues.append(CellIssue("error", "adm1_code", None,
-                                    "the row has no region, cercle or commune P-code, nor a name found in the "
-                                    "boundaries", "fill in at least the region P-code (admin1Pcod)"))
+        row.issues.append(CellIssue.of("error", "adm1_code", None, "msg.no_place", "advice.fill_region",
+                                       method="place check"))
         return
     finest = max(given)
     _repair_namesake_commune(cells, hierarchy, given, row)
     for level in range(finest - 1, 0, -1):
         implied = hierarchy.ancestor(given[finest], level)
         if level in given and given[level] != implied:
-            row.issues.append(CellIssue(
-                "warning", f"adm{level}_code", given[level],
-                f"{given[level]} ({hierarchy.name.get(given[level])}) does not contain "
-                f"{given[finest]} ({hierarchy.name.get(given[finest])}); the finer code was kept",
-                implied))
+            row.issues.append(CellIssue.of(
+                "warning", f"adm{level}_code", given[level], "msg.parent_contradicts", suggestion=implied,
+                method="parent of the finer code", parent=given[level], parent_name=hierarchy.name.get(given[level]),
+                child=given[finest], child_name=hierarchy.name.get(given[finest])))
         elif (level not in given and f"adm{level}_code" in cells and implied
               and normalise_pcode(cells[f"adm{level}_code"]) is None):
             # an empty parent cell of a column the file has: the parent follows from the child code
-            row.issues.append(CellIssue(
-                "repair", f"adm{level}_code", None, f"no {LEVEL_LABELS[level]} P-code: {implied} "
-                f"({hierarchy.name.get(implied)}) contains {given[finest]}", implied, "parent of the finer code",
-                1.0))
+            row.issues.append(CellIssue.of(
+                "repair", f"adm{level}_code", None, "msg.parent_inferred", suggestion=implied,
+                method="parent of the finer code", confidence=1.0, level=f"@unit.{level}", parent=implied,
+                parent_name=hierarchy.name.get(implied), child=given[finest]))
     row.location_level = finest
     row.pcodes = {level: hierarchy.ancestor(given[finest], level) if level <= finest else None
                   for level in (1, 2, 3)}
@@ -258,19 +271,21 @@ def _place_by_names(cells: dict[str, object], hierarchy: Hierarchy, given: dict[
         matches = hierarchy.children_named(parent, name)
         if len(matches) == 1:
             given[level] = parent = matches[0]
-            row.issues.append(CellIssue("repair", column, name, f"no P-code: the {LEVEL_LABELS[level]} {name!r} "
-                                        f"of {where} is {matches[0]}", matches[0], "name within its parent", 1.0))
+            row.issues.append(CellIssue.of("repair", column, name, "msg.name_matched", suggestion=matches[0],
+                                           method="name within its parent", confidence=1.0, level=f"@unit.{level}",
+                                           name=name, where=where, code=matches[0]))
             continue
         closest = hierarchy.closest_child(parent, name, NAME_SUGGESTION_CUTOFF)
         if closest:
             code, score = closest
-            row.issues.append(CellIssue("review", column, name, f"no {LEVEL_LABELS[level]} named {name!r} in "
-                                        f"{where}; closest is {hierarchy.name[code]} ({score:.0f}% alike): "
-                                        "confirm before it is used", code, "close name within its parent",
-                                        round(score / 100, 3)))
+            row.issues.append(CellIssue.of("review", column, name, "msg.name_close", suggestion=code,
+                                           method="close name within its parent", confidence=round(score / 100, 3),
+                                           level=f"@unit.{level}", name=name, where=where,
+                                           closest=hierarchy.name[code], score=score))
         else:
-            row.issues.append(CellIssue("warning", column, name, f"no {LEVEL_LABELS[level]} named {name!r} in {where}",
-                                        f"add the {LEVEL_LABELS[level]} P-code"))
+            row.issues.append(CellIssue.of("warning", column, name, "msg.name_unknown", "advice.add_pcode",
+                                           method="name within its parent", level=f"@unit.{level}", name=name,
+                                           where=where))
         return
 
 
@@ -293,11 +308,11 @@ def _repair_namesake_commune(cells: dict[str, object], hierarchy: Hierarchy, giv
     if len(candidates) != 1 or fold(hierarchy.name[commune]) != fold(name):
         return
     given[3] = candidates[0]
-    row.issues.append(CellIssue(
-        "repair", "adm3_code", commune,
-        f"{commune} is the commune {hierarchy.name[commune]} of cercle {hierarchy.name.get(hierarchy.parent[commune])}, "
-        f"but the row says cercle {hierarchy.name[cercle]}, which has a commune of that name",
-        candidates[0], "namesake commune of the stated cercle", 1.0))
+    row.issues.append(CellIssue.of(
+        "repair", "adm3_code", commune, "msg.namesake", suggestion=candidates[0],
+        method="namesake commune of the stated cercle", confidence=1.0, commune=commune,
+        commune_name=hierarchy.name[commune], cercle_name=hierarchy.name.get(hierarchy.parent[commune]),
+        stated=hierarchy.name[cercle]))
 
 
 @lru_cache(maxsize=65_536)
@@ -352,42 +367,42 @@ def _check_sector(cells: dict[str, object], sectors: Vocabulary, row: CheckedRow
         return
     term = sectors.match(sector)
     if sector is None:
-        row.issues.append(CellIssue("error", "sector", None, "the row has no sector (cluster)",
-                                    "fill in the cluster, e.g. Santé, Protection, EHA"))
+        row.issues.append(CellIssue.of("error", "sector", None, "msg.no_sector", "advice.fill_sector",
+                                       method="sector vocabulary"))
     elif term is None:
         closest = closest_sector(sector, sectors)
-        row.issues.append(CellIssue("error", column, sector, f"{UNKNOWN_SECTOR} {sector!r}", (
-            f"if it means {closest.name_fr} ({closest.name_en}), an IMO can teach this spelling on the Registry "
-            "page and the row is accepted; otherwise use a cluster name such as Santé, Protection, EHA, Abris"
-            if closest else "use a cluster name such as Santé, Protection, Education, EHA, Abris, or ask an IMO "
-            "to teach this spelling on the Registry page")))
+        if closest:
+            row.issues.append(CellIssue.of("error", column, sector, "msg.unknown_sector", "advice.teach_sector",
+                                           method="sector vocabulary", sector=sector, meaning_fr=closest.name_fr,
+                                           meaning_en=closest.name_en))
+        else:
+            row.issues.append(CellIssue.of("error", column, sector, "msg.unknown_sector", "advice.use_sector",
+                                           method="sector vocabulary", sector=sector))
     else:
         row.sector_code = term.code
 
 
 def _check_values(cells: dict[str, object], row: CheckedRow) -> None:
     """Dates, figures and presence: a value that cannot be read is left empty, with a warning."""
-    checks = [("start_date", "start_date", parse_date, "write it as 2023-09-25 or 25/09/2023"),
-              ("end_date", "end_date", parse_date, "write it as 2023-09-25 or 25/09/2023"),
-              ("targeted", "targeted", parse_number, "write a plain number such as 1250"),
-              ("reached", "reached", parse_number, "write a plain number such as 1250"),
-              ("physical_presence", "physical_presence", parse_presence,
-               "write Oui (physically there) or Non (remote, through a partner)")]
-    for column, attribute, parser, how in checks:
+    checks = [("start_date", parse_date, "date"), ("end_date", parse_date, "date"),
+              ("targeted", parse_number, "number"), ("reached", parse_number, "number"),
+              ("physical_presence", parse_presence, "presence")]
+    for column, parser, kind in checks:
         try:
-            setattr(row, attribute, parser(cells.get(column)))
+            setattr(row, column, parser(cells.get(column)))
         except ValueError:
-            row.issues.append(CellIssue("warning", column, clean_text(cells.get(column)),
-                                        f"{cells.get(column)!r} is not a valid {column.replace('_', ' ')}",
-                                        f"the value was left empty; {how}"))
+            row.issues.append(CellIssue.of("warning", column, clean_text(cells.get(column)), f"msg.bad_{kind}",
+                                           f"advice.{kind}", method="value format", value=clean_text(cells.get(column)),
+                                           field=f"@field.{column}"))
     for column, value in cells.items():
         if (value is None or value == "") or not column.startswith(("targeted_", "reached_")):
             continue
         try:
             number = parse_number(value)
         except ValueError:
-            row.issues.append(CellIssue("warning", column, clean_text(value), f"{value!r} is not a number of people",
-                                        "the value was left empty; write a plain number such as 1250"))
+            row.issues.append(CellIssue.of("warning", column, clean_text(value), "msg.bad_number", "advice.number",
+                                           method="value format", value=clean_text(value),
+                                           field=f"@field.{column.split('_')[0]}"))
             continue
         if number is not None:
             row.people[column] = number
@@ -403,13 +418,13 @@ def check_row(cells: dict[str, object], hierarchy: Hierarchy, legacy: Hierarchy 
     row = CheckedRow()
     acronym, name, org_type = row_organisation(cells)
     if not clean_text(acronym) and not clean_text(name):
-        row.issues.append(CellIssue("error", organisation_field(cells), None, "the row names no organisation",
-                                    "fill in the organisation acronym or name"))
+        row.issues.append(CellIssue.of("error", organisation_field(cells), None, "msg.no_organisation",
+                                       "advice.fill_organisation", method="organisation check"))
     _check_sector(cells, sectors, row)
     org_type = clean_text(org_type)
     if org_type and ORG_TYPE_VOCABULARY.match(org_type) is None:
-        row.issues.append(CellIssue("warning", "org_type", org_type, f"unknown organisation type {org_type!r}",
-                                    "use ONG Nat, ONG Int, Agence UN, Mouv. CR, Gouvernement or Autre"))
+        row.issues.append(CellIssue.of("warning", "org_type", org_type, "msg.unknown_org_type", "advice.use_org_type",
+                                       method="organisation type vocabulary", org_type=org_type))
     _check_place(cells, hierarchy, row, legacy, crosswalk, coded_2015)
     _check_values(cells, row)
     return row

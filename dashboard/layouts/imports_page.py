@@ -85,7 +85,9 @@ def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
                               + [html.Th(translate("imports.report", lang))]))
     rows = []
     for batch in batches.itertuples():
-        links = [html.A(translate("imports.report_link", lang), href=f"/imports/{batch.batch_id}/report.xlsx?lang={lang}")]
+        links = [dcc.Link(translate("imports.report_page", lang), href=f"/imports/rapport?import={batch.batch_id}&lang={lang}"),
+                 " · ", html.A(translate("imports.report_link", lang),
+                               href=f"/imports/{batch.batch_id}/report.xlsx?lang={lang}")]
         if batch.rows_rejected:
             links += [" · ", html.A(translate("imports.rejected_link", lang),
                                     href=f"/imports/{batch.batch_id}/rejected.csv")]

@@ -11,14 +11,30 @@ from sqlalchemy import Engine, case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.exports import neutralise
-from dashboard.i18n import translate
+import re
+
+from dashboard.i18n import catalogue, render_message, translate
+from dashboard.security.roles import Permission, Role, Viewer
 from dashboard.store.models import ImportBatch, ImportIssue, RejectedRow
 
 BATCH_COLUMNS = ["batch_id", "kind", "file_name", "sheet", "period", "imported_at", "imported_by", "rows_read",
-                 "rows_accepted", "rows_rejected", "replaced_batch_id", "changes", "warnings", "repairs", "reviews"]
-ISSUE_COLUMNS = ["source_row", "column", "value", "severity", "problem", "suggestion"]
-SUMMARY_FIELDS = ("file_name", "sheet", "period", "rows_read", "rows_accepted", "rows_rejected", "repairs", "reviews",
-                  "warnings")
+                 "rows_accepted", "rows_rejected", "replaced_batch_id", "changes", "codes_version", "warnings",
+                 "repairs", "rows_repaired", "reviews", "reviews_pending"]
+ISSUE_COLUMNS = ["source_row", "letter", "column", "value", "severity", "problem", "suggestion", "method",
+                 "confidence", "decision"]
+#: what the summary of a report says, in this order (the counts the issue asks for: read, accepted,
+#: repaired, pending review, rejected)
+SUMMARY_FIELDS = ("file_name", "sheet", "period", "imported_at", "imported_by", "rows_read", "rows_accepted",
+                  "rows_repaired", "reviews_pending", "rows_rejected", "warnings")
+GROUP_COLUMNS = ["severity", "column", "method", "count", "first_row", "value", "problem", "suggestion"]
+MAPPING_COLUMNS = ["field", "letter", "column", "method"]
+SEVERITY_ORDER = {"error": 0, "review": 1, "warning": 2, "repair": 3}
+
+
+def may_read(viewer: Viewer, batch: ImportBatch) -> bool:
+    """IMOs and coordinators read every import's report; a partner focal point only those of its own uploads."""
+    return viewer.can(Permission.VIEW_IMPORTS) and (viewer.role is not Role.PARTNER
+                                                    or batch.imported_by == viewer.username)
 
 
 def import_batch(engine: Engine, batch_id: int) -> ImportBatch | None:
@@ -31,26 +47,78 @@ def import_batches(engine: Engine) -> pd.DataFrame:
     """Every import, newest first, with its counts of rows and of problems found."""
     warnings = func.sum(case((ImportIssue.severity == "warning", 1), else_=0))
     repairs = func.sum(case((ImportIssue.severity == "repair", 1), else_=0))
+    rows_repaired = func.count(func.distinct(case((ImportIssue.severity == "repair", ImportIssue.source_row))))
     reviews = func.sum(case((ImportIssue.severity == "review", 1), else_=0))
+    pending = func.sum(case(((ImportIssue.severity == "review") & ImportIssue.decision.is_(None), 1), else_=0))
     issues = (select(ImportIssue.batch_id, warnings.label("warnings"), repairs.label("repairs"),
-                     reviews.label("reviews")).group_by(ImportIssue.batch_id).subquery())
+                     rows_repaired.label("rows_repaired"), reviews.label("reviews"), pending.label("pending"))
+              .group_by(ImportIssue.batch_id).subquery())
     query = (select(ImportBatch.id, ImportBatch.kind, ImportBatch.file_name, ImportBatch.sheet, ImportBatch.period,
                     ImportBatch.imported_at, ImportBatch.imported_by, ImportBatch.rows_read,
                     ImportBatch.rows_accepted, ImportBatch.rows_rejected, ImportBatch.replaced_batch_id,
-                    ImportBatch.changes, func.coalesce(issues.c.warnings, 0), func.coalesce(issues.c.repairs, 0),
-                    func.coalesce(issues.c.reviews, 0))
+                    ImportBatch.changes, ImportBatch.codes_version, func.coalesce(issues.c.warnings, 0),
+                    func.coalesce(issues.c.repairs, 0), func.coalesce(issues.c.rows_repaired, 0),
+                    func.coalesce(issues.c.reviews, 0), func.coalesce(issues.c.pending, 0))
              .outerjoin(issues, issues.c.batch_id == ImportBatch.id).order_by(ImportBatch.id.desc()))
     with engine.connect() as connection:
         return pd.DataFrame(connection.execute(query).all(), columns=BATCH_COLUMNS)
 
 
-def batch_issues(engine: Engine, batch_id: int) -> pd.DataFrame:
-    """Every problem and repair of one import, by spreadsheet row."""
+def _letters(batch: ImportBatch) -> dict[str, str]:
+    """Header → column letter of the columns the import recognised (older imports did not keep letters)."""
+    return {spec["column"]: spec["letter"] for spec in (batch.column_mapping or {}).values() if spec.get("letter")}
+
+
+def batch_issues(engine: Engine, batch_id: int, lang: str | None = None) -> pd.DataFrame:
+    """Every problem and repair of one import, by spreadsheet row (problems of the whole file first), with
+    the column's letter, how each repair was made and how sure it is, and the decision on a suggestion. With
+    ``lang``, problems, advice and methods are in that language (as stored, in English, otherwise)."""
     query = (select(ImportIssue.source_row, ImportIssue.column, ImportIssue.value, ImportIssue.severity,
-                    ImportIssue.problem, ImportIssue.suggestion)
-             .where(ImportIssue.batch_id == batch_id).order_by(ImportIssue.source_row, ImportIssue.id))
+                    ImportIssue.problem, ImportIssue.suggestion, ImportIssue.method, ImportIssue.confidence,
+                    ImportIssue.decision, ImportIssue.message)
+             .where(ImportIssue.batch_id == batch_id)
+             .order_by(ImportIssue.source_row.is_not(None), ImportIssue.source_row, ImportIssue.id))
+    batch = import_batch(engine, batch_id)
+    letters = _letters(batch) if batch is not None else {}
     with engine.connect() as connection:
-        return pd.DataFrame(connection.execute(query).all(), columns=ISSUE_COLUMNS)
+        frame = pd.DataFrame(connection.execute(query).all(),
+                             columns=[name for name in ISSUE_COLUMNS if name != "letter"] + ["message"])
+    if lang is not None and not frame.empty:
+        words = catalogue(lang)
+        messages = frame["message"]
+        frame["problem"] = [render_message(message, "problem", lang) if message else problem
+                            for message, problem in zip(messages, frame["problem"])]
+        frame["suggestion"] = [render_message(message, "advice", lang) if message and message.get("advice")
+                               else suggestion for message, suggestion in zip(messages, frame["suggestion"])]
+        frame["method"] = frame["method"].map(lambda method: words.get(f"method.{method}", method)
+                                              if isinstance(method, str) else method)
+    frame.insert(1, "letter", frame["column"].map(letters))
+    return frame.drop(columns="message")
+
+
+def issue_groups(engine: Engine, batch_id: int, lang: str | None = None) -> pd.DataFrame:
+    """The problems of one import by kind (severity, column, rule), most serious and most frequent first, with
+    the first row of each and what it said: what a coordinator reads first to know what to fix."""
+    issues = batch_issues(engine, batch_id, lang)
+    if issues.empty:
+        return pd.DataFrame(columns=GROUP_COLUMNS)
+    issues = issues.assign(method=issues["method"].fillna(""), column=issues["column"].fillna(""))
+    keys = ["severity", "column", "method"]
+    groups = issues.groupby(keys, sort=False).agg(count=("problem", "size"), first_row=("source_row", "first"),
+                                                  value=("value", "first"), problem=("problem", "first"),
+                                                  suggestion=("suggestion", "first")).reset_index()
+    groups["order"] = groups["severity"].map(SEVERITY_ORDER).fillna(9)
+    groups = groups.sort_values(["order", "count"], ascending=[True, False]).drop(columns="order")
+    groups["first_row"] = groups["first_row"].astype("Int64")
+    return groups[GROUP_COLUMNS].reset_index(drop=True)
+
+
+def column_mapping(engine: Engine, batch_id: int) -> pd.DataFrame:
+    """Which column of the file was read as which field, and how it was recognised (HXL tag, header...)."""
+    batch = import_batch(engine, batch_id)
+    rows = [(name, spec.get("letter"), spec["column"], spec["method"])
+            for name, spec in ((batch.column_mapping or {}) if batch else {}).items()]
+    return pd.DataFrame(rows, columns=MAPPING_COLUMNS)
 
 
 def rejected_rows(engine: Engine, batch_id: int) -> pd.DataFrame:
@@ -72,16 +140,81 @@ def rejected_rows_csv(engine: Engine, batch_id: int) -> bytes:
     return table.map(neutralise).to_csv(index=False).encode("utf-8-sig")
 
 
-def validation_report_xlsx(engine: Engine, batch_id: int, lang: str) -> bytes:
-    """The import's report as a workbook: a summary sheet, the problems, the rejected rows as uploaded."""
+def field_label(name: str, lang: str) -> str:
+    """A field in the reader's words: ``adm2_code`` → "P-code cercle", ``targeted_f_child`` → "Personnes
+    ciblées : filles (< 18 ans)"."""
+    words = catalogue(lang)
+    if f"field.{name}" in words:
+        return words[f"field.{name}"]
+    measure, _, group = name.partition("_")
+    if measure in ("targeted", "reached") and f"people.{group}" in words:
+        return f"{words[f'field.{measure}']} : {words[f'people.{group}']}" if lang == "fr" else \
+            f"{words[f'field.{measure}']}: {words[f'people.{group}']}"
+    return name
+
+
+def readable_issues(issues: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Issues (or groups of issues) with their kind and decision in words, and translated column headers."""
+    words = catalogue(lang)
+    frame = issues.copy()
+    if "severity" in frame:
+        frame["severity"] = frame["severity"].map(lambda value: words.get(f"severity.{value}", value))
+    if "decision" in frame:
+        frame["decision"] = frame["decision"].map(lambda value: words.get(f"decision.{value}", value)
+                                                  if isinstance(value, str) else value)
+    if "source_row" in frame:
+        frame["source_row"] = frame["source_row"].astype("Int64").astype(object).where(
+            frame["source_row"].notna(), words["issue.whole_file"])
+    return frame.rename(columns={name: words[f"issue.{name}"] for name in frame.columns if f"issue.{name}" in words})
+
+
+_CLOSE = re.compile(r"^header \(close to '(?P<known>.*)'\)$")
+_STANDIN = re.compile(r"^(?P<how>.*) \(as (?P<field>.*): no (?P<missing>.*) column\)$")
+
+
+def recognition_label(how: str, lang: str) -> str:
+    """How a column was recognised (as :mod:`dashboard.ingest.columns` records it) in the reader's words."""
+    words = catalogue(lang)
+    if f"recognised.{how}" in words:
+        return words[f"recognised.{how}"]
+    close = _CLOSE.match(how)
+    if close:
+        return words["recognised.close"].format(known=close["known"])
+    standin = _STANDIN.match(how)
+    if standin:
+        return words["recognised.standin"].format(how=recognition_label(standin["how"], lang),
+                                                  missing=words.get(f"field.{standin['missing']}", standin["missing"]))
+    return how
+
+
+def readable_mapping(mapping: pd.DataFrame, lang: str) -> pd.DataFrame:
+    frame = mapping.assign(field=mapping["field"].map(lambda name: field_label(name, lang)),
+                           method=mapping["method"].map(lambda how: recognition_label(how, lang)))
+    return frame.rename(columns={name: translate(f"mapping.{name}", lang) for name in MAPPING_COLUMNS})
+
+
+def summary_table(engine: Engine, batch_id: int, lang: str) -> pd.DataFrame:
+    """The import's summary: file, sheet, period, who and when, and the counts of rows read, accepted,
+    repaired, waiting for a review of a suggestion, rejected, and of warnings."""
     batch = import_batches(engine).set_index("batch_id").loc[batch_id]
-    summary = pd.DataFrame({
-        translate("imports.field", lang): [translate(f"column.{name}", lang) for name in
-                                            SUMMARY_FIELDS],
-        translate("imports.value", lang): [batch[name] for name in SUMMARY_FIELDS],
-    })
-    sheets = [(translate("imports.sheet.summary", lang), summary),
-              (translate("imports.sheet.problems", lang), batch_issues(engine, batch_id)),
+    values = [batch[name] for name in SUMMARY_FIELDS]
+    names = list(SUMMARY_FIELDS)
+    if batch["codes_version"]:
+        names.append("codes_version")
+        values.append(batch["codes_version"])
+    return pd.DataFrame({translate("imports.field", lang): [translate(f"column.{name}", lang) for name in names],
+                         translate("imports.value", lang): [value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime")
+                                                            else value for value in values]})
+
+
+def validation_report_xlsx(engine: Engine, batch_id: int, lang: str) -> bytes:
+    """The import's report as a workbook: a summary, the columns recognised, the problems (whole-file ones
+    first, then by row: column, value, problem, suggested fix, how a repair was made and how sure it is),
+    the rejected rows as uploaded and, for a replacement, what changed per organisation."""
+    batch = import_batches(engine).set_index("batch_id").loc[batch_id]
+    sheets = [(translate("imports.sheet.summary", lang), summary_table(engine, batch_id, lang)),
+              (translate("imports.sheet.columns", lang), readable_mapping(column_mapping(engine, batch_id), lang)),
+              (translate("imports.sheet.problems", lang), readable_issues(batch_issues(engine, batch_id, lang), lang)),
               (translate("imports.sheet.rejected", lang), rejected_rows(engine, batch_id))]
     if batch["changes"]:
         sheets.append((translate("imports.sheet.changes", lang), pd.DataFrame(batch["changes"]["organisations"],
@@ -90,6 +223,8 @@ def validation_report_xlsx(engine: Engine, batch_id: int, lang: str) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for sheet, frame in sheets:
             frame.map(neutralise).to_excel(writer, sheet_name=sheet[:31], index=False)
-            for cell in writer.sheets[sheet[:31]][1]:
+            worksheet = writer.sheets[sheet[:31]]
+            for cell in worksheet[1]:
                 cell.font = Font(bold=True)
+            worksheet.freeze_panes = "A2"
     return buffer.getvalue()

@@ -185,6 +185,9 @@ class ImportIssue(Base):
     #: for repairs and suggestions: how the new value was found, and how sure it is (0-1)
     method: Mapped[str | None] = mapped_column(String(60))
     confidence: Mapped[float | None] = mapped_column(Float)
+    #: the catalogue keys and values the problem and suggestion were written from (reports render them in
+    #: their reader's language; see :func:`dashboard.i18n.render_message`); None for older issues
+    message: Mapped[dict | None] = mapped_column(JSON)
     #: for "review" issues: None while pending, then "accepted" or "declined" (indexed: the dataset version
     #: counts accepted ones on every request)
     decision: Mapped[str | None] = mapped_column(String(20), index=True)

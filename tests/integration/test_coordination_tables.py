@@ -267,7 +267,7 @@ def test_membership_rows_are_accepted_or_rejected_with_reasons(prepared_engine, 
         assert reasons[14][0].startswith("column Niveau: the level is regional but the row names no region")
         batch = session.get(ImportBatch, result.batch_id)
         assert (batch.kind, batch.imported_by, batch.rows_rejected) == ("membership", "imo", 7)
-        assert batch.column_mapping["role"] == {"column": "Rôle", "method": "header"}
+        assert batch.column_mapping["role"] == {"column": "Rôle", "letter": "E", "method": "header"}
     types = organisation_types(prepared_engine)
     assert types["APEJ"] == ("government", "national")  # from the registry
     assert types["UNICEF"] == ("other", None)  # not in the registry, no type column

@@ -11,6 +11,7 @@ from dashboard.ingest.importer import import_3w
 from dashboard.reports.imports import (
     batch_issues,
     import_batches,
+    issue_groups,
     rejected_rows,
     rejected_rows_csv,
     validation_report_xlsx,
@@ -44,9 +45,9 @@ def test_batches_list_counts(imported):
 def test_every_problem_is_located(imported):
     engine, batch_id = imported
     issues = batch_issues(engine, batch_id)
-    located = issues[["source_row", "column", "value", "severity"]].values.tolist()
-    assert located == [[4, "admin1Pcod", "MLI05", "repair"], [5, "admin2Pcod", "ML0699", "error"],
-                       [6, "Cluster", "Astronomie", "error"]]
+    located = issues[["source_row", "letter", "column", "value", "severity"]].values.tolist()
+    assert located == [[4, "C", "admin1Pcod", "MLI05", "repair"], [5, "D", "admin2Pcod", "ML0699", "error"],
+                       [6, "E", "Cluster", "Astronomie", "error"]]
     assert issues["suggestion"].notna().all()
 
 
@@ -60,14 +61,41 @@ def test_rejected_rows_come_back_as_uploaded(imported):
                                                 ["CRS", "ONG Int", "ML05", "ML0502", "Astronomie", "à revoir"]]
 
 
-def test_excel_report_has_summary_problems_and_rejected_rows(imported):
+def test_excel_report_has_summary_columns_problems_and_rejected_rows(imported):
     engine, batch_id = imported
     workbook = openpyxl.load_workbook(io.BytesIO(validation_report_xlsx(engine, batch_id, "fr")))
-    assert workbook.sheetnames == ["Résumé", "Problèmes", "Lignes rejetées"]
+    assert workbook.sheetnames == ["Résumé", "Colonnes", "Problèmes", "Lignes rejetées"]
     summary = {row[0]: row[1] for row in workbook["Résumé"].iter_rows(min_row=2, values_only=True)}
-    assert (summary["Lignes lues"], summary["Acceptées"], summary["Rejetées"]) == (4, 2, 2)
-    assert workbook["Problèmes"].max_row == 1 + 3
+    # by hand: 4 read, 2 accepted (row 4 repaired), no suggestion waiting, 2 rejected
+    assert (summary["Lignes lues"], summary["Acceptées"], summary["Lignes corrigées"],
+            summary["Suggestions en attente"], summary["Rejetées"]) == (4, 2, 1, 0, 2)
+    columns = list(workbook["Colonnes"].iter_rows(values_only=True))
+    assert columns[0] == ("Champ", "Col.", "En-tête du fichier", "Reconnue par")
+    assert ("P-code région", "C", "admin1Pcod", "étiquette HXL") in columns
+    problems = list(workbook["Problèmes"].iter_rows(values_only=True))
+    assert problems[0] == ("Ligne", "Col.", "Colonne", "Valeur", "Type", "Problème", "Correction proposée",
+                           "Règle ou méthode", "Confiance", "Décision")
+    assert problems[1][:5] == (4, "C", "admin1Pcod", "MLI05", "Correction")
+    # in the reader's language: French here
+    assert problems[1][5:9] == ("P-code écrit 'MLI05'", "ML05", "code normalisé", 1)
+    assert problems[2][5] == "le P-code ML0699 n'est pas une unité de niveau cercle des limites cod-ab-mli-2021"
+    assert [row[4] for row in problems[2:]] == ["Rejet", "Rejet"]
     assert workbook["Lignes rejetées"].max_row == 1 + 2
+
+
+def test_the_english_report_says_the_same_in_english(imported):
+    engine, batch_id = imported
+    workbook = openpyxl.load_workbook(io.BytesIO(validation_report_xlsx(engine, batch_id, "en")))
+    problems = list(workbook["Problems"].iter_rows(values_only=True))
+    assert problems[2][4:7] == ("Rejection", "P-code ML0699 is not a cercle of boundary version cod-ab-mli-2021",
+                                "correct the code against the OCHA COD-AB 2021 P-code list")
+
+
+def test_problems_by_kind_most_serious_first(imported):
+    engine, batch_id = imported
+    groups = issue_groups(engine, batch_id)
+    assert groups[["severity", "column", "count", "first_row"]].values.tolist() == [
+        ["error", "admin2Pcod", 1, 5], ["error", "Cluster", 1, 6], ["repair", "admin1Pcod", 1, 4]]
 
 
 def test_command_line_writes_the_report(imported, monkeypatch, tmp_path, capsys):

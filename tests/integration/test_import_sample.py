@@ -51,7 +51,7 @@ def test_every_row_is_accounted_for(prepared_engine, sample_path, sample_frame):
         assert inconsistent == 0
         batch = session.scalars(select(ImportBatch)).one()
         assert (batch.period, batch.sheet, batch.rows_read) == ("2023-12", "ML_5W", 24088)
-        assert batch.column_mapping["adm2_code"] == {"column": "admin2Pcod", "method": "hxl"}
+        assert batch.column_mapping["adm2_code"] == {"column": "admin2Pcod", "letter": "H", "method": "hxl"}
 
 
 def test_namesake_commune_codes_are_repaired_and_listed(prepared_engine, sample_path, sample_frame):

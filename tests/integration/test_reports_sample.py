@@ -8,6 +8,7 @@ import pytest
 
 from dashboard import cli
 from dashboard.app_factory import create_app
+from dashboard.i18n import translate
 from dashboard.reports import REPORTS, ReportParams, params_from_query, run_report
 from tests.independent import organisation_labels, read_sample
 
@@ -142,8 +143,37 @@ def test_import_reports_download(client, sample_snapshot):
     assert (sample["rows_read"], sample["rows_accepted"], sample["rows_rejected"]) == (24088, 24088, 0)
     response = client.get(f"/imports/{sample['batch_id']}/report.xlsx?lang=en")
     assert response.status_code == 200
-    assert pd.ExcelFile(io.BytesIO(response.data), engine="calamine").sheet_names == ["Summary", "Problems", "Rejected rows"]
+    assert pd.ExcelFile(io.BytesIO(response.data), engine="calamine").sheet_names == [
+        "Summary", "Columns", "Problems", "Rejected rows"]
     assert client.get("/imports/9999/report.xlsx").status_code == 404
     page = str(layout(sample_snapshot, ReportParams()))
     assert "operational_presence_mli_mali_3w_december_2023.xlsx" in page
     assert "partnerships_apo_2023.csv" in page
+
+
+def page_texts(component) -> list[str]:
+    """The texts of a Dash layout, depth first."""
+    if isinstance(component, (str, int, float)):
+        return [str(component)]
+    if isinstance(component, (list, tuple)):
+        return [text for child in component for text in page_texts(child)]
+    return page_texts(getattr(component, "children", None) or [])
+
+
+def test_the_import_report_page_of_the_sample(sample_snapshot, monkeypatch):
+    from dashboard.layouts import import_report_page
+    from dashboard.reports.imports import import_batches
+    from dashboard.security.roles import PUBLIC, SYSTEM
+    batches = import_batches(sample_snapshot.engine)
+    sample = int(batches[batches["file_name"] == "operational_presence_mli_mali_3w_december_2023.xlsx"].iloc[0]["batch_id"])
+    monkeypatch.setattr(import_report_page, "current_viewer", lambda: SYSTEM)
+    texts = page_texts(import_report_page.layout(sample_snapshot, params_from_query({"import": str(sample)})))
+    counts = " ".join(texts[texts.index("Lignes lues") - 2:texts.index("Avertissements") + 1])
+    # README: 24,088 rows read and accepted; 180 namesake communes repaired; 527 + 30 rows whose parent does
+    # not contain their commune or cercle, and 8 organisations resembling another one, warned
+    assert counts == ("24\u202f088   Lignes lues 24\u202f088   Acceptées 180   Lignes corrigées 0   Suggestions en attente "
+                      "0   Rejetées 565   Avertissements")
+    assert "commune homonyme du cercle indiqué" in texts  # the rule, in French
+    monkeypatch.setattr(import_report_page, "current_viewer", lambda: PUBLIC)
+    refused = page_texts(import_report_page.layout(sample_snapshot, params_from_query({"import": str(sample)})))
+    assert translate("report.unknown_import", "fr") in refused and "Lignes lues" not in refused

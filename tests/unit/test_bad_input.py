@@ -13,6 +13,7 @@ import pytest
 
 from dashboard import exports
 from dashboard.ingest import reader
+from dashboard.i18n import render_message
 from dashboard.ingest.columns import map_columns
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.reader import (
@@ -288,7 +289,8 @@ def test_csv_in_each_encoding_and_separator_reads_the_same_rows(tmp_path, encodi
     assert table.rows == CSV_ROWS
     assert table.encoding == label
     # the import report can say that the file was not UTF-8: "Région" is on line 1
-    assert table.notes == (() if label != "Windows-1252" else (
+    notes = tuple(render_message(note, "problem", "en") for note in table.notes)
+    assert notes == (() if label != "Windows-1252" else (
         "the file is not UTF-8 (line 1); it was read as Windows-1252 (Latin-1), the encoding Excel uses on "
         "Windows: check that the accented names read right.",))
 

@@ -1,4 +1,5 @@
-"""how each repair was made and how sure it is; people by sex and age; the 2015 to 2021 unit crosswalk
+"""how each repair was made and how sure it is, in the reader's language; people by sex and age; the 2015
+to 2021 unit crosswalk
 
 Revision ID: 0006
 Revises: 0005
@@ -17,6 +18,7 @@ def upgrade() -> None:
     with op.batch_alter_table('import_issue') as batch:
         batch.add_column(sa.Column('method', sa.String(length=60), nullable=True))
         batch.add_column(sa.Column('confidence', sa.Float(), nullable=True))
+        batch.add_column(sa.Column('message', sa.JSON(), nullable=True))
     with op.batch_alter_table('import_batch') as batch:
         batch.add_column(sa.Column('codes_version', sa.String(length=40), nullable=True))
     with op.batch_alter_table('activity') as batch:
@@ -39,5 +41,6 @@ def downgrade() -> None:
     with op.batch_alter_table('import_batch') as batch:
         batch.drop_column('codes_version')
     with op.batch_alter_table('import_issue') as batch:
+        batch.drop_column('message')
         batch.drop_column('confidence')
         batch.drop_column('method')

@@ -1,0 +1,81 @@
+"""One import's validation report in the dashboard (``/imports/rapport?import=N``): what a coordinator reads
+before the meeting, and what to send back to the partner whose file it was.
+
+The counts (read, accepted, repaired, waiting for a decision, rejected), the columns recognised and how,
+the problems by kind with how many rows each and an example, the first problems row by row, and the
+downloads: the whole report (Excel) and the rejected rows as uploaded (CSV), to correct and import again.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from dashboard.i18n import format_number, translate
+from dashboard.layouts import shell
+from dashboard.reports import ReportParams
+from dashboard.reports.imports import (
+    batch_issues,
+    column_mapping,
+    import_batch,
+    import_batches,
+    issue_groups,
+    may_read,
+    readable_issues,
+    readable_mapping,
+)
+from dashboard.security.web import current_viewer
+from dashboard.web_data import Snapshot
+
+#: problems listed row by row on the page (the Excel report has them all)
+ISSUES_SHOWN = 200
+COUNTS = ("rows_read", "rows_accepted", "rows_repaired", "reviews_pending", "rows_rejected", "warnings")
+
+
+def _table(frame: pd.DataFrame, table_id: str) -> html.Table:
+    head = html.Thead(html.Tr([html.Th(str(column)) for column in frame.columns]))
+    body = html.Tbody([html.Tr([html.Td("—" if pd.isna(value) else str(value)) for value in row])
+                       for row in frame.itertuples(index=False)])
+    return html.Table([head, body], className="report-table", id=table_id)
+
+
+def _counts(batch: pd.Series, lang: str) -> html.Ul:
+    return html.Ul([html.Li([html.Strong(format_number(int(batch[name]), lang)), " ",
+                             translate(f"column.{name}", lang)], className=f"count count-{name}")
+                    for name in COUNTS], className="import-counts", id="import-counts")
+
+
+def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
+    lang, viewer = params.lang, current_viewer()
+    number = params.option("import", "")
+    batch = import_batch(snapshot.engine, int(number)) if number.isdigit() else None
+    if batch is None or not may_read(viewer, batch):
+        return shell.page(snapshot, params, "imports", [
+            html.P(translate("report.unknown_import", lang), id="import-report-missing"),
+            html.A(translate("report.back_to_imports", lang), href=f"/imports?lang={lang}")], show_filters=False)
+    counts = import_batches(snapshot.engine).set_index("batch_id").loc[batch.id]
+    groups = issue_groups(snapshot.engine, batch.id, lang)
+    issues = batch_issues(snapshot.engine, batch.id, lang)
+    downloads = [html.A(translate("imports.report_link", lang), href=f"/imports/{batch.id}/report.xlsx?lang={lang}",
+                        id="import-report-xlsx")]
+    if batch.rows_rejected:
+        downloads += [" · ", html.A(translate("imports.rejected_link", lang), href=f"/imports/{batch.id}/rejected.csv",
+                                    id="import-rejected-csv")]
+    content = [
+        html.H2(translate("report.title", lang, file=batch.file_name)),
+        html.P(translate("report.facts", lang, period=batch.period, sheet=batch.sheet or "—",
+                         who=batch.imported_by or "—", when=f"{batch.imported_at:%Y-%m-%d %H:%M}"), className="note"),
+        _counts(counts, lang),
+        html.P(downloads, className="downloads"),
+        html.H3(translate("report.groups", lang)),
+        html.P(translate("report.groups_how", lang), className="note"),
+        (_table(readable_issues(groups, lang), "import-issue-groups") if not groups.empty
+         else html.P(translate("report.no_problem", lang), id="import-issue-groups")),
+        html.H3(translate("imports.sheet.columns", lang)),
+        _table(readable_mapping(column_mapping(snapshot.engine, batch.id), lang), "import-columns"),
+        html.H3(translate("report.issues", lang, shown=format_number(min(len(issues), ISSUES_SHOWN), lang),
+                          total=format_number(len(issues), lang))),
+        _table(readable_issues(issues.head(ISSUES_SHOWN), lang), "import-issues"),
+        html.A(translate("report.back_to_imports", lang), href=f"/imports?lang={lang}"),
+    ]
+    return shell.page(snapshot, params, "imports", content, show_filters=False)
