@@ -27,13 +27,28 @@ def cmd_setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_preview(preview: dict) -> int:
+    """What a checked file would do, and its problems by kind; nothing was written."""
+    print(f"checked, nothing written: period {preview['period']}, sheet {preview['sheet'] or '-'}: read "
+          f"{preview['rows_read']}, would accept {preview['rows_accepted']} ({preview['rows_repaired']} repaired, "
+          f"{preview['reviews']} suggestions to review), reject {preview['rows_rejected']}; "
+          f"{preview['warnings']} warnings")
+    for group in preview["groups"]:
+        where = f"row {group['first_row']}" if group["first_row"] is not None else "whole file"
+        print(f"  {group['severity']:8} {group['count']:>6}  {group['column'] or '-'}: {group['problem']} "
+              f"(first: {where})")
+    print("import it without --check to keep it")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a 3W, membership or partnership table and print what became of its rows."""
     from dashboard.ingest.errors import ImportRefused
     from dashboard.ingest.importer import import_3w
     from dashboard.ingest.membership import import_memberships
     from dashboard.ingest.partnerships import import_partnerships
-    options = {"sheet": args.sheet, "source": args.source, "imported_by": args.by or _operator().username}
+    options = {"sheet": args.sheet, "source": args.source, "imported_by": args.by or _operator().username,
+               "check_only": args.check}
     try:
         if args.command == "import":
             result = import_3w(_engine(), Path(args.file), period=args.period, code_set=args.p_codes, **options)
@@ -45,6 +60,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     if result.already_imported:
         print(f"already imported as batch {result.batch_id} (same file content); nothing changed")
+    if result.preview is not None:
+        return _print_preview(result.preview)
     print(f"batch {result.batch_id}, period {result.period}: read {result.rows_read}, "
           f"accepted {result.rows_accepted}, rejected {result.rows_rejected}")
     if not result.already_imported:
@@ -339,6 +356,8 @@ def build_parser() -> argparse.ArgumentParser:
         importer.add_argument("--source", help="who published the file, e.g. 'OCHA Mali' (a new file with the same "
                                                "source and period replaces the earlier one)")
         importer.add_argument("--by", help="who imports it (default: the command line and your system user name)")
+        importer.add_argument("--check", action="store_true",
+                              help="read and check the file, print what the import would do, keep nothing")
         importer.set_defaults(run=cmd_import)
     commands.add_parser("imports", help="list the imports with their counts").set_defaults(run=cmd_imports)
     report = commands.add_parser("import-report", help="an import's validation report (Excel) or rejected rows")

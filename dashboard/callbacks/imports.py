@@ -8,12 +8,13 @@ import binascii
 from pathlib import Path
 
 import flask
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard.i18n import translate
+from dashboard.ingest import jobs
 from dashboard.ingest.jobs import UploadRefused, job_state, submit
 from dashboard.ingest.review import ReviewRefused, decide_suggestion
-from dashboard.layouts.imports_page import suggestions_table
+from dashboard.layouts.imports_page import preview_section, suggestions_table
 from dashboard.reports.imports import import_batch
 from dashboard.security.roles import Permission
 from dashboard.security.web import client_address, require
@@ -22,42 +23,76 @@ from dashboard.web_data import DashboardData
 
 def register(app: Dash, data: DashboardData, upload_dir: Path) -> None:
     @app.callback(Output("upload-status", "children"), Output("upload-job", "data"),
-                  Output("upload-poll", "disabled"),
+                  Output("upload-poll", "disabled"), Output("upload-decision", "hidden"),
                   Input("upload-file", "contents"), State("upload-file", "filename"), State("upload-kind", "value"),
-                  State("upload-period", "value"), State("upload-source", "value"), State("lang", "data"),
-                  prevent_initial_call=True)
-    def start_import(contents, file_name, kind, period, source, lang):
+                  State("upload-period", "value"), State("upload-source", "value"),
+                  State("upload-code-set", "value"), State("lang", "data"), prevent_initial_call=True)
+    def start_check(contents, file_name, kind, period, source, code_set, lang):
+        """An upload is checked first: nothing is kept until its submitter confirms."""
         viewer = require(Permission.IMPORT_OWN_ROWS)
         if not contents or not file_name:
-            return no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update
         try:
             content = base64.b64decode(contents.split(",", 1)[1], validate=True)
             job = submit(data.engine, upload_dir, file_name, content, viewer, kind=kind or "3w",
-                         period=(period or "").strip() or None, source=(source or "").strip() or None)
+                         period=(period or "").strip() or None, source=(source or "").strip() or None,
+                         code_set=code_set or "auto", mode="check")
         except (IndexError, binascii.Error):
-            return translate("upload.refused", lang, reason="unreadable upload"), None, True
+            return translate("upload.refused", lang, reason="unreadable upload"), None, True, True
         except UploadRefused as error:
-            return translate("upload.refused", lang, reason=str(error)), None, True
-        return translate("upload.queued", lang, file=file_name), job, False
+            return translate("upload.refused", lang, reason=str(error)), None, True, True
+        return translate("upload.queued", lang, file=file_name), job, False, True
 
     @app.callback(Output("upload-status", "children", allow_duplicate=True),
                   Output("upload-poll", "disabled", allow_duplicate=True),
+                  Output("upload-decision", "hidden", allow_duplicate=True),
                   Input("upload-poll", "n_intervals"), State("upload-job", "data"), State("lang", "data"),
                   prevent_initial_call=True)
-    def follow_import(_ticks, job_id, lang):
+    def follow_job(_ticks, job_id, lang):
         viewer = require(Permission.IMPORT_OWN_ROWS)
         job = job_state(data.engine, int(job_id), viewer) if job_id is not None else None
         if job is None:
-            return no_update, True
+            return no_update, True, True
+        name = job["file_name"]
         if job["state"] in ("queued", "running"):
-            key = "upload.queued" if job["state"] == "queued" else "upload.running"
-            return translate(key, lang, file=job["file_name"], percent=round(100 * job["progress"])), False
+            key = ("upload.checking" if job["mode"] == "check" else "upload.running") if job["state"] == "running" \
+                else "upload.queued"
+            return translate(key, lang, file=name, percent=round(100 * job["progress"])), False, True
         if job["state"] == "failed":
-            return translate("upload.failed", lang, file=job["file_name"], message=job["message"]), True
+            return translate("upload.failed", lang, file=name, message=job["message"]), True, True
+        if job["state"] == "checked":
+            return [html.P(translate("upload.checked", lang, file=name)), preview_section(job["preview"], lang)], \
+                True, False
+        if job["state"] == "cancelled":
+            return translate("upload.cancelled", lang, file=name), True, True
         batch = import_batch(data.engine, job["batch_id"])
-        return [translate("upload.done", lang, file=job["file_name"], read=batch.rows_read,
-                          accepted=batch.rows_accepted, rejected=batch.rows_rejected), " ",
-                html.A(translate("upload.report", lang), href=f"/imports/{job['batch_id']}/report.xlsx?lang={lang}")], True
+        key = "upload.already" if job["message"] and job["message"].startswith("already") else "upload.done"
+        return [translate(key, lang, file=name, read=batch.rows_read, accepted=batch.rows_accepted,
+                          rejected=batch.rows_rejected), " ",
+                dcc.Link(translate("imports.report_page", lang), href=f"/imports/rapport?import={batch.id}&lang={lang}",
+                         id="upload-report-page"), " · ",
+                html.A(translate("upload.report", lang), href=f"/imports/{batch.id}/report.xlsx?lang={lang}",
+                       id="upload-report-xlsx")], True, True
+
+    @app.callback(Output("upload-status", "children", allow_duplicate=True),
+                  Output("upload-poll", "disabled", allow_duplicate=True),
+                  Output("upload-decision", "hidden", allow_duplicate=True),
+                  Input("upload-confirm", "n_clicks"), Input("upload-cancel", "n_clicks"),
+                  State("upload-job", "data"), State("lang", "data"), prevent_initial_call=True)
+    def decide_upload(_confirm, _cancel, job_id, lang):
+        """Import the checked file, or drop it; the server checks that the job is the viewer's own."""
+        viewer = require(Permission.IMPORT_OWN_ROWS)
+        if job_id is None or ctx.triggered_id not in ("upload-confirm", "upload-cancel"):
+            return no_update, no_update, no_update
+        try:
+            if ctx.triggered_id == "upload-confirm":
+                jobs.confirm(data.engine, int(job_id), viewer)
+                return translate("upload.confirmed", lang), False, True
+            jobs.cancel(data.engine, int(job_id), viewer)
+        except UploadRefused as error:
+            return translate("upload.refused", lang, reason=str(error)), True, True
+        return translate("upload.cancelled", lang, file=job_state(data.engine, int(job_id), viewer)["file_name"]), \
+            True, True
 
     @app.callback(Output("suggestion-feedback", "children"), Output("suggestions-list", "children"),
                   Input({"type": "suggestion", "issue": ALL, "decision": ALL}, "n_clicks"), State("lang", "data"),

@@ -11,7 +11,7 @@ Organisations are resolved and created by :mod:`dashboard.ingest.registry`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from dashboard.ingest.importer import (
 )
 from dashboard.ingest.pcodes import Hierarchy, normalise_pcode
 from dashboard.ingest.periods import infer_period
+from dashboard.ingest.preview import preview_of
 from dashboard.ingest.reader import RawTable, read_table
 from dashboard.ingest.validate import CellIssue, parse_date, parse_number
 from dashboard.security import audit
@@ -108,6 +109,17 @@ def previous_import(engine: Engine, sha256: str, kind: str) -> CoordinationImpor
         return None
     return CoordinationImportResult(done.id, done.period, done.rows_read, done.rows_accepted, done.rows_rejected,
                                     0, 0, already_imported=True, kind=kind)
+
+
+def checked_or_kept(session: Session, batch: ImportBatch, result: CoordinationImportResult,
+                    check_only: bool) -> CoordinationImportResult:
+    """The result of an import about to commit; for a check (``check_only``), its preview, with the
+    transaction rolled back so that nothing is kept."""
+    if not check_only:
+        return result
+    preview = preview_of(session, batch)
+    session.rollback()
+    return replace(result, preview=preview)
 
 
 def required_hierarchy(engine: Engine, file_name: str) -> Hierarchy:

@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.organisations import alias_keys
 from dashboard.ingest.pcodes import Hierarchy
 from dashboard.ingest.periods import infer_period
+from dashboard.ingest.preview import preview_of
 from dashboard.ingest.reader import RawTable, check_file, read_table
 from dashboard.ingest.registry import alias_registry, register_organisations
 from dashboard.ingest.validate import CODE_SETS, CellIssue, CheckedRow, CheckedRows, check_rows
@@ -54,6 +55,9 @@ class ImportResult:
     #: the earlier import of the same period and source this one replaced, and what changed (see ``changes``)
     replaced_batch_id: int | None = None
     changes: dict | None = None
+    #: for an import only checked (``check_only``): what it would do (see :mod:`dashboard.ingest.preview`);
+    #: nothing was kept and ``batch_id`` names no stored import
+    preview: dict | None = None
 
 
 def file_sha256(path: Path) -> str:
@@ -215,11 +219,13 @@ def register_row_organisations(session: Session, rows: list[dict[str, object]]) 
 def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: str | None = None,
               source: str | None = None, imported_by: str | None = None, role: str | None = None,
               only_organisation: int | None = None, progress: Progress | None = None,
-              boundary_version: str = BOUNDARY_VERSION, code_set: str = "auto") -> ImportResult:
+              boundary_version: str = BOUNDARY_VERSION, code_set: str = "auto",
+              check_only: bool = False) -> ImportResult:
     """Import a 3W workbook or CSV; raises :class:`ImportRefused` (nothing written) for unusable files.
 
     P-codes written with the 2015 boundary set are found from the names beside them (or ``code_set``
-    "2015" says so) and translated to the 2021 set, each translation a repair on record.
+    "2015" says so) and translated to the 2021 set, each translation a repair on record. With
+    ``check_only`` the import runs to its end and is rolled back: the result carries its preview.
 
     With a ``source``, a file for a period that source already has replaces the earlier import (a
     corrected file), in the same transaction; the result says what changed per organisation. With
@@ -324,6 +330,10 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         result = ImportResult(batch.id, period, len(data_rows), len(activities), len(rejected),
                               sum(issue["severity"] == "warning" for issue in issues), created,
                               replaced_batch_id=replaced, changes=batch.changes)
+        if check_only:
+            result = replace(result, preview=preview_of(session, batch))
+            session.rollback()
+            return result
         audit.record(session, None, "import.3w", path.name, actor=imported_by, role=role,
                      before={"replaced_batch": replaced} if replaced is not None else None,
                      after={"batch": batch.id, "period": period, "source": source, "rows_read": len(data_rows),

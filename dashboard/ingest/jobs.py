@@ -1,6 +1,10 @@
 """Imports started from the dashboard: the uploaded file is stored, a job row records its state, and a
 background thread imports it, writing its progress to the job row so any server process can show it.
 
+An upload is first checked: the import runs to its end and is rolled back, and the job keeps what it would do
+(its preview: counts, problems by kind). The person then confirms, and the same file is imported for real,
+or cancels, and the file is deleted. Nothing is kept of an upload nobody confirmed.
+
 What each role may upload is decided here, on the server: IMOs any 3W, membership or partnership table;
 partner focal points a 3W holding their own organisation's rows only (other rows are rejected, and a new
 upload for the same period replaces their earlier one).
@@ -23,12 +27,17 @@ from dashboard.ingest.importer import import_3w
 from dashboard.ingest.membership import import_memberships
 from dashboard.ingest.partnerships import import_partnerships
 from dashboard.ingest.reader import MAX_UPLOAD_BYTES
+from dashboard.ingest.validate import CODE_SETS
 from dashboard.security.roles import Permission, Role, Viewer
 from dashboard.store.models import ImportJob
 
 KINDS = ("3w", "memberships", "partnerships")
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
-JOB_COLUMNS = ("id", "kind", "file_name", "state", "progress", "message", "batch_id", "submitted_by")
+JOB_COLUMNS = ("id", "kind", "file_name", "state", "mode", "progress", "message", "batch_id", "submitted_by",
+               "preview")
+#: states of a job: waiting for a thread, being read, checked and waiting for a confirmation, imported,
+#: refused (nothing written), cancelled by its submitter
+STATES = ("queued", "running", "checked", "done", "failed", "cancelled")
 _log = logging.getLogger(__name__)
 
 
@@ -43,10 +52,14 @@ def _safe_name(file_name: str) -> str:
 
 
 def submit(engine: Engine, upload_dir: Path, file_name: str, content: bytes, viewer: Viewer, *,
-           kind: str = "3w", period: str | None = None, source: str | None = None, run: bool = True) -> int:
-    """Store the upload and start its import in the background; returns the job's id."""
+           kind: str = "3w", period: str | None = None, source: str | None = None, code_set: str = "auto",
+           mode: str = "check", run: bool = True) -> int:
+    """Store the upload and start its check (``mode`` "check") or its import in the background; returns the
+    job's id."""
     if kind not in KINDS:
         raise UploadRefused(f"unknown kind of table {kind!r}")
+    if mode not in ("check", "import") or code_set not in CODE_SETS:
+        raise UploadRefused(f"unknown mode {mode!r} or P-code set {code_set!r}")
     if viewer.can(Permission.IMPORT_3W):
         only_organisation = None
     elif viewer.can(Permission.IMPORT_OWN_ROWS) and kind == "3w":
@@ -66,13 +79,12 @@ def submit(engine: Engine, upload_dir: Path, file_name: str, content: bytes, vie
     with Session(engine) as session, session.begin():
         job = ImportJob(kind=kind, file_name=_safe_name(file_name), stored_path=str(stored), period=period or None,
                         source=source or None, submitted_by=viewer.username, organisation_id=only_organisation,
-                        state="queued", progress=0.0, created_at=datetime.now(UTC))
+                        state="queued", mode=mode, code_set=code_set, progress=0.0, created_at=datetime.now(UTC))
         session.add(job)
         session.flush()
         job_id = job.id
     if run:
-        threading.Thread(target=run_job, args=(engine, job_id, viewer), name=f"import-job-{job_id}",
-                         daemon=True).start()
+        _start(engine, job_id, viewer)
     return job_id
 
 
@@ -81,21 +93,35 @@ def _set(engine: Engine, job_id: int, **values) -> None:
         connection.execute(update(ImportJob).where(ImportJob.id == job_id).values(**values))
 
 
+def _start(engine: Engine, job_id: int, viewer: Viewer) -> None:
+    threading.Thread(target=run_job, args=(engine, job_id, viewer), name=f"import-job-{job_id}", daemon=True).start()
+
+
+def _delete_upload(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    if path.parent.exists():
+        path.parent.rmdir()
+
+
 def run_job(engine: Engine, job_id: int, viewer: Viewer) -> None:
-    """Import the job's file, recording progress, then its batch or the reason it was refused."""
+    """Check or import the job's file, recording progress, then its preview, its batch or the reason it was
+    refused. The file is kept between a check and its confirmation, and deleted after an import."""
     with Session(engine) as session:
         job = session.get(ImportJob, job_id)
         kind, path, period, source, only = job.kind, Path(job.stored_path), job.period, job.source, job.organisation_id
+        checking, code_set = job.mode == "check", job.code_set
     _set(engine, job_id, state="running", progress=0.01)
+    keep_file = False
     try:
-        options = {"source": source, "imported_by": viewer.username}
+        options = {"source": source, "imported_by": viewer.username, "check_only": checking}
         if kind == "3w":
             result = import_3w(engine, path, period=period, role=str(viewer.role), only_organisation=only,
-                               progress=lambda fraction, stage: _set(engine, job_id, progress=fraction),
+                               code_set=code_set, progress=lambda fraction, stage: _set(engine, job_id, progress=fraction),
                                **options)
         else:
             run = import_memberships if kind == "memberships" else import_partnerships
             result = run(engine, path, **options)
+        keep_file = checking and not result.already_imported
     except ImportRefused as error:
         _set(engine, job_id, state="failed", message=str(error), finished_at=datetime.now(UTC))
         return
@@ -105,11 +131,46 @@ def run_job(engine: Engine, job_id: int, viewer: Viewer) -> None:
              finished_at=datetime.now(UTC))
         return
     finally:  # the batch keeps the rows and the rejected rows as uploaded; the file itself is not kept
-        path.unlink(missing_ok=True)
-        path.parent.rmdir()
-    _set(engine, job_id, state="done", progress=1.0, batch_id=result.batch_id, finished_at=datetime.now(UTC),
-         message=("already imported (same content)" if result.already_imported else
-                  f"read {result.rows_read}, accepted {result.rows_accepted}, rejected {result.rows_rejected}"))
+        if not keep_file:
+            _delete_upload(path)
+    if result.already_imported:
+        _set(engine, job_id, state="done", progress=1.0, batch_id=result.batch_id, finished_at=datetime.now(UTC),
+             message="already imported (same content)")
+    elif checking:
+        _set(engine, job_id, state="checked", progress=1.0, preview=result.preview, finished_at=datetime.now(UTC),
+             message=f"checked: read {result.rows_read}, would accept {result.rows_accepted}, "
+                     f"reject {result.rows_rejected}")
+    else:
+        _set(engine, job_id, state="done", progress=1.0, batch_id=result.batch_id, finished_at=datetime.now(UTC),
+             message=f"read {result.rows_read}, accepted {result.rows_accepted}, rejected {result.rows_rejected}")
+
+
+def _checked_job(session: Session, job_id: int, viewer: Viewer) -> ImportJob:
+    """A checked job its submitter (or an IMO) decides on; refuses any other."""
+    job = session.get(ImportJob, job_id)
+    if job is None or (viewer.role is not Role.IMO and job.submitted_by != viewer.username):
+        raise UploadRefused("no such upload")
+    if job.state != "checked":
+        raise UploadRefused(f"this upload is {job.state}, not waiting for a confirmation")
+    return job
+
+
+def confirm(engine: Engine, job_id: int, viewer: Viewer, *, run: bool = True) -> None:
+    """Import for real a file whose check its submitter has read."""
+    with Session(engine) as session, session.begin():
+        job = _checked_job(session, job_id, viewer)
+        job.state, job.mode, job.progress, job.finished_at = "queued", "import", 0.0, None
+    if run:
+        _start(engine, job_id, viewer)
+
+
+def cancel(engine: Engine, job_id: int, viewer: Viewer) -> None:
+    """Drop a checked upload: nothing was imported, and the file is deleted."""
+    with Session(engine) as session, session.begin():
+        job = _checked_job(session, job_id, viewer)
+        job.state, job.finished_at = "cancelled", datetime.now(UTC)
+        path = Path(job.stored_path)
+    _delete_upload(path)
 
 
 def job_state(engine: Engine, job_id: int, viewer: Viewer) -> dict | None:

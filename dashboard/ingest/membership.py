@@ -44,6 +44,7 @@ from dashboard.ingest.coordination_tables import (
     check_date,
     check_sector,
     place_code,
+    checked_or_kept,
     previous_import,
     read_mapped_table,
     store_batch,
@@ -233,7 +234,7 @@ def _store_memberships(session: Session, batch_id: int,
 
 
 def import_memberships(engine: Engine, path: Path, *, sheet: str | None = None, imported_by: str | None = None,
-                       source: str | None = None) -> CoordinationImportResult:
+                       source: str | None = None, check_only: bool = False) -> CoordinationImportResult:
     """Import a cluster membership workbook or CSV (batch kind ``membership``); raises
     :class:`~dashboard.ingest.errors.ImportRefused` (nothing written) for unusable files."""
     path = Path(path)
@@ -258,9 +259,10 @@ def import_memberships(engine: Engine, path: Path, *, sheet: str | None = None, 
                                       source=source)
         created, updated = _store_memberships(
             session, batch.id, list(zip((records[p] for p in candidates), ids)))
-        return CoordinationImportResult(batch.id, batch.period, batch.rows_read, batch.rows_accepted,
-                                        batch.rows_rejected, warnings, organisations_created, kind=KIND,
-                                        records_created=created, records_updated=updated)
+        result = CoordinationImportResult(batch.id, batch.period, batch.rows_read, batch.rows_accepted,
+                                          batch.rows_rejected, warnings, organisations_created, kind=KIND,
+                                          records_created=created, records_updated=updated)
+        return checked_or_kept(session, batch, result, check_only)
 
 
 def membership_frame(engine: Engine) -> pd.DataFrame:

@@ -58,6 +58,7 @@ from dashboard.ingest.coordination_tables import (
     check_number,
     check_sector,
     place_code,
+    checked_or_kept,
     previous_import,
     read_mapped_table,
     store_batch,
@@ -309,7 +310,7 @@ def _store_partnerships(session: Session, batch_id: int,
 
 
 def import_partnerships(engine: Engine, path: Path, *, sheet: str | None = None, imported_by: str | None = None,
-                        source: str | None = None) -> CoordinationImportResult:
+                        source: str | None = None, check_only: bool = False) -> CoordinationImportResult:
     """Import a partnership workbook or CSV (batch kind ``partnership``), then type its organisations from the
     registry; raises :class:`~dashboard.ingest.errors.ImportRefused` (nothing written) for unusable files."""
     path = Path(path)
@@ -335,9 +336,10 @@ def import_partnerships(engine: Engine, path: Path, *, sheet: str | None = None,
                                       source=source)
         created, updated = _store_partnerships(
             session, batch.id, [(records[p], roles[p]) for p in candidates])
-        return CoordinationImportResult(batch.id, batch.period, batch.rows_read, batch.rows_accepted,
-                                        batch.rows_rejected, warnings, organisations_created, kind=KIND,
-                                        records_created=created, records_updated=updated)
+        result = CoordinationImportResult(batch.id, batch.period, batch.rows_read, batch.rows_accepted,
+                                          batch.rows_rejected, warnings, organisations_created, kind=KIND,
+                                          records_created=created, records_updated=updated)
+        return checked_or_kept(session, batch, result, check_only)
 
 
 def partnership_frame(engine: Engine) -> pd.DataFrame:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard.i18n import format_number, translate
+from dashboard.i18n import format_number, render_message, translate
 from dashboard.ingest.jobs import KINDS
 from dashboard.ingest.reader import MAX_UPLOAD_BYTES
 from dashboard.ingest.review import pending_suggestions
+from dashboard.ingest.validate import CODE_SETS
 from dashboard.layouts import shell
 from dashboard.reports import ReportParams
 from dashboard.reports.imports import import_batches
@@ -42,12 +43,47 @@ def upload_section(viewer: Viewer, lang: str) -> html.Section | None:
         html.Label([translate("upload.source", lang), dcc.Input(
             id="upload-source", type="text", maxLength=200, className="text-input", disabled=not imo,
             placeholder=translate("upload.source_hint" if imo else "upload.source_partner", lang))]),
+        html.Label([translate("upload.code_set", lang), dcc.RadioItems(
+            id="upload-code-set", value="auto", inline=True,
+            options=[{"label": translate(f"upload.code_set.{code}", lang), "value": code} for code in CODE_SETS])]),
         dcc.Upload(id="upload-file", max_size=MAX_UPLOAD_BYTES, multiple=False, className="upload-zone",
                    accept=".xlsx,.xlsm,.xls,.csv", children=html.Div(translate("upload.drop", lang))),
         html.Div(id="upload-status", role="status", className="feedback"),
+        html.Div([html.Button(translate("upload.confirm", lang), id="upload-confirm", className="decision-button"),
+                  html.Button(translate("upload.cancel", lang), id="upload-cancel", className="decision-button")],
+                 id="upload-decision", hidden=True),
         dcc.Store(id="upload-job"),
         dcc.Interval(id="upload-poll", interval=1000, disabled=True),
     ], className="report-section", id="upload-section")
+
+
+def preview_section(preview: dict, lang: str) -> html.Div:
+    """What a checked upload would do: its counts and its problems by kind, before the person confirms."""
+    counts = " · ".join(translate(f"preview.{name}", lang, count=format_number(int(preview[name]), lang))
+                        for name in ("rows_read", "rows_accepted", "rows_repaired", "reviews", "rows_rejected",
+                                     "warnings"))
+    parts = [html.P(counts, id="preview-counts")]
+    if preview.get("replaced_batch_id"):
+        changes = preview["changes"]
+        parts.append(html.P(translate("preview.replaces", lang, batch=preview["replaced_batch_id"],
+                                      before=changes["rows_before"], after=changes["rows_after"])))
+    if preview["groups"]:
+        head = html.Thead(html.Tr([html.Th(translate(key, lang)) for key in
+                                   ("issue.severity", "issue.column", "issue.count", "issue.first_row", "issue.problem",
+                                    "issue.suggestion")]))
+        rows = [html.Tr([html.Td(translate(f"severity.{group['severity']}", lang)), html.Td(group["column"] or "—"),
+                         html.Td(format_number(group["count"], lang)),
+                         html.Td(str(group["first_row"]) if group["first_row"] is not None
+                                 else translate("issue.whole_file", lang)),
+                         html.Td(render_message(group["message"], "problem", lang) if group.get("message")
+                                 else group["problem"]),
+                         html.Td((render_message(group["message"], "advice", lang)
+                                  if group.get("message") and group["message"].get("advice") else group["suggestion"])
+                                 or "—")])
+                for group in preview["groups"]]
+        parts.append(html.Table([head, html.Tbody(rows)], className="report-table", id="preview-groups"))
+    parts.append(html.P(translate("preview.how", lang), className="note"))
+    return html.Div(parts, id="upload-preview")
 
 
 def suggestions_table(viewer: Viewer, engine, lang: str) -> html.Div:

@@ -14,6 +14,7 @@ from dashboard.exports import neutralise
 import re
 
 from dashboard.i18n import catalogue, render_message, translate
+from dashboard.ingest.preview import group_issues
 from dashboard.security.roles import Permission, Role, Viewer
 from dashboard.store.models import ImportBatch, ImportIssue, RejectedRow
 
@@ -26,9 +27,8 @@ ISSUE_COLUMNS = ["source_row", "letter", "column", "value", "severity", "problem
 #: repaired, pending review, rejected)
 SUMMARY_FIELDS = ("file_name", "sheet", "period", "imported_at", "imported_by", "rows_read", "rows_accepted",
                   "rows_repaired", "reviews_pending", "rows_rejected", "warnings")
-GROUP_COLUMNS = ["severity", "column", "method", "count", "first_row", "value", "problem", "suggestion"]
 MAPPING_COLUMNS = ["field", "letter", "column", "method"]
-SEVERITY_ORDER = {"error": 0, "review": 1, "warning": 2, "repair": 3}
+
 
 
 def may_read(viewer: Viewer, batch: ImportBatch) -> bool:
@@ -99,18 +99,7 @@ def batch_issues(engine: Engine, batch_id: int, lang: str | None = None) -> pd.D
 def issue_groups(engine: Engine, batch_id: int, lang: str | None = None) -> pd.DataFrame:
     """The problems of one import by kind (severity, column, rule), most serious and most frequent first, with
     the first row of each and what it said: what a coordinator reads first to know what to fix."""
-    issues = batch_issues(engine, batch_id, lang)
-    if issues.empty:
-        return pd.DataFrame(columns=GROUP_COLUMNS)
-    issues = issues.assign(method=issues["method"].fillna(""), column=issues["column"].fillna(""))
-    keys = ["severity", "column", "method"]
-    groups = issues.groupby(keys, sort=False).agg(count=("problem", "size"), first_row=("source_row", "first"),
-                                                  value=("value", "first"), problem=("problem", "first"),
-                                                  suggestion=("suggestion", "first")).reset_index()
-    groups["order"] = groups["severity"].map(SEVERITY_ORDER).fillna(9)
-    groups = groups.sort_values(["order", "count"], ascending=[True, False]).drop(columns="order")
-    groups["first_row"] = groups["first_row"].astype("Int64")
-    return groups[GROUP_COLUMNS].reset_index(drop=True)
+    return group_issues(batch_issues(engine, batch_id, lang)).drop(columns="message")
 
 
 def column_mapping(engine: Engine, batch_id: int) -> pd.DataFrame:

@@ -329,7 +329,13 @@ class ImportJob(Base):
     submitted_by: Mapped[str] = mapped_column(String(80))
     #: a partner's upload may only hold its own organisation's rows
     organisation_id: Mapped[int | None] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(20))  # queued, running, done, failed
+    state: Mapped[str] = mapped_column(String(20))  # queued, running, checked, done, failed, cancelled
+    #: "check" (run and roll back, then wait for the person to confirm) or "import"
+    mode: Mapped[str] = mapped_column(String(10), default="import")
+    #: the boundary set the file's P-codes are read in: auto, 2015 or 2021
+    code_set: Mapped[str] = mapped_column(String(10), default="auto")
+    #: what the import would do, once checked (see :mod:`dashboard.ingest.preview`)
+    preview: Mapped[dict | None] = mapped_column(JSON)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     message: Mapped[str | None] = mapped_column(Text)
     batch_id: Mapped[int | None] = mapped_column(Integer)

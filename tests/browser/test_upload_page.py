@@ -12,7 +12,12 @@ HEADERS = ["Organisation Accronyme", "Nom Organisation", "Type Organisation", "a
            "admin3Pcod", "Cluster"]
 
 
-def test_an_imo_uploads_a_3w_and_follows_it(page: Page, traffic, log_in, tmp_path):
+def wait_for_status(page: Page, text: str) -> str:
+    page.wait_for_function("text => document.querySelector('#upload-status').innerText.includes(text)", arg=text)
+    return page.locator("#upload-status").inner_text()
+
+
+def test_an_imo_checks_an_upload_confirms_it_and_reads_its_report(page: Page, traffic, log_in, tmp_path):
     workbook = write_workbook(tmp_path / "3W_Bankass_2023-11.xlsx", {"3W": [HEADERS, *[
         ["AMSS", "Association Malienne pour la Survie au Sahel", "ONG Nat", "ML05", "ML0502", "ML050202", "EHA"],
         ["AMSS", "Association Malienne pour la Survie au Sahel", "ONG Nat", "ML05", "ML0502", None, "Astronomie"],
@@ -21,14 +26,35 @@ def test_an_imo_uploads_a_3w_and_follows_it(page: Page, traffic, log_in, tmp_pat
     page.goto("/imports")
     page.locator("#upload-section").wait_for()
     page.locator("#upload-file input[type=file]").set_input_files(str(workbook))
-    status = page.locator("#upload-status")
-    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('importé')")
-    # By hand: two rows, the second has an unknown sector.
-    assert status.inner_text().startswith("3W_Bankass_2023-11.xlsx : importé — 2 lignes lues, 1 acceptées, 1 rejetées.")
-    report = status.locator("a")
-    assert report.inner_text() == "Rapport de validation (Excel)"
-    assert report.get_attribute("href").endswith("/report.xlsx?lang=fr")
+    wait_for_status(page, "vérifié")
+    # By hand: two rows, the second has an unknown sector; nothing is stored until confirmed.
+    assert page.locator("#preview-counts").inner_text() == (
+        "2 lignes lues · 1 seraient acceptées · 0 corrigées · 0 suggestions à vérifier · 1 rejetées · "
+        "0 avertissements")
+    group = page.locator("#preview-groups tbody tr").first.locator("td")
+    assert [group.nth(n).inner_text() for n in range(4)] == ["Rejet", "Cluster", "1", "3"]  # header on row 1
+    assert group.nth(4).inner_text() == "secteur inconnu 'Astronomie'"
+    page.locator("#upload-confirm").click()
+    status = wait_for_status(page, "importé")
+    assert status.startswith("3W_Bankass_2023-11.xlsx : importé — 2 lignes lues, 1 acceptées, 1 rejetées.")
+    assert page.locator("#upload-report-xlsx").get_attribute("href").endswith("/report.xlsx?lang=fr")
+    page.locator("#upload-report-page").click()
+    page.locator("#import-counts").wait_for()
+    assert page.locator("#import-counts").inner_text().split("\n")[:2] == ["2 Lignes lues", "1 Acceptées"]
+    assert page.locator("#import-issue-groups tbody tr").count() == 1
     assert traffic.external_urls() == []
+
+
+def test_a_checked_upload_can_be_cancelled(page: Page, log_in, tmp_path):
+    workbook = write_workbook(tmp_path / "3W_Bankass_2023-10.xlsx", {"3W": [HEADERS, [
+        "AMSS", "Association Malienne pour la Survie au Sahel", "ONG Nat", "ML05", "ML0502", "ML050202", "EHA"]]})
+    log_in("imo")
+    page.goto("/imports")
+    page.locator("#upload-file input[type=file]").set_input_files(str(workbook))
+    wait_for_status(page, "vérifié")
+    page.locator("#upload-cancel").click()
+    assert wait_for_status(page, "annulé") == "3W_Bankass_2023-10.xlsx : import annulé, rien n'a été enregistré."
+    assert page.locator("#upload-decision").is_hidden()
 
 
 def test_a_coordinator_has_no_upload(page: Page, log_in):

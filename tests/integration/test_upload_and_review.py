@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.ingest.jobs import UploadRefused, job_state, run_job, submit
+from dashboard.ingest.jobs import UploadRefused, cancel, confirm, job_state, run_job, submit
 from dashboard.ingest.review import ReviewRefused, decide_suggestion, pending_suggestions
 from dashboard.security.audit import audit_frame
 from dashboard.security.roles import PUBLIC, Role, Viewer
@@ -21,9 +21,20 @@ ROWS = [
 IMO = Viewer(Role.IMO, "imo")
 
 
+def count_batches(engine):
+    with Session(engine) as session:
+        return len(session.scalars(select(ImportBatch.id)).all())
+
+
 def upload(engine, tmp_path, rows, viewer, **options):
+    """Upload, read the check, confirm: what the Imports page does."""
     content = write_workbook(tmp_path / "made.xlsx", {"3W": [HEADERS, *rows]}).read_bytes()
     job = submit(engine, tmp_path / "uploads", "3W Bankass 2024-03.xlsx", content, viewer, run=False, **options)
+    batches = count_batches(engine)
+    run_job(engine, job, viewer)
+    assert job_state(engine, job, viewer)["state"] == "checked"
+    assert count_batches(engine) == batches  # a check keeps nothing
+    confirm(engine, job, viewer, run=False)
     run_job(engine, job, viewer)
     return job_state(engine, job, viewer)
 
@@ -45,7 +56,7 @@ def test_an_imo_upload_is_imported_and_audited(prepared_engine, tmp_path):
 
 
 def test_a_partner_imports_its_own_rows_only(prepared_engine, tmp_path):
-    upload(prepared_engine, tmp_path, ROWS[:1], IMO)  # AMSS is known from an earlier import
+    first = upload(prepared_engine, tmp_path, ROWS[:1], IMO)  # AMSS is known from an earlier import
     partner = Viewer(Role.PARTNER, "focal.amss", 7, organisation_id(prepared_engine, "AMSS"))
     job = upload(prepared_engine, tmp_path, [ROWS[1], ROWS[2]], partner, period="2024-04")
     # By hand: the AMSS health row is accepted, the NRC row is not AMSS's and is rejected, kept as uploaded.
@@ -60,7 +71,30 @@ def test_a_partner_imports_its_own_rows_only(prepared_engine, tmp_path):
     again = upload(prepared_engine, tmp_path, [ROWS[0], ROWS[1]], partner, period="2024-04")
     with Session(prepared_engine) as session:
         batches = session.scalars(select(ImportBatch.id).order_by(ImportBatch.id)).all()
-    assert batches == [job["batch_id"] - 1, again["batch_id"]]
+    assert batches == [first["batch_id"], again["batch_id"]]
+
+
+def test_a_check_says_what_the_import_would_do_and_a_cancel_keeps_nothing(prepared_engine, tmp_path):
+    rows = [*ROWS, ["DRC", "Danish Refugee Council", "ONG Int", "ML05", "ML0599", None, "Santé"]]
+    content = write_workbook(tmp_path / "made.xlsx", {"3W": [HEADERS, *rows]}).read_bytes()
+    job = submit(prepared_engine, tmp_path / "uploads", "3W Bankass 2024-03.xlsx", content, IMO, run=False)
+    run_job(prepared_engine, job, IMO)
+    state = job_state(prepared_engine, job, IMO)
+    preview = state["preview"]
+    # by hand: 4 rows, the DRC row's cercle ML0599 does not exist
+    assert (state["state"], preview["rows_read"], preview["rows_accepted"], preview["rows_rejected"]) == (
+        "checked", 4, 3, 1)
+    assert [(g["severity"], g["column"], g["count"], g["first_row"]) for g in preview["groups"]] == [
+        ("error", "admin2Pcod", 1, 5)]
+    assert preview["columns"]["adm2_code"]["letter"] == "E"
+    assert count_batches(prepared_engine) == 0 and audit_frame(prepared_engine, action="import.3w").empty
+    with pytest.raises(UploadRefused):  # only its submitter (or an IMO) decides
+        cancel(prepared_engine, job, Viewer(Role.PARTNER, "someone else", 9, 1))
+    cancel(prepared_engine, job, IMO)
+    assert job_state(prepared_engine, job, IMO)["state"] == "cancelled"
+    assert not list((tmp_path / "uploads").iterdir())  # the file is gone
+    with pytest.raises(UploadRefused, match="cancelled"):
+        confirm(prepared_engine, job, IMO, run=False)
 
 
 @pytest.mark.parametrize("viewer, kind", [(PUBLIC, "3w"), (Viewer(Role.COORDINATOR, "coord", 3, None, frozenset({"wash"})), "3w"),
@@ -94,7 +128,8 @@ def test_a_suggestion_accepted_moves_the_row(prepared_engine, tmp_path):
     # "Bayee" is no commune of Bankass; Baye (ML050202) is the closest: the row waits at cercle level.
     content = write_workbook(tmp_path / "names.xlsx", {"3W": [NAMES_ONLY, [
         "AMSS", "Association Malienne pour la Survie au Sahel", "ONG Nat", "ML05", "ML0502", "Bayee", "EHA"]]})
-    job = submit(prepared_engine, tmp_path / "uploads", "names_2024-03.xlsx", content.read_bytes(), IMO, run=False)
+    job = submit(prepared_engine, tmp_path / "uploads", "names_2024-03.xlsx", content.read_bytes(), IMO,
+                 mode="import", run=False)
     run_job(prepared_engine, job, IMO)
     health = Viewer(Role.COORDINATOR, "coord.health", 5, None, frozenset({"health"}))
     wash = Viewer(Role.COORDINATOR, "coord.wash", 6, None, frozenset({"wash"}))

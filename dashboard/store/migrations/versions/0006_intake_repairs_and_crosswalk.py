@@ -1,5 +1,5 @@
 """how each repair was made and how sure it is, in the reader's language; people by sex and age; the 2015
-to 2021 unit crosswalk
+to 2021 unit crosswalk; uploads checked before they are imported
 
 Revision ID: 0006
 Revises: 0005
@@ -23,6 +23,10 @@ def upgrade() -> None:
         batch.add_column(sa.Column('codes_version', sa.String(length=40), nullable=True))
     with op.batch_alter_table('activity') as batch:
         batch.add_column(sa.Column('people', sa.JSON(), nullable=True))
+    with op.batch_alter_table('import_job') as batch:
+        batch.add_column(sa.Column('mode', sa.String(length=10), nullable=False, server_default='import'))
+        batch.add_column(sa.Column('code_set', sa.String(length=10), nullable=False, server_default='auto'))
+        batch.add_column(sa.Column('preview', sa.JSON(), nullable=True))
     op.create_table('unit_crosswalk',
     sa.Column('from_version', sa.String(length=40), nullable=False),
     sa.Column('from_pcode', sa.String(length=16), nullable=False),
@@ -36,6 +40,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('unit_crosswalk')
+    with op.batch_alter_table('import_job') as batch:
+        batch.drop_column('preview')
+        batch.drop_column('code_set')
+        batch.drop_column('mode')
     with op.batch_alter_table('activity') as batch:
         batch.drop_column('people')
     with op.batch_alter_table('import_batch') as batch:

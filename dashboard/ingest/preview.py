@@ -1,0 +1,63 @@
+"""What an import would do, seen before it is kept: the importers can run to the end in their transaction and
+roll it back (``check_only``), returning this preview instead of a stored batch. The dashboard shows it after
+an upload and imports only when the person confirms.
+
+The problems are grouped by kind (severity, column, rule) with their number and first row, as the report
+of a stored import groups them (:func:`group_issues` serves both).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dashboard.store.models import ImportBatch, ImportIssue
+
+GROUP_COLUMNS = ["severity", "column", "method", "count", "first_row", "value", "problem", "suggestion", "message"]
+SEVERITY_ORDER = {"error": 0, "review": 1, "warning": 2, "repair": 3}
+#: kinds of problems a preview carries (the report has them all)
+PREVIEW_GROUPS = 30
+
+
+def group_issues(issues: pd.DataFrame) -> pd.DataFrame:
+    """Issues (columns ``source_row, column, value, severity, problem, suggestion, method`` and optionally
+    ``message``) by kind: rejections first, then suggestions, warnings and repairs, the most frequent first;
+    each with its count, first row and what that row said."""
+    if issues.empty:
+        return pd.DataFrame(columns=GROUP_COLUMNS)
+    frame = issues.assign(method=issues["method"].fillna(""), column=issues["column"].fillna(""))
+    if "message" not in frame:
+        frame = frame.assign(message=None)
+    groups = frame.groupby(["severity", "column", "method"], sort=False).agg(
+        count=("problem", "size"), first_row=("source_row", "first"), value=("value", "first"),
+        problem=("problem", "first"), suggestion=("suggestion", "first"), message=("message", "first")).reset_index()
+    groups["order"] = groups["severity"].map(SEVERITY_ORDER).fillna(9)
+    groups = groups.sort_values(["order", "count"], ascending=[True, False]).drop(columns="order")
+    groups["first_row"] = groups["first_row"].astype("Int64")
+    return groups[GROUP_COLUMNS].reset_index(drop=True)
+
+
+def preview_of(session: Session, batch: ImportBatch) -> dict:
+    """The import about to be rolled back, as the dashboard shows it before the person confirms: its counts,
+    what it would replace, the columns recognised and its problems by kind (JSON-ready)."""
+    session.flush()
+    rows = session.execute(select(ImportIssue.source_row, ImportIssue.column, ImportIssue.value,
+                                  ImportIssue.severity, ImportIssue.problem, ImportIssue.suggestion,
+                                  ImportIssue.method, ImportIssue.message)
+                           .where(ImportIssue.batch_id == batch.id)
+                           .order_by(ImportIssue.source_row.is_not(None), ImportIssue.source_row, ImportIssue.id)).all()
+    issues = pd.DataFrame(rows, columns=["source_row", "column", "value", "severity", "problem", "suggestion",
+                                         "method", "message"])
+    groups = group_issues(issues).head(PREVIEW_GROUPS)
+    repaired = issues.loc[issues["severity"] == "repair", "source_row"].dropna().nunique()
+    return {
+        "kind": batch.kind, "file_name": batch.file_name, "sheet": batch.sheet, "period": batch.period,
+        "rows_read": batch.rows_read, "rows_accepted": batch.rows_accepted, "rows_rejected": batch.rows_rejected,
+        "rows_repaired": int(repaired), "reviews": int((issues["severity"] == "review").sum()),
+        "warnings": int((issues["severity"] == "warning").sum()), "codes_version": batch.codes_version,
+        "replaced_batch_id": batch.replaced_batch_id, "changes": batch.changes, "columns": batch.column_mapping,
+        "groups": [{key: (None if pd.isna(value) else int(value) if key in ("count", "first_row") else value)
+                    if not isinstance(value, dict) else value for key, value in group.items()}
+                   for group in groups.to_dict("records")],
+    }
