@@ -44,6 +44,13 @@ MAX_COMPRESSION_RATIO = 100
 RATIO_CHECK_BYTES = 10 * 1024 * 1024
 #: Most parts a workbook may have (an Excel workbook has a few dozen).
 MAX_ZIP_MEMBERS = 10_000
+#: Widest sheet read: a 3W has 40 to 100 columns. A value far to the right (a space typed in cell XFD1)
+#: makes every row of the sheet that wide, which takes minutes and gigabytes to read: it is refused.
+MAX_COLUMNS = 500
+#: How much of a sheet's XML is read to find the extent it declares (``<dimension ref="A1:AN24090"/>``).
+_DIMENSION_PROBE_BYTES = 4096
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?([A-Z]+)\d*"')
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # zip archive: .xlsx, .xlsm, .xlsb, .ods
 #: First characters after which our own exports add an apostrophe so that spreadsheets keep the cell as text
@@ -104,6 +111,14 @@ def _texts(cells: list[object]) -> list[str]:
     return [clean_text(restore_neutralised(cell)) or "" for cell in cells]
 
 
+def _extent(cells: list[object]) -> int:
+    """The number of cells up to the last one that holds something."""
+    end = len(cells)
+    while end and not clean_text(cells[end - 1]):
+        end -= 1
+    return end
+
+
 def _filled(cells: list[object]) -> int:
     return sum(1 for cell in cells if clean_text(cell))
 
@@ -152,7 +167,9 @@ def _table_from_rows(file_name: str, sheet: str | None, rows: list[list[object]]
     else:
         header_index = _header_row(rows, non_empty, fit)
         data_start = header_index + 1
-    width = max((len(row) for row in rows), default=0)
+    # the table is as wide as its rightmost value: cells left blank after it (a CSV line ending in thousands of
+    # separators, a sheet formatted to column XFD) make no column
+    width = max((_extent(row) for row in rows), default=0)
     # every cell the table keeps passes here once, and loses the apostrophe of our exports on the way
     # (inlined restore_neutralised: this runs for each of the million cells of a large 3W)
     starts = NEUTRALISED_STARTS
@@ -163,7 +180,7 @@ def _table_from_rows(file_name: str, sheet: str | None, rows: list[list[object]]
     headers = [header or (groups[index] if groups else "") or "" for index, header in enumerate(header_row)]
     hxl_row = rows[hxl_index] if hxl_index is not None else []
     hxl = [clean_text(cell) for cell in hxl_row] + [None] * (width - len(hxl_row))
-    data = [[cell[1:] if type(cell) is str and cell[:1] == "'" and cell[1:2] in starts else cell for cell in row]
+    data = [[cell[1:] if type(cell) is str and cell[:1] == "'" and cell[1:2] in starts else cell for cell in row[:width]]
             + [None] * (width - len(row)) for row in rows[data_start:]]
     while data and not any(clean_text(cell) for cell in data[-1]):
         data.pop()
@@ -316,6 +333,56 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+def column_number(letters: str) -> int:
+    """``A`` → 1, ``AN`` → 40, ``XFD`` → 16,384: a column's number from its letters."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _widest_value(archive: zipfile.ZipFile, part: str) -> tuple[int, str] | None:
+    """(column number, cell) of the rightmost cell of a sheet part that holds a value, from its XML."""
+    widest = None
+    with archive.open(part) as stream:
+        for _event, element in ElementTree.iterparse(stream):
+            tag = _local(element.tag)
+            if tag == "c":
+                if any(_local(child.tag) in ("v", "is") for child in element):
+                    match = _CELL_REF.match(element.get("r") or "")
+                    if match and (widest is None or column_number(match.group(1)) > widest[0]):
+                        widest = (column_number(match.group(1)), match.group(0))
+                element.clear()
+            elif tag == "row":
+                element.clear()
+    return widest
+
+
+def check_sheet_widths(path: Path) -> None:
+    """Refuse an .xlsx with a sheet holding a value beyond column :data:`MAX_COLUMNS`, before it is parsed.
+
+    Only a sheet whose XML declares such an extent is scanned (a few bytes are read of the others), so that a
+    sheet merely formatted far to the right, whose cells hold nothing, is read as usual."""
+    try:
+        with zipfile.ZipFile(path) as archive:  # already checked by check_zip
+            parts = _sheet_parts(archive)
+            for name, part in parts.items():
+                with archive.open(part) as stream:
+                    declared = _DIMENSION.search(stream.read(_DIMENSION_PROBE_BYTES))
+                if declared is None or column_number(declared.group(1).decode()) <= MAX_COLUMNS:
+                    continue
+                widest = _widest_value(archive, part)
+                if widest and widest[0] > MAX_COLUMNS:
+                    raise ImportRefused(
+                        f"the sheet {name!r} holds a value as far right as cell {widest[1]} (column {widest[0]:,}), "
+                        f"far beyond the columns of a 3W, so every row would be read {widest[0]:,} cells wide "
+                        "(minutes and gigabytes). Delete the columns to the right of the table (click the first "
+                        "empty column after it, Ctrl+Shift+Right, right-click > Delete), save, then import again.",
+                        file=path.name, sheet=name, reason="too_wide")
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, ValueError):
+        return  # calamine, which reads the file next, says what is wrong with it
+
+
 def uncalculated_formulas(path: Path, sheets: list[str] | None = None) -> tuple[str, int, str | None] | None:
     """(sheet, number of cells, first cell) of the first of ``sheets`` (all by default) of an .xlsx whose cells
     hold formulas without a saved result, as a program writes them when no spreadsheet ever calculated them;
@@ -372,6 +439,7 @@ def read_workbook(path: Path, sheet: str | None = None, fit: HeaderFit | None = 
         named_right = suffix == ".xls"
     elif is_zip:
         check_zip(path)
+        check_sheet_widths(path)
         named_right = suffix in WORKBOOK_SUFFIXES - {".xls"}
     elif head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         raise ImportRefused(
@@ -462,16 +530,35 @@ def _decode(raw: bytes, file_name: str) -> tuple[str, str, tuple[dict, ...]]:
     return text, "Windows-1252", ({"problem": "msg.not_utf8", "params": {"line": _line_of(raw, not_utf8)}},)
 
 
+#: separators a CSV may use, the most common first (a tie goes to the first)
+CSV_DELIMITERS = (";", ",", "\t")
+#: lines of a CSV looked at to find its separator
+_DELIMITER_PROBE_LINES = 30
+
+
+def csv_delimiter(text: str) -> str:
+    """The separator of a CSV: the one that splits its first lines into the same number of fields (more than
+    one), in the most lines. Quoted fields count as one (``"Santé; Nutrition"``), and fields left empty at the
+    end of a line do not count (Excel writes a line as wide as the sheet's widest)."""
+    lines = text.splitlines()[:_DELIMITER_PROBE_LINES + 1]
+    lines = [line for line in lines[:_DELIMITER_PROBE_LINES] if line.strip()]
+
+    def consistency(delimiter: str) -> tuple[int, int]:
+        try:
+            counts = [_extent(fields) for fields in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            return 0, 0
+        usual = max(set(counts), key=lambda count: (counts.count(count), count)) if counts else 0
+        return (counts.count(usual) if usual > 1 else 0), usual
+
+    return max(CSV_DELIMITERS, key=lambda delimiter: (consistency(delimiter), -CSV_DELIMITERS.index(delimiter)))
+
+
 def read_csv(path: Path, fit: HeaderFit | None = None) -> RawTable:
     """Read a CSV: ``,``, ``;`` or tab separated (found from its first lines), in the encodings of
     :func:`_decode`."""
     text, encoding, notes = _decode(path.read_bytes(), path.name)
-    try:
-        dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text))
     try:
         rows = [list(row) for row in reader]
     except csv.Error as error:  # e.g. an unclosed quote that swallows the rest of the file

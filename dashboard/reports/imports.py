@@ -201,9 +201,11 @@ def validation_report_xlsx(engine: Engine, batch_id: int, lang: str) -> bytes:
     first, then by row: column, value, problem, suggested fix, how a repair was made and how sure it is),
     the rejected rows as uploaded and, for a replacement, what changed per organisation."""
     batch = import_batches(engine).set_index("batch_id").loc[batch_id]
+    problems = batch_issues(engine, batch_id, lang)
+    problems.insert(0, "sheet", batch["sheet"])  # for each problem: sheet, row, column, value, problem, fix
     sheets = [(translate("imports.sheet.summary", lang), summary_table(engine, batch_id, lang)),
               (translate("imports.sheet.columns", lang), readable_mapping(column_mapping(engine, batch_id), lang)),
-              (translate("imports.sheet.problems", lang), readable_issues(batch_issues(engine, batch_id, lang), lang)),
+              (translate("imports.sheet.problems", lang), readable_issues(problems, lang)),
               (translate("imports.sheet.rejected", lang), rejected_rows(engine, batch_id))]
     if batch["changes"]:
         sheets.append((translate("imports.sheet.changes", lang), pd.DataFrame(batch["changes"]["organisations"],

@@ -73,13 +73,13 @@ def test_excel_report_has_summary_columns_problems_and_rejected_rows(imported):
     assert columns[0] == ("Champ", "Col.", "En-tête du fichier", "Reconnue par")
     assert ("P-code région", "C", "admin1Pcod", "étiquette HXL") in columns
     problems = list(workbook["Problèmes"].iter_rows(values_only=True))
-    assert problems[0] == ("Ligne", "Col.", "Colonne", "Valeur", "Type", "Problème", "Correction proposée",
-                           "Règle ou méthode", "Confiance", "Décision")
-    assert problems[1][:5] == (4, "C", "admin1Pcod", "MLI05", "Correction")
+    assert problems[0] == ("Feuille", "Ligne", "Col.", "Colonne", "Valeur", "Type", "Problème",
+                           "Correction proposée", "Règle ou méthode", "Confiance", "Décision")
+    assert problems[1][:6] == ("ML_5W", 4, "C", "admin1Pcod", "MLI05", "Correction")
     # in the reader's language: French here
-    assert problems[1][5:9] == ("P-code écrit 'MLI05'", "ML05", "code normalisé", 1)
-    assert problems[2][5] == "le P-code ML0699 n'est pas une unité de niveau cercle des limites cod-ab-mli-2021"
-    assert [row[4] for row in problems[2:]] == ["Rejet", "Rejet"]
+    assert problems[1][6:10] == ("P-code écrit 'MLI05'", "ML05", "code normalisé", 1)
+    assert problems[2][6] == "le P-code ML0699 n'est pas une unité de niveau cercle des limites cod-ab-mli-2021"
+    assert [row[5] for row in problems[2:]] == ["Rejet", "Rejet"]
     assert workbook["Lignes rejetées"].max_row == 1 + 2
 
 
@@ -87,7 +87,7 @@ def test_the_english_report_says_the_same_in_english(imported):
     engine, batch_id = imported
     workbook = openpyxl.load_workbook(io.BytesIO(validation_report_xlsx(engine, batch_id, "en")))
     problems = list(workbook["Problems"].iter_rows(values_only=True))
-    assert problems[2][4:7] == ("Rejection", "P-code ML0699 is not a cercle of boundary version cod-ab-mli-2021",
+    assert problems[2][5:8] == ("Rejection", "P-code ML0699 is not a cercle of boundary version cod-ab-mli-2021",
                                 "correct the code against the OCHA COD-AB 2021 P-code list")
 
 

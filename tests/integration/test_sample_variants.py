@@ -87,7 +87,7 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
 
 
 def variant(name: str, cells: list[list[object]], folder: Path) -> Path:
-    header, hxl, data = cells[0], cells[1], cells[2:]
+    header, data = cells[0], cells[2:]  # cells[1] is the HXL row
     if name == "csv":
         return write_csv(folder / "mali_3w_december_2023.csv", cells)
     if name == "english headers":

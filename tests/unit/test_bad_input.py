@@ -12,8 +12,8 @@ import zipfile
 import pytest
 
 from dashboard import exports
-from dashboard.ingest import reader
 from dashboard.i18n import render_message
+from dashboard.ingest import reader
 from dashboard.ingest.columns import map_columns
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.reader import (
@@ -228,6 +228,48 @@ def test_formulas_with_saved_results_are_read_as_their_results(tmp_path):
     assert read_table(calculated).rows == [["NRC", "ML05", "santé"], ["AMSS", "ML06", "EHA"]]
 
 
+# --- sheets far wider than their table -------------------------------------------------------------------
+
+def wide_workbook(path, far_cell_value):
+    """A 3W of 2,000 rows with one cell touched at column 16,000 of its header row."""
+    import openpyxl
+    from openpyxl.styles import Font
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "ML_5W"
+    sheet.append(["Organisation Accronyme", "admin1Pcod", "Cluster"])
+    sheet.append(["#org+acronym", "#adm1+code", "#sector"])
+    for _ in range(2000):
+        sheet.append(["NRC", "ML05", "Santé"])
+    sheet.cell(row=1, column=16000).font = Font(bold=True)
+    if far_cell_value is not None:
+        sheet.cell(row=1, column=16000).value = far_cell_value
+    workbook.save(path)
+    return path
+
+
+def test_a_value_far_to_the_right_is_refused_within_seconds(tmp_path):
+    # a space typed in WQJ1: every row would be read 16,000 cells wide (minutes and gigabytes before)
+    error = refused(wide_workbook(tmp_path / "3w.xlsx", " "))
+    assert error.reason == "too_wide"
+    assert "cell WQJ1 (column 16,000)" in str(error) and "Delete the columns to the right" in str(error)
+
+
+def test_a_sheet_only_formatted_far_to_the_right_reads_as_usual(tmp_path):
+    table = read_table(wide_workbook(tmp_path / "3w.xlsx", None))
+    assert len(table.headers) == 3 and len(table.rows) == 2000
+
+
+def test_csv_lines_ending_in_thousands_of_separators_add_no_columns(tmp_path):
+    path = tmp_path / "3w.csv"
+    # as Excel saves a sheet with a cell touched at column 16,000: every line runs to it
+    lines = ["Organisation;Région;Cluster", "NRC;Mopti;Santé", "AMSS;Gao;EHA"]
+    path.write_text("".join(line + ";" * 16000 + "\n" for line in lines), encoding="utf-8")
+    table = read_table(path)
+    assert table.headers == ["Organisation", "Région", "Cluster"] and table.rows == [["NRC", "Mopti", "Santé"],
+                                                                                      ["AMSS", "Gao", "EHA"]]
+
+
 # --- duplicate headers -----------------------------------------------------------------------------------
 
 def test_two_columns_for_the_same_field_with_different_values_are_refused_naming_both(tmp_path):
@@ -398,3 +440,13 @@ def test_export_then_import_gives_the_values_back_through_the_reader(tmp_path):
 
 def test_the_reader_knows_every_character_the_exports_neutralise():
     assert NEUTRALISED_STARTS == set(exports.FORMULA_STARTS)
+
+
+@pytest.mark.parametrize("text, delimiter", [
+    ("Organisation;Cluster;Remarques\nNRC;Santé;cliniques, vaccination\nDRC;EHA;forages, latrines\n", ";"),
+    ('Organisation,Cluster,Remarques\nNRC,Santé,"cliniques; vaccination"\nDRC,EHA,"forages; latrines"\n', ","),
+    ("Organisation\tCluster\nNRC\tSanté\n", "\t"),
+    ("Organisation;Cluster\n;\n", ";"),
+])
+def test_the_separator_is_the_one_that_splits_the_lines_alike(text, delimiter):
+    assert reader.csv_delimiter(text) == delimiter
