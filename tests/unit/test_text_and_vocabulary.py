@@ -1,7 +1,7 @@
 import pytest
 
 from dashboard.text import clean_text, fold, header_key
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
+from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY, SECTORS
 
 
 def test_clean_text_trims_collapses_and_empties():
@@ -37,6 +37,23 @@ def test_header_key_ignores_punctuation():
 ])
 def test_sector_spellings(written, code):
     assert SECTOR_VOCABULARY.match(written).code == code
+
+
+@pytest.mark.parametrize("code, sector", [
+    ("PRO", "protection"), ("PRO-CPN", "child_protection"), ("PRO-GBV", "gbv"), ("PRO-MIN", "mine_action"),
+    ("PRO-HLP", "hlp"), ("HEA", "health"), ("EDU", "education"), ("FSC", "food_security"), ("NUT", "nutrition"),
+    ("WSH", "wash"), ("SHL", "shelter_nfi"), ("CCM", "cccm"), ("LOG", "logistics"), ("TEL", "emergency_telecom"),
+    ("ERY", "early_recovery"), ("CSS", "coordination"),
+])
+def test_iasc_cluster_codes_of_hxl_sector_code_columns(code, sector):
+    assert SECTOR_VOCABULARY.match(code).code == sector
+
+
+def test_no_spelling_names_two_sectors():
+    seen = {}
+    for term in SECTORS:
+        for spelling in (term.code.replace("_", " "), term.name_fr, term.name_en, *term.aliases):
+            assert seen.setdefault(header_key(spelling), term.code) == term.code, spelling
 
 
 def test_protection_sub_clusters_have_protection_as_parent():
