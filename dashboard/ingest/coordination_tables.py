@@ -62,11 +62,12 @@ class CheckedRecord:
     def rejected(self) -> bool:
         return any(issue.severity == "error" for issue in self.issues)
 
-    def error(self, name: str, value: object, problem: str, suggestion: str) -> None:
-        self.issues.append(CellIssue("error", name, clean_text(value), problem, suggestion))
+    def error(self, name: str, value: object, problem: str, advice: str, /, **params: object) -> None:
+        """A problem that rejects the row: catalogue keys of the problem and the advice, and their values."""
+        self.issues.append(CellIssue.of("error", name, clean_text(value), problem, advice, **params))
 
-    def warn(self, name: str, value: object, problem: str, suggestion: str | None = None) -> None:
-        self.issues.append(CellIssue("warning", name, clean_text(value), problem, suggestion))
+    def warn(self, name: str, value: object, problem: str, advice: str | None = None, /, **params: object) -> None:
+        self.issues.append(CellIssue.of("warning", name, clean_text(value), problem, advice, **params))
 
 
 @dataclass(frozen=True)
@@ -139,14 +140,11 @@ def check_sector(record: CheckedRecord, name: str, value: object, *, required: b
     text = clean_text(value)
     if text is None:
         if required:
-            record.error(name, None, "the row has no cluster (sector)",
-                         "fill in the cluster, e.g. Santé, Protection, EHA")
+            record.error(name, None, "msg.no_cluster", "advice.fill_sector")
         return None
     term = sectors.match(text)
     if term is None:
-        record.error(name, text, f"unknown cluster (sector) {text!r}",
-                     "use a cluster name such as Santé, Protection, Education, EHA, Abris, or a sub-cluster "
-                     "such as VBG, Protection de l'enfance")
+        record.error(name, text, "msg.unknown_cluster", "advice.use_cluster", cluster=text)
         return None
     return term.code
 
@@ -170,17 +168,15 @@ def check_date(record: CheckedRecord, name: str, value: object) -> date | None:
     try:
         return parse_date(value)
     except ValueError:
-        record.warn(name, value, f"{clean_text(value)!r} is not a date",
-                    "the value was left empty; write it as 2023-09-25 or 25/09/2023")
+        record.warn(name, value, "msg.not_a_date", "advice.date", value=clean_text(value))
         return None
 
 
-def check_number(record: CheckedRecord, name: str, value: object, what: str) -> float | None:
+def check_number(record: CheckedRecord, name: str, value: object) -> float | None:
     try:
         return parse_number(value)
     except ValueError:
-        record.warn(name, value, f"{clean_text(value)!r} is not a number ({what})",
-                    "the value was left empty; write a plain number such as 92001000 or 19,2")
+        record.warn(name, value, "msg.not_a_number", "advice.amount", value=clean_text(value), what=f"@what.{name}")
         return None
 
 
@@ -188,8 +184,7 @@ def bounded_text(record: CheckedRecord, name: str, value: object, limit: int) ->
     """A text cell cut to the stored length, with a warning when it had to be cut (``12.0`` reads ``12``)."""
     text = clean_text(int(value) if isinstance(value, float) and value.is_integer() else value)
     if text is not None and len(text) > limit:
-        record.warn(name, text, f"the text is longer than {limit} characters and was cut",
-                    f"shorten it to {limit} characters")
+        record.warn(name, text, "msg.text_cut", "advice.shorten", limit=limit)
         return text[:limit]
     return text
 

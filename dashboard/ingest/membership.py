@@ -52,7 +52,6 @@ from dashboard.ingest.coordination_tables import (
 from dashboard.ingest.importer import file_sha256
 from dashboard.ingest.pcodes import Hierarchy, normalise_pcode
 from dashboard.ingest.registry import apply_registry_types, organisation_identities, register_organisations
-from dashboard.ingest.validate import LEVEL_LABELS
 from dashboard.store.database import serialise_imports
 from dashboard.store.models import ClusterMembership, Organisation
 from dashboard.text import clean_text, header_key
@@ -68,7 +67,6 @@ ROLE_VOCABULARY = Vocabulary((
     Term("member", "Membre", "Member", ("membre", "membres", "members", "membre actif", "partenaire", "partner")),
     Term("observer", "Observateur", "Observer", ("observateur", "observatrice", "observateurs", "observers")),
 ))
-ROLE_HINT = "write lead, co-lead, member or observer (chef de file, co-facilitateur, membre, observateur)"
 NATIONAL_WORDS = {header_key(word) for word in ("national", "nationale", "niveau national", "national level",
                                                 "Mali", "Mali (le)", "pays", "country")}
 REGIONAL_WORDS = {header_key(word) for word in ("régional", "régionale", "regional level", "niveau régional",
@@ -137,9 +135,8 @@ def _sector(record: CheckedMembership, cells: dict[str, object], sectors: Vocabu
         return cluster
     code = check_sector(record, "subsector", subsector, required=False, sectors=sectors)
     if code and cluster and code != cluster and SECTOR_VOCABULARY.by_code[code].parent_code != cluster:
-        record.warn("subsector", subsector, f"the sub-cluster {subsector!r} is not part of the cluster "
-                                            f"{clean_text(cells.get('sector'))!r}; the sub-cluster was kept",
-                    "check the cluster and sub-cluster columns")
+        record.warn("subsector", subsector, "msg.subsector_outside", "advice.check_cluster_columns",
+                    subsector=subsector, cluster=clean_text(cells.get("sector")))
     return code
 
 
@@ -156,21 +153,16 @@ def _admin_scope(record: CheckedMembership, cells: dict[str, object], hierarchy:
         if region is not None:
             return region
         if hierarchy.level.get(code) in (2, 3):
-            record.error(name, text, f"{code} is a {LEVEL_LABELS[hierarchy.level[code]]} P-code; cluster "
-                                     "memberships are national or by region",
-                         f"give the region P-code ({hierarchy.ancestor(code, 1)}) or National")
+            record.error(name, text, "msg.membership_too_fine", "advice.give_region_code", code=code,
+                         level=f"@unit.{hierarchy.level[code]}", region=hierarchy.ancestor(code, 1))
         elif name == "level" and header_key(text) in REGIONAL_WORDS:
-            record.error(name, text, "the level is regional but the row names no region",
-                         "fill in the region (name or P-code, e.g. Mopti or ML05) in a 'Région' column")
+            record.error(name, text, "msg.regional_without_region", "advice.fill_region_column")
         else:
-            record.error(name, text, f"{text!r} is neither National nor a region of boundary version "
-                                     f"{hierarchy.version}",
-                         "write National, a region name (e.g. Mopti) or a region P-code (e.g. ML05)")
+            record.error(name, text, "msg.level_unknown", "advice.write_level", text=text, version=hierarchy.version)
         return None
     present = [name for name in PLACE_FIELDS if name in cells]
     if present:
-        record.warn(present[0], None, "no level given; the membership was taken as national",
-                    "write National or the region (name or P-code)")
+        record.warn(present[0], None, "msg.no_level", "advice.write_national")
     return None
 
 
@@ -181,18 +173,15 @@ def check_membership(source_row: int, cells: dict[str, object], hierarchy: Hiera
     record = CheckedMembership(source_row)
     acronym, name, _ = row_organisation(cells)
     if not clean_text(acronym) and not clean_text(name):
-        record.error(organisation_field(cells), None, "the row names no organisation",
-                     "fill in the organisation's acronym or name")
+        record.error(organisation_field(cells), None, "msg.no_organisation", "advice.fill_organisation")
     record.sector_code = _sector(record, cells, sectors)
     role = clean_text(cells.get("role"))
     if role is None:
         record.role = "member"
         if "role" in cells:
-            record.warn("role", None, "no role given; taken as member",
-                        ROLE_HINT)
+            record.warn("role", None, "msg.no_role", "advice.role")
     elif (term := ROLE_VOCABULARY.match(role)) is None:
-        record.error("role", role, f"unknown role {role!r}",
-                     ROLE_HINT)
+        record.error("role", role, "msg.unknown_role", "advice.role", role=role)
     else:
         record.role = term.code
     record.admin_pcode = _admin_scope(record, cells, hierarchy)
@@ -207,8 +196,7 @@ def _reject_repeats(records: list[CheckedMembership], identity_of: dict[int, int
         record = records[position]
         key = (identity, record.sector_code, record.admin_pcode)
         if key in first:
-            record.error(org_field, None, f"the same organisation, cluster and level as row {first[key]}",
-                         "keep one row per organisation, cluster and level (national or region)")
+            record.error(org_field, None, "msg.repeated_membership", "advice.one_membership", row=first[key])
         else:
             first[key] = record.source_row
 

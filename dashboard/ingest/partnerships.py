@@ -183,16 +183,15 @@ def _currency(record: CheckedPartnership, cells: dict[str, object]) -> str | Non
         code = _CURRENCY_SYMBOLS.get(text) or _CURRENCY_WORDS.get(header_key(text))
         code = code or (text.upper() if len(text) == 3 and text.isalpha() else None)
     if code is None:
-        record.warn(name, text, "the amount has no known currency; its EUR equivalent was left empty",
-                    "write the currency (FCFA, EUR, USD) in a 'Devise' column, or use a 'Montant (FCFA)' column")
+        record.warn(name, text, "msg.no_currency", "advice.give_currency")
     return code
 
 
 def _amounts(record: CheckedPartnership, cells: dict[str, object]) -> None:
     """Set the amount, its currency and its EUR equivalent (see the module's rules)."""
-    xof = check_number(record, "amount_xof", cells.get("amount_xof"), "amount in FCFA")
-    eur = check_number(record, "amount_eur", cells.get("amount_eur"), "amount in EUR")
-    amount = check_number(record, "amount", cells.get("amount"), "amount")
+    xof = check_number(record, "amount_xof", cells.get("amount_xof"))
+    eur = check_number(record, "amount_eur", cells.get("amount_eur"))
+    amount = check_number(record, "amount", cells.get("amount"))
     if xof is not None:
         record.amount, record.currency = xof, "XOF"
     elif amount is not None:
@@ -205,14 +204,12 @@ def _amounts(record: CheckedPartnership, cells: dict[str, object]) -> None:
         at_peg = record.amount / XOF_PER_EUR
         record.amount_eur = eur if eur is not None else round(at_peg, 2)
         if eur is not None and abs(eur - at_peg) > EUR_TOLERANCE * abs(at_peg):
-            record.warn("amount_eur", eur, f"{eur:,.0f} EUR differs by more than 0.1% from {record.amount:,.0f} FCFA "
-                                           f"at the fixed rate of {XOF_PER_EUR} FCFA per EUR ({at_peg:,.0f} EUR); "
-                                           "the file's EUR amount was kept", "check both amounts in the file")
+            record.warn("amount_eur", eur, "msg.eur_differs", "advice.check_amounts", eur=eur, amount=record.amount,
+                        rate=XOF_PER_EUR, at_peg=at_peg)
     elif record.currency == "EUR" or eur is not None:
         record.amount_eur = eur if eur is not None else record.amount
     else:
-        record.warn("amount", record.amount, f"no EUR equivalent for an amount in {record.currency}; the EUR amount "
-                                             "was left empty", "add an 'amount_eur' (Montant EUR) column")
+        record.warn("amount", record.amount, "msg.no_eur", "advice.add_eur", currency=record.currency)
 
 
 def _place(record: CheckedPartnership, cells: dict[str, object], hierarchy: Hierarchy) -> str | None:
@@ -222,16 +219,14 @@ def _place(record: CheckedPartnership, cells: dict[str, object], hierarchy: Hier
     if code_text is not None:
         code = place_code(code_text, hierarchy, (1, 2, 3))
         if code is None:
-            record.error("pcode", code_text, f"{code_text!r} is not a region, cercle or commune P-code of boundary "
-                                             f"version {hierarchy.version}",
-                         "correct the code against the OCHA COD-AB 2021 P-code list (e.g. ML07 for Gao)")
+            record.error("pcode", code_text, "msg.agreement_pcode_unknown", "advice.check_pcode_gao", code=code_text,
+                         version=hierarchy.version)
         elif region is not None and hierarchy.ancestor(code, 1) != region:
-            record.warn("region", region_text, f"the region {region_text!r} does not contain {code}; the P-code "
-                                               "was kept", "check the region and P-code columns")
+            record.warn("region", region_text, "msg.region_not_containing", "advice.check_region_columns",
+                        region=region_text, code=code)
         return code
     if region_text is not None and region is None:
-        record.error("region", region_text, f"unknown region {region_text!r}",
-                     "write a region name (e.g. Gao) or its P-code (e.g. ML07)")
+        record.error("region", region_text, "msg.unknown_region", "advice.write_region", region=region_text)
     return region
 
 
@@ -240,21 +235,18 @@ def check_partnership(source_row: int, cells: dict[str, object], hierarchy: Hier
     """Check one row given as field → cell (only the fields the file has are keys); ``sectors`` may know
     spellings an IMO taught."""
     record = CheckedPartnership(source_row)
-    for role, what in (("funder", "the donor or international organisation that funds the agreement"),
-                       ("partner", "the partner that receives the funds or responsibility")):
+    for role in ("funder", "partner"):
         if not clean_text(cells.get(role)):
-            record.error(role, None, f"the row names no {role}", f"fill in {what}")
+            record.error(role, None, f"msg.no_{role}", f"advice.fill_{role}")
     record.sector_code = check_sector(record, "sector", cells.get("sector"), required=False, sectors=sectors)
     record.pcode = _place(record, cells, hierarchy)
     _amounts(record, cells)
-    record.duration_months = check_number(record, "duration_months", cells.get("duration_months"),
-                                          "duration in months")
+    record.duration_months = check_number(record, "duration_months", cells.get("duration_months"))
     record.start_date = check_date(record, "start_date", cells.get("start_date"))
     record.end_date = check_date(record, "end_date", cells.get("end_date"))
     if record.start_date and record.end_date and record.end_date < record.start_date:
-        record.warn("end_date", cells.get("end_date"), f"the end date {record.end_date} is before the start "
-                                                        f"(signature) date {record.start_date}",
-                    "check both dates in the file")
+        record.warn("end_date", cells.get("end_date"), "msg.end_before_start", "advice.check_dates",
+                    end=record.end_date.isoformat(), start=record.start_date.isoformat())
     for name, limit in (("reference", 100), ("programme", 200), ("modality", 100), ("status", 40)):
         setattr(record, name, bounded_text(record, name, cells.get(name), limit))
     return record
@@ -279,8 +271,8 @@ def _reject_repeats(records: list[CheckedPartnership], funders: dict[int, int]) 
             continue
         key = (funder, record.reference)
         if key in first:
-            record.error("reference", record.reference, f"row {first[key]} has the same funder and reference",
-                         "keep one row per agreement, or correct the reference")
+            record.error("reference", record.reference, "msg.repeated_agreement", "advice.one_agreement",
+                         row=first[key])
         else:
             first[key] = record.source_row
 

@@ -19,7 +19,6 @@ from dashboard.ingest.pcodes import WHOLE_UNIT_SHARE, Crosswalk, Hierarchy, norm
 from dashboard.text import clean_text, fold, header_key
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY, Term, Vocabulary
 
-LEVEL_LABELS = {1: "region", 2: "cercle", 3: "commune"}
 #: Similarity (0-100) above which a misspelt unit name is offered as a suggestion for review.
 NAME_SUGGESTION_CUTOFF = 85
 #: Similarity (0-100) from which two names are taken for the same place written differently
@@ -177,7 +176,7 @@ def _check_2021_codes(codes: dict[int, str], hierarchy: Hierarchy, row: CheckedR
         column = f"adm{level}_code"
         if hierarchy.level.get(code) != level:
             known_level = hierarchy.level.get(code)
-            if known_level in LEVEL_LABELS:
+            if known_level in (1, 2, 3):
                 row.issues.append(CellIssue.of("error", column, code, "msg.pcode_wrong_level", "advice.check_pcode_2021",
                                                method="P-code check", code=code, known=f"@unit.{known_level}",
                                                level=f"@unit.{level}"))
