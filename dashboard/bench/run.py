@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from http.cookiejar import CookieJar
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ from dashboard.ingest.importer import import_3w
 from dashboard.manifest import dataset_by_role
 from dashboard.result_cache import ResultCache
 from dashboard.setup import prepare_database, setup
+from dashboard.security.web import CSRF_COOKIE
 from dashboard.store.database import make_engine
 
 FILTER_IDS = ["level", "period", "area", "sector", "org-type", "organisation"]
@@ -112,20 +114,29 @@ def build_store(url: str, scale: int, mirror: Path, geo_dir: Path) -> Settings:
 
 # --- import ---------------------------------------------------------------------------------------------------
 
+#: times the import and the plain read are measured; the best of them is reported (a shared machine's load
+#: only ever slows a run down)
+IMPORT_RUNS = 3
+
+
 def bench_import(mirror: Path, base_url: str | None, folder: Path) -> None:
     sample = dataset_by_role("sample-3w").path(mirror)
-    started = time.perf_counter()
-    pd.read_excel(sample, sheet_name="ML_5W", engine="calamine")
-    plain = time.perf_counter() - started
-    with fresh_database(base_url, "mali3w_bench_import", folder) as url:
-        engine = make_engine(url)
-        prepare_database(engine, Settings(mirror, folder / "geo", url))
+    plain, elapsed = [], []
+    for run_number in range(IMPORT_RUNS):
         started = time.perf_counter()
-        result = import_3w(engine, sample, period="2023-12")
-        elapsed = time.perf_counter() - started
-        engine.dispose()
-    report("import of the real sample (end to end)", elapsed, "s", "x1", note=f"{result.rows_accepted:,} rows")
-    report("plain pd.read_excel(engine='calamine')", plain, "s", "x1")
+        pd.read_excel(sample, sheet_name="ML_5W", engine="calamine")
+        plain.append(time.perf_counter() - started)
+        with fresh_database(base_url, f"mali3w_bench_import_{run_number}", folder) as url:
+            engine = make_engine(url)
+            prepare_database(engine, Settings(mirror, folder / "geo", url))
+            started = time.perf_counter()
+            result = import_3w(engine, sample, period="2023-12")
+            elapsed.append(time.perf_counter() - started)
+            engine.dispose()
+    plain, elapsed = min(plain), min(elapsed)
+    report("import of the real sample (end to end)", elapsed, "s", "x1",
+           note=f"{result.rows_accepted:,} rows, best of {IMPORT_RUNS}")
+    report("plain pd.read_excel(engine='calamine')", plain, "s", "x1", note=f"best of {IMPORT_RUNS}")
     report("import / plain read", elapsed / plain, "x", "x1", "import_ratio")
 
 
@@ -167,14 +178,21 @@ class Timings:
     largest_gzip: int
 
 
+def csrf_header(client) -> dict[str, str]:
+    """What Dash's renderer sends with each callback: the token the page's cookie holds (every POST needs it)."""
+    client.get("/")
+    return {"X-CSRFToken": client.get_cookie(CSRF_COOKIE).value}
+
+
 def timed_posts(client, cache: ResultCache, bodies: list[dict], repeats: int) -> Timings:
     """Each body once on an empty cache (cold), then ``repeats`` more times (warm); the largest answer."""
     cache.backend.clear()
     timings = Timings([], [], 0, 0)
+    headers = {"Accept-Encoding": "identity", **csrf_header(client)}
     for round_number in range(repeats + 1):
         for body in bodies:
             started = time.perf_counter()
-            response = client.post("/_dash-update-component", json=body, headers={"Accept-Encoding": "identity"})
+            response = client.post("/_dash-update-component", json=body, headers=headers)
             (timings.warm if round_number else timings.cold).append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"callback answered {response.status_code}: {response.data[:300]!r}")
@@ -193,12 +211,34 @@ def wire_bytes(timings: Timings) -> int:
     return timings.largest_gzip
 
 
+#: the account the benchmark reads the pages that need one with (the duplicates review)
+BENCH_ACCOUNT = ("bench.imo", "a benchmark password")
+
+
+def imo_client(app, settings: Settings):
+    """A test client logged in as an IMO (the account is created in the benchmark's own store)."""
+    import re
+
+    from dashboard.security.accounts import create_account
+    engine = make_engine(settings.database_url)
+    create_account(engine, *BENCH_ACCOUNT, "imo")
+    engine.dispose()
+    client = app.server.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    answer = client.post("/login", data={"username": BENCH_ACCOUNT[0], "password": BENCH_ACCOUNT[1], "csrf_token": token})
+    if answer.status_code != 302:
+        raise RuntimeError(f"the benchmark's IMO could not log in ({answer.status_code})")
+    return client
+
+
 def bench_callbacks(settings: Settings, size: str, repeats: int) -> None:
-    """Server time of each filter change, cold and warm, on the in-process server (no network)."""
+    """Server time of each filter change, cold and warm, on the in-process server (no network): public pages
+    as the public sees them, the duplicates review as an IMO."""
     from dashboard.app_factory import create_app
+    from dashboard.reports import REPORTS
     app = create_app(settings)
     cache = app.server.extensions["mali3w_data"].cache
-    client = app.server.test_client()
+    public, imo = app.server.test_client(), imo_client(app, settings)
     keys = {"presence": next(k for k in app.callback_map if "presence-map.figure" in k),
             "analysis": next(k for k in app.callback_map if "analysis-summary" in k)}
     views = [("map recolour", keys["presence"], None, None, FILTER_CHANGES)]
@@ -210,7 +250,9 @@ def bench_callbacks(settings: Settings, size: str, repeats: int) -> None:
         for changed, value in changes:
             filters[changed] = value
             bodies.append(callback_body(app, key, dict(filters), changed, page, options))
-        client.post("/_dash-update-component", json=bodies[0])  # code paths loaded once per process
+        needs_account = page in REPORTS and REPORTS[page].permission is not None
+        client = imo if needs_account else public
+        client.post("/_dash-update-component", json=bodies[0], headers=csrf_header(client))  # code paths loaded once
         timings = timed_posts(client, cache, bodies, repeats)
         report(f"{name}: p95 server time, first ask (cold)", percentile(timings.cold, 0.95), "ms", size,
                "callback_p95_ms", f"median {statistics.median(timings.cold):,.0f} ms")
@@ -316,6 +358,11 @@ def bench_load(settings: Settings, size: str, users: int, requests_per_user: int
         lock = threading.Lock()
 
         def user(number: int) -> None:
+            # each user opens the page first, as a browser does: its session and CSRF cookies come with it
+            cookies = CookieJar()
+            browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+            browser.open(url + "/", timeout=60).read()
+            token = next(cookie.value for cookie in cookies if cookie.name == CSRF_COOKIE)
             filters = dict(DEFAULT_FILTERS)
             for step in range(requests_per_user):
                 changed, value = FILTER_CHANGES[(number + step) % len(FILTER_CHANGES)]
@@ -323,10 +370,10 @@ def bench_load(settings: Settings, size: str, users: int, requests_per_user: int
                 body = json.dumps(callback_body(app, key, dict(filters), changed)).encode()
                 request = urllib.request.Request(url + "/_dash-update-component", data=body, method="POST",
                                                  headers={"Content-Type": "application/json",
-                                                          "Accept-Encoding": "gzip"})
+                                                          "Accept-Encoding": "gzip", "X-CSRFToken": token})
                 started = time.perf_counter()
                 try:
-                    urllib.request.urlopen(request, timeout=60).read()
+                    browser.open(request, timeout=60).read()
                 except OSError as error:
                     with lock:
                         errors.append(str(error))

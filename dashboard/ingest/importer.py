@@ -8,6 +8,7 @@ imported (same SHA-256) changes nothing.
 from __future__ import annotations
 
 import hashlib
+from operator import itemgetter
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -165,21 +166,27 @@ class ExtraValues:
         self.unknown = list(mapping.unknown.items())
         self.kept = [(name, index, labels[index]) for name, index in mapping.fields.items()
                      if name not in STORED_FIELDS and not name.startswith(("targeted_", "reached_"))]
+        #: (field, value, unit placed in) → whether the value says more than the row's columns (a 3W repeats
+        #: its types and places: each is decided once)
+        self._says_more: dict[tuple, bool] = {}
 
     def of(self, cells: list[object], row: CheckedRow, hierarchy: Hierarchy) -> dict[str, object]:
-        extra = {header: value for header, value in ((header, _json_value(cells[index]))
-                                                      for index, header in self.unknown) if value is not None}
+        extra = {}
+        for index, header in self.unknown:
+            if cells[index] is not None and cells[index] != "":
+                extra[header] = _json_value(cells[index])
         for name, index, label in self.kept:
+            if cells[index] is None or cells[index] == "":
+                continue
             value = _json_value(cells[index])
-            if value is None:
-                continue
-            if name == "org_type" and ORG_TYPE_VOCABULARY.match(value) is not None:
-                continue
-            if name.startswith("adm") and name.endswith("_name"):
-                placed = row.pcodes.get(int(name[3]))
-                if placed and fold(hierarchy.name.get(placed)) == fold(value):
-                    continue
-            extra[label] = value
+            placed = row.pcodes.get(int(name[3])) if name.startswith("adm") and name.endswith("_name") else None
+            key = (name, value, placed)
+            if key not in self._says_more:
+                self._says_more[key] = not (
+                    (name == "org_type" and ORG_TYPE_VOCABULARY.match(value) is not None)
+                    or (placed is not None and fold(hierarchy.name.get(placed)) == fold(value)))
+            if self._says_more[key]:
+                extra[label] = value
         return extra
 
 
@@ -187,7 +194,7 @@ def activity_record(batch_id: int, source_row: int, values: dict[str, object], r
                     organisation_id: int, extra: dict[str, object] | None,
                     implementing_partner_id: int | None = None) -> dict:
     """The ``activity`` row of an accepted 3W row (``values``: field → cell, ``row``: its checks)."""
-    type_term = ORG_TYPE_VOCABULARY.match(row_organisation(values)[2])
+    type_term = ORG_TYPE_VOCABULARY.match(row.organisation[2])
     return {
         "batch_id": batch_id, "source_row": source_row, "organisation_id": organisation_id,
         "reported_org_type": type_term.code if type_term else None, "implementing_partner_id": implementing_partner_id,
@@ -202,13 +209,13 @@ def activity_record(batch_id: int, source_row: int, values: dict[str, object], r
     }
 
 
-def register_row_organisations(session: Session, rows: list[dict[str, object]]) -> tuple[list[int], list[int | None], int]:
-    """The organisation of each row (field → cell) and its implementing partner (None when it names none),
+def register_row_organisations(session: Session, rows: list[CheckedRow]) -> tuple[list[int], list[int | None], int]:
+    """The organisation of each checked row and its implementing partner (None when it names none),
     registered together so that an organisation named as a partner in one row and as itself in another is
     one; returns both lists of ids and how many organisations were created."""
-    partners = [row_organisation(values, "implementing_partner") for values in rows]
+    partners = [row.partner for row in rows]
     named = [index for index, partner in enumerate(partners) if clean_text(partner[0]) or clean_text(partner[1])]
-    ids, created = register_organisations(session, [row_organisation(values) for values in rows]
+    ids, created = register_organisations(session, [row.organisation for row in rows]
                                           + [partners[index] for index in named])
     partner_ids: list[int | None] = [None] * len(rows)
     for index, partner_id in zip(named, ids[len(rows):]):
@@ -268,7 +275,8 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
     progress(0.3, "check")
     data_rows = table.numbered_rows()
     sectors = sector_vocabulary(engine)
-    field_values = [{name: cells[index] for name, index in fields.items()} for _, cells in data_rows]
+    names, take = list(fields), itemgetter(*fields.values())
+    field_values = [dict(zip(names, take(cells) if len(names) > 1 else (take(cells),))) for _, cells in data_rows]
     file_checks = check_rows(field_values, hierarchy, legacy, crosswalk, sectors, code_set)
     checked: list[CheckedRow] = file_checks.rows
     if only_organisation is not None:
@@ -282,7 +290,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         accepted_positions = [i for i, row in enumerate(checked) if not row.rejected]
         registered_before = set(session.scalars(select(Organisation.id)))
         organisation_ids, partner_ids, created = register_row_organisations(
-            session, [field_values[i] for i in accepted_positions])
+            session, [checked[i] for i in accepted_positions])
         replaced, rows_before = _remove_earlier_import(session, period, source)
         batch = ImportBatch(
             kind="3w", file_name=path.name, sheet=table.sheet, sha256=sha256, period=period, source=source,
@@ -319,11 +327,11 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                     first_rows.setdefault(organisation_id, data_rows[position][0])
             issues.extend(_resemblance_issues(session, batch.id, first_rows, mapping, table))
         if activities:
-            session.execute(insert(Activity), activities)
+            session.execute(insert(Activity.__table__), activities)  # Core: no ORM work per row
         if rejected:
-            session.execute(insert(RejectedRow), rejected)
+            session.execute(insert(RejectedRow.__table__), rejected)
         if issues:
-            session.execute(insert(ImportIssue), issues)
+            session.execute(insert(ImportIssue.__table__), issues)
         if replaced is not None:
             batch.replaced_batch_id = replaced
             batch.changes = _changes(session, rows_before, Counter(row["organisation_id"] for row in activities))

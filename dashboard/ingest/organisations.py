@@ -74,10 +74,22 @@ def group_organisations(rows: list[tuple[object, object, object]],
     """Group rows ``(acronym, name, reported type)`` into organisations.
 
     ``registry`` maps known alias keys to organisation ids. Returns, for each row, the index of its group
-    (or -1 when the row names no organisation), and the groups.
+    (or -1 when the row names no organisation), and the groups. A 3W repeats a few hundred spellings over
+    tens of thousands of rows: each distinct spelling is grouped once, counted as often as it occurs.
     """
+    distinct: dict[tuple[object, object, object], int] = {}
+    for row in rows:
+        distinct[row] = distinct.get(row, 0) + 1
+    assignment, groups = _group_distinct(list(distinct.items()), registry)
+    position = dict(zip(distinct, assignment))
+    return [position[row] for row in rows], groups
+
+
+def _group_distinct(rows: list[tuple[tuple[object, object, object], int]],
+                    registry: dict[str, int]) -> tuple[list[int], list[OrganisationGroup]]:
+    """:func:`group_organisations` on distinct rows, each with how many times it occurs."""
     links = _UnionFind()
-    row_keys = [alias_keys(acronym, name) for acronym, name, _ in rows]
+    row_keys = [alias_keys(acronym, name) for (acronym, name, _), _count in rows]
     for keys in row_keys:
         nodes = keys + [f"id:{registry[key]}" for key in keys if key in registry]
         for node in nodes[1:]:
@@ -85,7 +97,7 @@ def group_organisations(rows: list[tuple[object, object, object]],
     groups: dict[str, OrganisationGroup] = {}
     assignment: list[int] = []
     order: dict[str, int] = {}
-    for (acronym, name, reported_type), keys in zip(rows, row_keys):
+    for ((acronym, name, reported_type), count), keys in zip(rows, row_keys):
         if not keys:
             assignment.append(-1)
             continue
@@ -94,12 +106,12 @@ def group_organisations(rows: list[tuple[object, object, object]],
         order.setdefault(root, len(order))
         group.keys.update(keys)
         if clean_text(acronym):
-            group.acronyms[clean_text(acronym)] += 1
+            group.acronyms[clean_text(acronym)] += count
         if clean_text(name):
-            group.names[clean_text(name)] += 1
+            group.names[clean_text(name)] += count
         term = ORG_TYPE_VOCABULARY.match(reported_type)
         if term:
-            group.types[term.code] += 1
+            group.types[term.code] += count
         assignment.append(order[root])
     ordered = sorted(groups.items(), key=lambda item: order[item[0]])
     for _, group in ordered:

@@ -54,7 +54,7 @@ class Hierarchy:
                 index.setdefault(up, {}).setdefault(fold(self.name[code]), []).append(code)
         return index
 
-    @property
+    @cached_property
     def root(self) -> str | None:
         """The country's P-code (the parent of the regions)."""
         return next((code for code, level in self.level.items() if level == 0), None)

@@ -111,10 +111,10 @@ def _texts(cells: list[object]) -> list[str]:
     return [clean_text(restore_neutralised(cell)) or "" for cell in cells]
 
 
-def _extent(cells: list[object]) -> int:
-    """The number of cells up to the last one that holds something."""
+def _extent(cells: list[object], at_least: int = 0) -> int:
+    """The number of cells up to the last one that holds something (or ``at_least``, looking no further)."""
     end = len(cells)
-    while end and not clean_text(cells[end - 1]):
+    while end > at_least and not clean_text(cells[end - 1]):
         end -= 1
     return end
 
@@ -168,8 +168,12 @@ def _table_from_rows(file_name: str, sheet: str | None, rows: list[list[object]]
         header_index = _header_row(rows, non_empty, fit)
         data_start = header_index + 1
     # the table is as wide as its rightmost value: cells left blank after it (a CSV line ending in thousands of
-    # separators, a sheet formatted to column XFD) make no column
-    width = max((_extent(row) for row in rows), default=0)
+    # separators, a sheet formatted to column XFD) make no column. Only the part of a row beyond the width
+    # found so far is looked at: a sheet as wide as its header costs nothing here.
+    width = max((_extent(row) for row in rows[:HEADER_SEARCH_ROWS]), default=0)
+    for row in rows:
+        if len(row) > width:
+            width = max(width, _extent(row, width))
     # every cell the table keeps passes here once, and loses the apostrophe of our exports on the way
     # (inlined restore_neutralised: this runs for each of the million cells of a large 3W)
     starts = NEUTRALISED_STARTS

@@ -131,7 +131,7 @@ def _accept_past_rows(engine: Engine, session: Session, key: str, vocabulary, vi
             reject_other_organisations(engine, int(batch.source.split(":", 1)[1]), [values], [row])
         if row.rejected:
             continue
-        (organisation_id,), (partner_id,), _ = register_row_organisations(session, [values])
+        (organisation_id,), (partner_id,), _ = register_row_organisations(session, [row])
         stored = {column for field, column in columns.items()
                   if field in STORED_FIELDS or field.startswith(("targeted_", "reached_"))}
         extra = {column: value for column, value in rejected.raw_values.items()

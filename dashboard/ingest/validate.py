@@ -67,6 +67,9 @@ class CheckedRow:
     physical_presence: bool | None = None
     #: people by sex and age (``targeted_f_child``...; see :mod:`dashboard.ingest.columns`)
     people: dict[str, float] = field(default_factory=dict)
+    #: (acronym, name, reported type) of the organisation doing the work, and of its implementing partner
+    organisation: tuple[object, object, object] = (None, None, None)
+    partner: tuple[object, object, object] = (None, None, None)
 
     @property
     def rejected(self) -> bool:
@@ -211,6 +214,29 @@ def _translate_2015_codes(codes: dict[int, str], hierarchy: Hierarchy, legacy: H
             target=target, new=hierarchy.name[target], level=f"@unit.{level}", target_level=f"@unit.{target_level}"))
         given[target_level] = target
     return given
+
+
+#: the fields a row's place is read from
+PLACE_FIELDS = tuple(f"adm{level}_{part}" for level in (1, 2, 3) for part in ("code", "name"))
+#: stands for a place field the file has no column for (which differs from an empty cell)
+_NO_COLUMN = object()
+#: a place as checked: its issues, level and P-codes by level
+Place = tuple[tuple[CellIssue, ...], int | None, dict[int, str | None]]
+
+
+def check_place(cells: dict[str, object], hierarchy: Hierarchy, legacy: Hierarchy | None,
+                crosswalk: Crosswalk | None, coded_2015: bool, known: dict[tuple, Place] | None = None) -> Place:
+    """The place of a row (see :func:`_check_place`). A 3W repeats its places over thousands of rows: with a
+    ``known`` dict, each combination of codes and names is checked once."""
+    key = (coded_2015, *(cells.get(name, _NO_COLUMN) for name in PLACE_FIELDS))
+    if known is not None and key in known:
+        return known[key]
+    scratch = CheckedRow()
+    _check_place(cells, hierarchy, scratch, legacy, crosswalk, coded_2015)
+    place = (tuple(scratch.issues), scratch.location_level, scratch.pcodes)
+    if known is not None:
+        known[key] = place
+    return place
 
 
 def _check_place(cells: dict[str, object], hierarchy: Hierarchy, row: CheckedRow, legacy: Hierarchy | None,
@@ -381,7 +407,12 @@ def _check_sector(cells: dict[str, object], sectors: Vocabulary, row: CheckedRow
         row.sector_code = term.code
 
 
-def _check_values(cells: dict[str, object], row: CheckedRow) -> None:
+def people_fields(cells: dict[str, object]) -> tuple[str, ...]:
+    """The fields of a row that count people by sex and age (``targeted_f_child``...)."""
+    return tuple(name for name in cells if name.startswith(("targeted_", "reached_")))
+
+
+def _check_values(cells: dict[str, object], row: CheckedRow, people: tuple[str, ...]) -> None:
     """Dates, figures and presence: a value that cannot be read is left empty, with a warning."""
     checks = [("start_date", parse_date, "date"), ("end_date", parse_date, "date"),
               ("targeted", parse_number, "number"), ("reached", parse_number, "number"),
@@ -393,8 +424,9 @@ def _check_values(cells: dict[str, object], row: CheckedRow) -> None:
             row.issues.append(CellIssue.of("warning", column, clean_text(cells.get(column)), f"msg.bad_{kind}",
                                            f"advice.{kind}", method="value format", value=clean_text(cells.get(column)),
                                            field=f"@field.{column}"))
-    for column, value in cells.items():
-        if (value is None or value == "") or not column.startswith(("targeted_", "reached_")):
+    for column in people:
+        value = cells[column]
+        if value is None or value == "":
             continue
         try:
             number = parse_number(value)
@@ -409,13 +441,17 @@ def _check_values(cells: dict[str, object], row: CheckedRow) -> None:
 
 def check_row(cells: dict[str, object], hierarchy: Hierarchy, legacy: Hierarchy | None = None,
               sectors: Vocabulary = SECTOR_VOCABULARY, *, crosswalk: Crosswalk | None = None,
-              coded_2015: bool = False) -> CheckedRow:
+              coded_2015: bool = False, people: tuple[str, ...] | None = None,
+              places: dict[tuple, Place] | None = None) -> CheckedRow:
     """Check a row given as canonical field → cell value; ``sectors`` may know spellings an IMO taught (see
     :mod:`dashboard.ingest.sector_spellings`). A row ``coded_2015`` (see :func:`boundary_evidence`) has its
     P-codes translated to ``hierarchy`` through ``crosswalk`` (2015 code → 2021 code, level, share) and
-    the ``legacy`` (2015) hierarchy."""
+    the ``legacy`` (2015) hierarchy. ``people`` (:func:`people_fields`, the same for every row of a file)
+    saves finding the breakdown fields again on each row, ``places`` checking a place again (see
+    :func:`check_place`)."""
     row = CheckedRow()
-    acronym, name, org_type = row_organisation(cells)
+    row.organisation = acronym, name, org_type = row_organisation(cells)
+    row.partner = row_organisation(cells, "implementing_partner")
     if not clean_text(acronym) and not clean_text(name):
         row.issues.append(CellIssue.of("error", organisation_field(cells), None, "msg.no_organisation",
                                        "advice.fill_organisation", method="organisation check"))
@@ -424,8 +460,10 @@ def check_row(cells: dict[str, object], hierarchy: Hierarchy, legacy: Hierarchy 
     if org_type and ORG_TYPE_VOCABULARY.match(org_type) is None:
         row.issues.append(CellIssue.of("warning", "org_type", org_type, "msg.unknown_org_type", "advice.use_org_type",
                                        method="organisation type vocabulary", org_type=org_type))
-    _check_place(cells, hierarchy, row, legacy, crosswalk, coded_2015)
-    _check_values(cells, row)
+    issues, row.location_level, pcodes = check_place(cells, hierarchy, legacy, crosswalk, coded_2015, places)
+    row.issues.extend(issues)
+    row.pcodes = dict(pcodes)
+    _check_values(cells, row, people_fields(cells) if people is None else people)
     return row
 
 
@@ -463,7 +501,13 @@ def check_rows(rows: list[dict[str, object]], hierarchy: Hierarchy, legacy: Hier
     what each row says (:func:`boundary_evidence`); rows that do not tell follow the file's majority. With
     ``code_set`` "2015" or "2021" every row is read in that set."""
     usable = legacy is not None and bool(crosswalk)
-    evidence = [boundary_evidence(values, hierarchy, legacy) if usable else -1 for values in rows]
+    memo: dict[tuple, int] = {}  # a 3W repeats its places: each combination of codes and names is read once
+    evidence = []
+    for values in rows:
+        key = tuple(values.get(name) for name in PLACE_FIELDS)
+        if key not in memo:
+            memo[key] = boundary_evidence(values, hierarchy, legacy) if usable else -1
+        evidence.append(memo[key])
     saying_2015, saying_2021 = sum(v > 0 for v in evidence), sum(v < 0 for v in evidence)
     if code_set == "auto":
         file_2015 = usable and saying_2015 > saying_2021
@@ -471,6 +515,7 @@ def check_rows(rows: list[dict[str, object]], hierarchy: Hierarchy, legacy: Hier
     else:
         file_2015 = usable and code_set == "2015"
         decisions = [file_2015] * len(rows)
-    checked = [check_row(values, hierarchy, legacy, sectors, crosswalk=crosswalk, coded_2015=decision)
-               for values, decision in zip(rows, decisions)]
+    people, places = (people_fields(rows[0]) if rows else ()), {}
+    checked = [check_row(values, hierarchy, legacy, sectors, crosswalk=crosswalk, coded_2015=decision,
+                         people=people, places=places) for values, decision in zip(rows, decisions)]
     return CheckedRows(checked, saying_2015, saying_2021, file_2015)
