@@ -39,6 +39,13 @@ def _table(frame: pd.DataFrame, table_id: str) -> html.Table:
     return html.Table([head, body], className="report-table", id=table_id)
 
 
+def percent(share: float | None, lang: str) -> str | None:
+    """``0.889`` → ``89 %`` (French) or ``89%`` (English): how sure a repair or a suggestion is."""
+    if share is None or pd.isna(share):
+        return None
+    return f"{round(100 * share)}\u202f%" if lang == "fr" else f"{round(100 * share)}%"
+
+
 def _counts(batch: pd.Series, lang: str) -> html.Ul:
     return html.Ul([html.Li([html.Strong(format_number(int(batch[name]), lang)), " ",
                              translate(f"column.{name}", lang)], className=f"count count-{name}")
@@ -56,6 +63,7 @@ def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
     counts = import_batches(snapshot.engine).set_index("batch_id").loc[batch.id]
     groups = issue_groups(snapshot.engine, batch.id, lang)
     issues = batch_issues(snapshot.engine, batch.id, lang)
+    issues["confidence"] = issues["confidence"].map(lambda share: percent(share, lang))
     downloads = [html.A(translate("imports.report_link", lang), href=f"/imports/{batch.id}/report.xlsx?lang={lang}",
                         id="import-report-xlsx")]
     if batch.rows_rejected:
