@@ -19,7 +19,7 @@ import posixpath
 import re
 import struct
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -138,6 +138,21 @@ def _header_row(rows: list[list[object]], candidates: list[int], fit: HeaderFit 
     return next(index for index in candidates if _filled(rows[index]) * 2 >= fullest)
 
 
+def _filled_rows(rows: list[list[object]]) -> list[int]:
+    """The positions of the top rows (where header and HXL rows are looked for) that hold something."""
+    return [index for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if any(clean_text(c) for c in row)]
+
+
+def _header_position(rows: list[list[object]], filled: list[int], fit: HeaderFit | None) -> tuple[int | None, int | None]:
+    """(header row, HXL row) of a table: with a HXL row, the header is the filled row just above it (or none);
+    without, the top row that serves best (see :func:`_header_row`)."""
+    hxl_index = next((index for index in filled if is_hxl_row(rows[index])), None)
+    if hxl_index is None:
+        return _header_row(rows, filled, fit), None
+    above = [index for index in filled if index < hxl_index]
+    return (above[-1] if above else None), hxl_index
+
+
 def _group_row(rows: list[list[object]], header_index: int | None, non_empty: list[int], width: int) -> list[str | None]:
     """The group cells of a two-row header: the row just above the header when it holds two or more
     groups, each group carried to the right over the empty cells its merged cell spans."""
@@ -153,20 +168,14 @@ def _group_row(rows: list[list[object]], header_index: int | None, non_empty: li
 
 
 def _table_from_rows(file_name: str, sheet: str | None, rows: list[list[object]], *,
-                     encoding: str | None = None, notes: tuple[str, ...] = (),
+                     encoding: str | None = None, notes: tuple[dict, ...] = (),
                      fit: HeaderFit | None = None) -> RawTable:
-    non_empty = [index for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if any(clean_text(c) for c in row)]
+    non_empty = _filled_rows(rows)
     if not non_empty:
         raise ImportRefused("the table is empty: no header row was found.", file=file_name, sheet=sheet,
                             reason="empty_table")
-    hxl_index = next((index for index in non_empty if is_hxl_row(rows[index])), None)
-    if hxl_index is not None:
-        above = [index for index in non_empty if index < hxl_index]
-        header_index = above[-1] if above else None
-        data_start = hxl_index + 1
-    else:
-        header_index = _header_row(rows, non_empty, fit)
-        data_start = header_index + 1
+    header_index, hxl_index = _header_position(rows, non_empty, fit)
+    data_start = (hxl_index if hxl_index is not None else header_index) + 1
     # the table is as wide as its rightmost value: cells left blank after it (a CSV line ending in thousands of
     # separators, a sheet formatted to column XFD) make no column. Only the part of a row beyond the width
     # found so far is looked at: a sheet as wide as its header costs nothing here.
@@ -209,18 +218,15 @@ def choose_data_sheet(sheets: dict[str, python_calamine.CalamineSheet], fit: Hea
     candidates = []
     for name, sheet in sheets.items():
         top = _rows(sheet, HEADER_SEARCH_ROWS)
-        filled = [index for index, row in enumerate(top) if any(clean_text(cell) for cell in row)]
+        filled = _filled_rows(top)
         if not filled:
             continue
-        hxl_index = next((index for index in filled if is_hxl_row(top[index])), None)
+        header_index, hxl_index = _header_position(top, filled, fit)
         usable = False
         if fit is not None:
-            if hxl_index is not None:
-                above = [index for index in filled if index < hxl_index]
-                header = _texts(top[above[-1]]) if above else []
-                usable = fit(header, [clean_text(cell) for cell in top[hxl_index]])[0]
-            else:
-                usable = fit(_texts(top[_header_row(top, filled, fit)]), None)[0]
+            header = _texts(top[header_index]) if header_index is not None else []
+            hxl = [clean_text(cell) for cell in top[hxl_index]] if hxl_index is not None else None
+            usable = fit(header, hxl)[0]
         candidates.append((usable, hxl_index is not None, sheet.total_height, name))
     if not candidates:
         raise ImportRefused("the workbook has no sheet with data.", reason="empty_table")
@@ -345,20 +351,27 @@ def column_number(letters: str) -> int:
     return number
 
 
-def _widest_value(archive: zipfile.ZipFile, part: str) -> tuple[int, str] | None:
-    """(column number, cell) of the rightmost cell of a sheet part that holds a value, from its XML."""
-    widest = None
+def _sheet_cells(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[str | None, dict[str, ElementTree.Element]]]:
+    """(reference, children by tag: ``v`` value, ``f`` formula, ``is`` inline text) of each cell of a sheet
+    part, streamed from its XML: a sheet of millions of cells is never held in memory."""
     with archive.open(part) as stream:
         for _event, element in ElementTree.iterparse(stream):
             tag = _local(element.tag)
             if tag == "c":
-                if any(_local(child.tag) in ("v", "is") for child in element):
-                    match = _CELL_REF.match(element.get("r") or "")
-                    if match and (widest is None or column_number(match.group(1)) > widest[0]):
-                        widest = (column_number(match.group(1)), match.group(0))
+                yield element.get("r"), {_local(child.tag): child for child in element}
                 element.clear()
             elif tag == "row":
                 element.clear()
+
+
+def _widest_value(archive: zipfile.ZipFile, part: str) -> tuple[int, str] | None:
+    """(column number, cell) of the rightmost cell of a sheet part that holds a value, from its XML."""
+    widest = None
+    for reference, children in _sheet_cells(archive, part):
+        if "v" in children or "is" in children:
+            match = _CELL_REF.match(reference or "")
+            if match and (widest is None or column_number(match.group(1)) > widest[0]):
+                widest = (column_number(match.group(1)), match.group(0))
     return widest
 
 
@@ -398,18 +411,11 @@ def uncalculated_formulas(path: Path, sheets: list[str] | None = None) -> tuple[
                 if name not in parts:
                     continue
                 count, first = 0, None
-                with archive.open(parts[name]) as stream:
-                    for _event, element in ElementTree.iterparse(stream):
-                        tag = _local(element.tag)
-                        if tag == "c":
-                            children = {_local(child.tag): child for child in element}
-                            value = children.get("v")
-                            if "f" in children and (value is None or not (value.text or "").strip()):
-                                count += 1
-                                first = first or element.get("r")
-                            element.clear()
-                        elif tag == "row":
-                            element.clear()
+                for reference, children in _sheet_cells(archive, parts[name]):
+                    value = children.get("v")
+                    if "f" in children and (value is None or not (value.text or "").strip()):
+                        count += 1
+                        first = first or reference
                 if count:
                     return name, count, first
     except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, ValueError):
