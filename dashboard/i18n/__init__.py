@@ -68,3 +68,9 @@ def render_message(message: dict, part: str, lang: str) -> str | None:
 
     params = {name: word(value) for name, value in (message.get("params") or {}).items()}
     return " ".join(words[key].format(**params) for key in ([keys] if isinstance(keys, str) else keys))
+
+
+def issue_text(message: dict | None, part: str, stored: str | None, lang: str) -> str | None:
+    """A problem or an advice of an import issue in ``lang`` when its message is stored (see
+    :func:`render_message`); else the text stored with it (older issues, repairs' new values)."""
+    return render_message(message, part, lang) if message and message.get(part) else stored

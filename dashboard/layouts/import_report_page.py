@@ -12,6 +12,7 @@ import pandas as pd
 from dash import html
 
 from dashboard.i18n import format_number, translate
+from dashboard.ingest.preview import group_issues
 from dashboard.layouts import shell
 from dashboard.reports import ReportParams
 from dashboard.reports.imports import (
@@ -19,7 +20,6 @@ from dashboard.reports.imports import (
     column_mapping,
     import_batch,
     import_batches,
-    issue_groups,
     may_read,
     readable_issues,
     readable_mapping,
@@ -60,9 +60,9 @@ def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
         return shell.page(snapshot, params, "imports", [
             html.P(translate("report.unknown_import", lang), id="import-report-missing"),
             html.A(translate("report.back_to_imports", lang), href=f"/imports?lang={lang}")], show_filters=False)
-    counts = import_batches(snapshot.engine).set_index("batch_id").loc[batch.id]
-    groups = issue_groups(snapshot.engine, batch.id, lang)
-    issues = batch_issues(snapshot.engine, batch.id, lang)
+    counts = import_batches(snapshot.engine, batch.id).iloc[0]
+    issues = batch_issues(snapshot.engine, batch.id, lang)  # read once: the groups are made from it
+    groups = group_issues(issues).drop(columns="message")
     issues["confidence"] = issues["confidence"].map(lambda share: percent(share, lang))
     downloads = [html.A(translate("imports.report_link", lang), href=f"/imports/{batch.id}/report.xlsx?lang={lang}",
                         id="import-report-xlsx")]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard.i18n import format_number, render_message, translate
+from dashboard.i18n import format_number, issue_text, translate
 from dashboard.ingest.jobs import KINDS
 from dashboard.ingest.reader import MAX_UPLOAD_BYTES
 from dashboard.ingest.review import pending_suggestions
@@ -75,11 +75,8 @@ def preview_section(preview: dict, lang: str) -> html.Div:
                          html.Td(format_number(group["count"], lang)),
                          html.Td(str(group["first_row"]) if group["first_row"] is not None
                                  else translate("issue.whole_file", lang)),
-                         html.Td(render_message(group["message"], "problem", lang) if group.get("message")
-                                 else group["problem"]),
-                         html.Td((render_message(group["message"], "advice", lang)
-                                  if group.get("message") and group["message"].get("advice") else group["suggestion"])
-                                 or "—")])
+                         html.Td(issue_text(group["message"], "problem", group["problem"], lang)),
+                         html.Td(issue_text(group["message"], "advice", group["suggestion"], lang) or "—")])
                 for group in preview["groups"]]
         parts.append(html.Table([head, html.Tbody(rows)], className="report-table", id="preview-groups"))
     parts.append(html.P(translate("preview.how", lang), className="note"))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from dashboard.exports import neutralise
 import re
 
-from dashboard.i18n import catalogue, render_message, translate
+from dashboard.i18n import catalogue, issue_text, translate
 from dashboard.ingest.preview import group_issues
 from dashboard.security.roles import Permission, Role, Viewer
 from dashboard.store.models import ImportBatch, ImportIssue, RejectedRow
@@ -43,8 +43,9 @@ def import_batch(engine: Engine, batch_id: int) -> ImportBatch | None:
         return session.get(ImportBatch, batch_id)
 
 
-def import_batches(engine: Engine) -> pd.DataFrame:
-    """Every import, newest first, with its counts of rows and of problems found."""
+def import_batches(engine: Engine, batch_id: int | None = None) -> pd.DataFrame:
+    """Every import (or the one ``batch_id`` names), newest first, with its counts of rows and of problems
+    found."""
     warnings = func.sum(case((ImportIssue.severity == "warning", 1), else_=0))
     repairs = func.sum(case((ImportIssue.severity == "repair", 1), else_=0))
     rows_repaired = func.count(func.distinct(case((ImportIssue.severity == "repair", ImportIssue.source_row))))
@@ -60,6 +61,8 @@ def import_batches(engine: Engine) -> pd.DataFrame:
                     func.coalesce(issues.c.repairs, 0), func.coalesce(issues.c.rows_repaired, 0),
                     func.coalesce(issues.c.reviews, 0), func.coalesce(issues.c.pending, 0))
              .outerjoin(issues, issues.c.batch_id == ImportBatch.id).order_by(ImportBatch.id.desc()))
+    if batch_id is not None:
+        query = query.where(ImportBatch.id == batch_id)
     with engine.connect() as connection:
         return pd.DataFrame(connection.execute(query).all(), columns=BATCH_COLUMNS)
 
@@ -86,10 +89,10 @@ def batch_issues(engine: Engine, batch_id: int, lang: str | None = None) -> pd.D
     if lang is not None and not frame.empty:
         words = catalogue(lang)
         messages = frame["message"]
-        frame["problem"] = [render_message(message, "problem", lang) if message else problem
+        frame["problem"] = [issue_text(message, "problem", problem, lang)
                             for message, problem in zip(messages, frame["problem"])]
-        frame["suggestion"] = [render_message(message, "advice", lang) if message and message.get("advice")
-                               else suggestion for message, suggestion in zip(messages, frame["suggestion"])]
+        frame["suggestion"] = [issue_text(message, "advice", suggestion, lang)
+                               for message, suggestion in zip(messages, frame["suggestion"])]
         frame["method"] = frame["method"].map(lambda method: words.get(f"method.{method}", method)
                                               if isinstance(method, str) else method)
     frame.insert(1, "letter", frame["column"].map(letters))
@@ -182,10 +185,9 @@ def readable_mapping(mapping: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame.rename(columns={name: translate(f"mapping.{name}", lang) for name in MAPPING_COLUMNS})
 
 
-def summary_table(engine: Engine, batch_id: int, lang: str) -> pd.DataFrame:
-    """The import's summary: file, sheet, period, who and when, and the counts of rows read, accepted,
-    repaired, waiting for a review of a suggestion, rejected, and of warnings."""
-    batch = import_batches(engine).set_index("batch_id").loc[batch_id]
+def summary_table(batch: pd.Series, lang: str) -> pd.DataFrame:
+    """The summary of an import (its row of :func:`import_batches`): file, sheet, period, who and when, and the
+    counts of rows read, accepted, repaired, waiting for a review of a suggestion, rejected, and of warnings."""
     values = [batch[name] for name in SUMMARY_FIELDS]
     names = list(SUMMARY_FIELDS)
     if batch["codes_version"]:
@@ -200,10 +202,10 @@ def validation_report_xlsx(engine: Engine, batch_id: int, lang: str) -> bytes:
     """The import's report as a workbook: a summary, the columns recognised, the problems (whole-file ones
     first, then by row: column, value, problem, suggested fix, how a repair was made and how sure it is),
     the rejected rows as uploaded and, for a replacement, what changed per organisation."""
-    batch = import_batches(engine).set_index("batch_id").loc[batch_id]
+    batch = import_batches(engine, batch_id).iloc[0]
     problems = batch_issues(engine, batch_id, lang)
     problems.insert(0, "sheet", batch["sheet"])  # for each problem: sheet, row, column, value, problem, fix
-    sheets = [(translate("imports.sheet.summary", lang), summary_table(engine, batch_id, lang)),
+    sheets = [(translate("imports.sheet.summary", lang), summary_table(batch, lang)),
               (translate("imports.sheet.columns", lang), readable_mapping(column_mapping(engine, batch_id), lang)),
               (translate("imports.sheet.problems", lang), readable_issues(problems, lang)),
               (translate("imports.sheet.rejected", lang), rejected_rows(engine, batch_id))]
