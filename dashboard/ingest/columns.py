@@ -468,16 +468,14 @@ def _recognise(headers: list[str], hxl_tags: list[str | None], groups: list[str 
         name = None
         if layout.breakdowns:
             name = header_breakdown(f"{group} {headers[index]}" if group else headers[index])
-        how = "header (sex and age)"
-        if name is None:
-            close = aliases.close(forms)
-            if close is not None:
-                name, how = close[0], f"header (close to '{close[1]}')"
+        how, spelling = "header (sex and age)", None
+        if name is None and (close := aliases.close(forms)) is not None:
+            (name, spelling), how = close, f"header (close to '{close[1]}')"
         if name and name not in by_hxl and name not in by_header:
             by_header[name] = [index]
             method[name] = how
-            if how.startswith("header (close"):
-                close_spellings[name] = close[1]
+            if spelling is not None:
+                close_spellings[name] = spelling
     return _Recognised(by_hxl, by_header, method, close_spellings)
 
 

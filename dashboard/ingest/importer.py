@@ -8,12 +8,12 @@ imported (same SHA-256) changes nothing.
 from __future__ import annotations
 
 import hashlib
-from operator import itemgetter
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import Engine, delete, func, insert, select
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
 from dashboard.ingest.columns import THREE_W_LAYOUT, ColumnMapping, column_letter, header_fit, map_columns, \
-    mapping_record, organisation_field, row_organisation
+    mapping_record, organisation_field
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.organisations import alias_keys
 from dashboard.ingest.pcodes import Hierarchy
@@ -156,6 +156,11 @@ STORED_FIELDS = frozenset({
     "implementing_partner", "implementing_partner_acronym", "implementing_partner_name"})
 
 
+def stored_in_columns(name: str) -> bool:
+    """Whether an activity keeps field ``name`` in columns of its own (people by sex and age are ``people``)."""
+    return name in STORED_FIELDS or name.startswith(("targeted_", "reached_"))
+
+
 class ExtraValues:
     """What an accepted row keeps beside its columns, by header as uploaded: the columns the product does not
     know, and the values of known ones it stores no column for (programme, sub-cluster, remarks, a type or
@@ -165,7 +170,7 @@ class ExtraValues:
     def __init__(self, mapping: ColumnMapping, labels: list[str]):
         self.unknown = list(mapping.unknown.items())
         self.kept = [(name, index, labels[index]) for name, index in mapping.fields.items()
-                     if name not in STORED_FIELDS and not name.startswith(("targeted_", "reached_"))]
+                     if not stored_in_columns(name)]
         #: (field, value, unit placed in) → whether the value says more than the row's columns (a 3W repeats
         #: its types and places: each is decided once)
         self._says_more: dict[tuple, bool] = {}
@@ -357,7 +362,7 @@ def reject_other_organisations(engine: Engine, organisation_id: int, rows: list[
     with Session(engine) as session:
         registry = alias_registry(session)
     for values, row in zip(rows, checked):
-        acronym, name, _ = row_organisation(values)
+        acronym, name, _ = row.organisation
         keys = alias_keys(acronym, name)
         if not any(registry.get(key) == organisation_id for key in keys):
             named = clean_text(acronym) or clean_text(name)

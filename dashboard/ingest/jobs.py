@@ -19,7 +19,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from dashboard.ingest.errors import ImportRefused
@@ -35,9 +35,6 @@ KINDS = ("3w", "memberships", "partnerships")
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 JOB_COLUMNS = ("id", "kind", "file_name", "state", "mode", "progress", "message", "batch_id", "submitted_by",
                "preview")
-#: states of a job: waiting for a thread, being read, checked and waiting for a confirmation, imported,
-#: refused (nothing written), cancelled by its submitter
-STATES = ("queued", "running", "checked", "done", "failed", "cancelled")
 _log = logging.getLogger(__name__)
 
 
@@ -145,10 +142,16 @@ def run_job(engine: Engine, job_id: int, viewer: Viewer) -> None:
              message=f"read {result.rows_read}, accepted {result.rows_accepted}, rejected {result.rows_rejected}")
 
 
+def _own_job(session: Session, job_id: int, viewer: Viewer) -> ImportJob | None:
+    """The job if its submitter (or an IMO) asks; None otherwise."""
+    job = session.get(ImportJob, job_id)
+    return job if job is not None and (viewer.role is Role.IMO or job.submitted_by == viewer.username) else None
+
+
 def _checked_job(session: Session, job_id: int, viewer: Viewer) -> ImportJob:
     """A checked job its submitter (or an IMO) decides on; refuses any other."""
-    job = session.get(ImportJob, job_id)
-    if job is None or (viewer.role is not Role.IMO and job.submitted_by != viewer.username):
+    job = _own_job(session, job_id, viewer)
+    if job is None:
         raise UploadRefused("no such upload")
     if job.state != "checked":
         raise UploadRefused(f"this upload is {job.state}, not waiting for a confirmation")
@@ -176,7 +179,5 @@ def cancel(engine: Engine, job_id: int, viewer: Viewer) -> None:
 def job_state(engine: Engine, job_id: int, viewer: Viewer) -> dict | None:
     """The job as its submitter (or an IMO) may see it; None otherwise."""
     with Session(engine) as session:
-        job = session.scalar(select(ImportJob).where(ImportJob.id == job_id))
-        if job is None or (viewer.role is not Role.IMO and job.submitted_by != viewer.username):
-            return None
-        return {column: getattr(job, column) for column in JOB_COLUMNS}
+        job = _own_job(session, job_id, viewer)
+        return None if job is None else {column: getattr(job, column) for column in JOB_COLUMNS}

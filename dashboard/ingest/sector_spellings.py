@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from dashboard.config import LEGACY_BOUNDARY_VERSION
 from dashboard.i18n import render_message
-from dashboard.ingest.importer import STORED_FIELDS, activity_record, register_row_organisations, \
-    reject_other_organisations
+from dashboard.ingest.importer import activity_record, register_row_organisations, reject_other_organisations, \
+    stored_in_columns
 from dashboard.ingest.validate import UNKNOWN_SECTOR, boundary_evidence, check_row, closest_sector, coded_2015
 from dashboard.security import audit
 from dashboard.security.roles import Permission, Viewer
@@ -132,8 +132,7 @@ def _accept_past_rows(engine: Engine, session: Session, key: str, vocabulary, vi
         if row.rejected:
             continue
         (organisation_id,), (partner_id,), _ = register_row_organisations(session, [row])
-        stored = {column for field, column in columns.items()
-                  if field in STORED_FIELDS or field.startswith(("targeted_", "reached_"))}
+        stored = {column for field, column in columns.items() if stored_in_columns(field)}
         extra = {column: value for column, value in rejected.raw_values.items()
                  if column not in stored and value is not None}
         session.execute(insert(Activity), [activity_record(batch.id, rejected.source_row, values, row,
