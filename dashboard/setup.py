@@ -32,14 +32,14 @@ def prepare_database(engine: Engine, settings: Settings) -> None:
     migrate(engine)
     units = load_admin_units(settings.data_mirror)
     legacy = load_legacy_units(settings.data_mirror)
-    crosswalk = legacy_crosswalk(settings.data_mirror) if legacy is not None else None
     with Session(engine) as session, session.begin():
         sync_sectors(session)
         sync_admin_units(session, units, BOUNDARY_VERSION)
         if legacy is not None:
             sync_admin_units(session, legacy, LEGACY_BOUNDARY_VERSION)
-        if crosswalk is not None:
-            sync_crosswalk(session, crosswalk, LEGACY_BOUNDARY_VERSION, BOUNDARY_VERSION)
+            # one row per 2015 unit; built from the shapefiles (a few seconds) only when not stored yet
+            sync_crosswalk(session, lambda: legacy_crosswalk(settings.data_mirror), len(legacy),
+                           LEGACY_BOUNDARY_VERSION, BOUNDARY_VERSION)
 
 
 def _has_batch(engine: Engine, kind: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -33,12 +35,15 @@ def sync_admin_units(session: Session, units: pd.DataFrame, version: str) -> int
     return len(records)
 
 
-def sync_crosswalk(session: Session, crosswalk: pd.DataFrame, from_version: str, to_version: str) -> int:
-    """Store where each unit of ``from_version`` lies in ``to_version`` (replacing what was stored)."""
+def sync_crosswalk(session: Session, build: Callable[[], pd.DataFrame], units: int, from_version: str,
+                   to_version: str) -> int:
+    """Store where each of the ``units`` units of ``from_version`` lies in ``to_version`` (replacing what was
+    stored); ``build`` computes it, only when what is stored does not already cover them all."""
     stored = session.scalar(select(func.count()).select_from(UnitCrosswalk)
                             .where(UnitCrosswalk.from_version == from_version))
-    if stored == len(crosswalk):
+    if stored == units:
         return stored
+    crosswalk = build()
     session.execute(delete(UnitCrosswalk).where(UnitCrosswalk.from_version == from_version))
     session.execute(insert(UnitCrosswalk), [
         {"from_version": from_version, "from_pcode": row.from_pcode, "to_version": to_version,
