@@ -57,7 +57,15 @@ def preview_of(session: Session, batch: ImportBatch) -> dict:
         "rows_repaired": int(repaired), "reviews": int((issues["severity"] == "review").sum()),
         "warnings": int((issues["severity"] == "warning").sum()), "codes_version": batch.codes_version,
         "replaced_batch_id": batch.replaced_batch_id, "changes": batch.changes, "columns": batch.column_mapping,
-        "groups": [{key: (None if pd.isna(value) else int(value) if key in ("count", "first_row") else value)
-                    if not isinstance(value, dict) else value for key, value in group.items()}
+        "groups": [{key: _json_ready(key, value) for key, value in group.items()}
                    for group in groups.to_dict("records")],
     }
+
+
+def _json_ready(key: str, value: object) -> object:
+    """A value of a group of issues as the job row stores it (JSON): counts as ints, missing values as None."""
+    if isinstance(value, dict):  # the message
+        return value
+    if pd.isna(value):
+        return None
+    return int(value) if key in ("count", "first_row") else value
