@@ -35,6 +35,13 @@ def fold(value: object) -> str:
 
 
 @lru_cache(maxsize=65_536, typed=True)
+def place_key(value: object) -> str:
+    """Key for matching place names: folded, with spaces and punctuation left out (``'Commune - I'`` and
+    ``'commune I'`` → ``'communei'``, ``'Djenné'`` → ``'djenne'``)."""
+    return _NON_ALNUM.sub("", fold(value))
+
+
+@lru_cache(maxsize=65_536, typed=True)
 def header_key(value: object) -> str:
     """Key for matching column headers: folded, punctuation and spaces reduced to single spaces."""
     return _NON_ALNUM.sub(" ", fold(value)).strip()

@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
 
-from dashboard.text import clean_text, fold
+from dashboard.text import clean_text, place_key
 
 _MLI_PREFIX = re.compile(r"^MLI(?=\d)")
 #: level of a Mali P-code by its length: ML01 region, ML0101 cercle, ML010101 commune
@@ -47,11 +47,12 @@ class Hierarchy:
 
     @cached_property
     def _children_by_name(self) -> dict[str, dict[str, list[str]]]:
-        """parent P-code → folded child name → child P-codes (two when a name repeats, as in Benkadi)."""
+        """parent P-code → child name as compared (:func:`place_key`) → child P-codes (two when a name repeats
+        within one parent)."""
         index: dict[str, dict[str, list[str]]] = {}
         for code, up in self.parent.items():
             if up is not None:
-                index.setdefault(up, {}).setdefault(fold(self.name[code]), []).append(code)
+                index.setdefault(up, {}).setdefault(place_key(self.name[code]), []).append(code)
         return index
 
     @cached_property
@@ -60,14 +61,15 @@ class Hierarchy:
         return next((code for code, level in self.level.items() if level == 0), None)
 
     def children_named(self, parent: str, name: object) -> list[str]:
-        """Units directly inside ``parent`` whose French name equals ``name`` (case and accents ignored)."""
-        return list(self._children_by_name.get(parent, {}).get(fold(name), []))
+        """Units directly inside ``parent`` whose French name equals ``name`` (case, accents, spaces and
+        punctuation ignored: ``Commune - I`` is ``Commune I``)."""
+        return list(self._children_by_name.get(parent, {}).get(place_key(name), []))
 
     def closest_child(self, parent: str, name: object, cutoff: float) -> tuple[str, float] | None:
         """The unit inside ``parent`` whose name is closest to ``name`` (similarity 0-100 of the folded
-        names), when it is at least ``cutoff`` and names a single unit."""
+        names as compared by :func:`place_key`), when it is at least ``cutoff`` and names a single unit."""
         names = self._children_by_name.get(parent, {})
-        best = process.extractOne(fold(name), list(names), scorer=fuzz.ratio, score_cutoff=cutoff)
+        best = process.extractOne(place_key(name), list(names), scorer=fuzz.ratio, score_cutoff=cutoff)
         if best is None or len(names[best[0]]) != 1:
             return None
         return names[best[0]][0], best[1]

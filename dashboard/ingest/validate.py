@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from dashboard.i18n import render_message
 from dashboard.ingest.columns import organisation_field, row_organisation
 from dashboard.ingest.pcodes import WHOLE_UNIT_SHARE, Crosswalk, Hierarchy, normalise_pcode
-from dashboard.text import clean_text, fold, header_key
+from dashboard.text import clean_text, fold, header_key, place_key
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY, Term, Vocabulary
 
 #: Similarity (0-100) above which a misspelt unit name is offered as a suggestion for review.
@@ -173,23 +173,55 @@ def _written_codes(cells: dict[str, object], row: CheckedRow) -> dict[int, str]:
     return codes
 
 
-def _check_2021_codes(codes: dict[int, str], hierarchy: Hierarchy, row: CheckedRow) -> dict[int, str]:
+def _check_2021_codes(codes: dict[int, str], hierarchy: Hierarchy) -> tuple[dict[int, str], dict[int, str]]:
+    """The row's codes that are units of their column's level, and those that are not (unknown, or a unit of
+    another level: a cercle code in the region column), by level. What becomes of the latter depends on the
+    row's other codes (see :func:`_settle_bad_codes`)."""
     given: dict[int, str] = {}
+    bad: dict[int, str] = {}
     for level, code in codes.items():
-        column = f"adm{level}_code"
-        if hierarchy.level.get(code) != level:
-            known_level = hierarchy.level.get(code)
-            if known_level in (1, 2, 3):
-                row.issues.append(CellIssue.of("error", column, code, "msg.pcode_wrong_level", "advice.check_pcode_2021",
-                                               method="P-code check", code=code, known=f"@unit.{known_level}",
-                                               level=f"@unit.{level}"))
-            else:
-                row.issues.append(CellIssue.of("error", column, code, "msg.pcode_unknown", "advice.check_pcode_2021",
-                                               method="P-code check", code=code, level=f"@unit.{level}",
-                                               version=hierarchy.version))
-            continue
-        given[level] = code
-    return given
+        (given if hierarchy.level.get(code) == level else bad)[level] = code
+    return given, bad
+
+
+def _bad_code_issue(level: int, code: str, hierarchy: Hierarchy) -> CellIssue:
+    """The error of a code that is no unit of its column's level (the row cannot be placed by it)."""
+    column, known_level = f"adm{level}_code", hierarchy.level.get(code)
+    if known_level in (1, 2, 3):
+        return CellIssue.of("error", column, code, "msg.pcode_wrong_level", "advice.check_pcode_2021",
+                            method="P-code check", code=code, known=f"@unit.{known_level}", level=f"@unit.{level}")
+    return CellIssue.of("error", column, code, "msg.pcode_unknown", "advice.check_pcode_2021",
+                        method="P-code check", code=code, level=f"@unit.{level}", version=hierarchy.version)
+
+
+def _names_confirm(cells: dict[str, object], hierarchy: Hierarchy, level: int, code: str) -> bool:
+    """Whether the row's name of ``level`` is the name of unit ``code`` (spelling aside)."""
+    name = clean_text(cells.get(f"adm{level}_name"))
+    return name is not None and _alike(name, hierarchy.name[code])
+
+
+def _settle_bad_codes(cells: dict[str, object], hierarchy: Hierarchy, given: dict[int, str], bad: dict[int, str],
+                      row: CheckedRow) -> None:
+    """A parent cell that is no unit of its level beside a finer code that is one keeps the row: the finer code
+    places it, the parent is derived from it, and the cell is reported. That holds when the cell names the
+    finer unit or one of its ancestors at another level (the cercle code ``ML0901`` in the region column of a
+    Bamako row), or when the row's name of the finer unit confirms its code (the unknown region ``ML11`` beside
+    cercle ``ML0502`` Bankass, named Bankass). Any other code that is no unit of its level rejects the row."""
+    finest = max(given, default=0)
+    for level, code in sorted(bad.items()):
+        place = given.get(finest)
+        known_level = hierarchy.level.get(code)
+        in_lineage = known_level is not None and place is not None and hierarchy.ancestor(place, known_level) == code
+        if level < finest and (in_lineage or _names_confirm(cells, hierarchy, finest, place)):
+            implied = hierarchy.ancestor(place, level)
+            row.issues.append(CellIssue.of(
+                "warning", f"adm{level}_code", code,
+                "msg.parent_cell_other_level" if known_level in (1, 2, 3) else "msg.parent_cell_unknown",
+                suggestion=implied, method="parent of the finer code", code=code, level=f"@unit.{level}",
+                known=f"@unit.{known_level}" if known_level in (1, 2, 3) else None, parent=implied,
+                parent_name=hierarchy.name.get(implied), child=place, child_name=hierarchy.name[place]))
+        else:
+            row.issues.append(_bad_code_issue(level, code, hierarchy))
 
 
 def _translate_2015_codes(codes: dict[int, str], hierarchy: Hierarchy, legacy: Hierarchy, crosswalk: Crosswalk,
@@ -245,7 +277,8 @@ def _check_place(cells: dict[str, object], hierarchy: Hierarchy, row: CheckedRow
     if coded_2015 and legacy is not None and crosswalk:
         given = _translate_2015_codes(codes, hierarchy, legacy, crosswalk, row)
     else:
-        given = _check_2021_codes(codes, hierarchy, row)
+        given, bad = _check_2021_codes(codes, hierarchy)
+        _settle_bad_codes(cells, hierarchy, given, bad, row)
     if any(issue.severity == "error" for issue in row.issues):
         return
     _place_by_names(cells, hierarchy, given, row)
@@ -292,7 +325,7 @@ def _place_by_names(cells: dict[str, object], hierarchy: Hierarchy, given: dict[
         name = clean_text(cells.get(column))
         if f"adm{level}_code" in cells or name is None or parent is None:
             return
-        where = hierarchy.name.get(parent, parent)
+        where = hierarchy.name.get(parent, parent) if parent != hierarchy.root else "@unit.country"
         matches = hierarchy.children_named(parent, name)
         if len(matches) == 1:
             given[level] = parent = matches[0]
@@ -316,12 +349,14 @@ def _place_by_names(cells: dict[str, object], hierarchy: Hierarchy, given: dict[
 
 def _repair_namesake_commune(cells: dict[str, object], hierarchy: Hierarchy, given: dict[int, str],
                              row: CheckedRow) -> None:
-    """Fix a commune code that points to a namesake commune in another cercle.
+    """Fix a commune code that lies outside the stated cercle when the stated cercle has exactly one commune of
+    the stated commune name (case, accents, spaces and punctuation ignored).
 
-    Fourteen commune names repeat in different cercles (Baye, Bamba, Benkadi...). Workbooks that fill the
-    commune code by looking its name up pick the first namesake, e.g. Baye of Bafoulabé (ML010401) for a
-    row that says region Mopti, cercle Bankass, commune Baye. When the stated cercle agrees with the stated
-    region and has exactly one commune of the row's commune name, that commune is the one meant.
+    Workbooks that fill the commune code by looking its name up pick the first namesake: Baye of Kéniéba
+    (ML010401) for a row that says region Mopti, cercle Bankass, commune Baye; or a commune of a near name
+    elsewhere: Diébougou of Kati for rows that say Dioïla / Diedougou. The names say where the row is: when the
+    stated cercle agrees with the stated region and has one commune of the row's commune name, that commune is
+    the one meant (a true namesake when the coded commune bears the same name).
     """
     commune, cercle = given.get(3), given.get(2)
     if commune is None or cercle is None or hierarchy.parent.get(commune) == cercle:
@@ -330,14 +365,15 @@ def _repair_namesake_commune(cells: dict[str, object], hierarchy: Hierarchy, giv
         return
     name = clean_text(cells.get("adm3_name"))
     candidates = hierarchy.children_named(cercle, name) if name else []
-    if len(candidates) != 1 or fold(hierarchy.name[commune]) != fold(name):
+    if len(candidates) != 1:
         return
     given[3] = candidates[0]
+    same_name = place_key(hierarchy.name[commune]) == place_key(name)
     row.issues.append(CellIssue.of(
-        "repair", "adm3_code", commune, "msg.namesake", suggestion=candidates[0],
-        method="namesake commune of the stated cercle", confidence=1.0, commune=commune,
+        "repair", "adm3_code", commune, "msg.namesake" if same_name else "msg.commune_of_stated_cercle",
+        suggestion=candidates[0], method="commune named in the stated cercle", confidence=1.0, commune=commune,
         commune_name=hierarchy.name[commune], cercle_name=hierarchy.name.get(hierarchy.parent[commune]),
-        stated=hierarchy.name[cercle]))
+        stated=hierarchy.name[cercle], name=name, new=candidates[0]))
 
 
 @lru_cache(maxsize=65_536)

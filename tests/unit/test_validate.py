@@ -70,11 +70,75 @@ def test_namesake_commune_from_another_cercle_is_repaired(hierarchy):
     assert (repair.field, repair.value, repair.suggestion) == ("adm3_code", "ML010401", "ML050202")
 
 
-def test_namesake_rule_needs_the_names_to_agree(hierarchy):
-    # The commune name says Bankass, the code says Baye of Kéniéba: no namesake, the child code is kept.
-    checked = check_row(row(adm3_code="ML010401", adm3_name="Bankass"), hierarchy)
-    assert checked.pcodes[3] == "ML010401"
+def test_the_commune_named_in_the_stated_cercle_is_used_whatever_the_code_names(hierarchy):
+    # Mopti / Bankass / "Bankass" coded ML010401 (Baye of Kéniéba), as the December 2023 rows Dioïla /
+    # "Diedougou" carry Kati's Diébougou: Bankass has one commune named Bankass, which is where the row says.
+    checked = check_row(row(adm3_code="ML010401", adm3_name="BANKASS"), hierarchy)
+    assert not checked.rejected
+    assert checked.pcodes == {1: "ML05", 2: "ML0502", 3: "ML050201"}
+    repair = next(i for i in checked.issues if i.severity == "repair")
+    assert (repair.field, repair.value, repair.suggestion, repair.confidence) == (
+        "adm3_code", "ML010401", "ML050201", 1.0)
+    assert repair.message["problem"] == "msg.commune_of_stated_cercle"
+
+
+@pytest.mark.parametrize("written", ["baye", "BAYE", "Bâye", " Ba ye ", "Ba-ye"])
+def test_the_stated_commune_is_matched_ignoring_case_accents_and_spaces(hierarchy, written):
+    checked = check_row(row(adm3_code="ML010401", adm3_name=written), hierarchy)
+    assert checked.pcodes[3] == "ML050202"
+    assert next(i for i in checked.issues if i.severity == "repair").message["problem"] == "msg.namesake"
+
+
+def test_a_commune_name_the_stated_cercle_lacks_keeps_the_code(hierarchy):
+    # Bankass has no commune named Sokolo: the code decides, the cercle follows it and is reported.
+    checked = check_row(row(adm3_code="ML010401", adm3_name="Sokolo"), hierarchy)
+    assert checked.pcodes == {1: "ML01", 2: "ML0104", 3: "ML010401"}
     assert {i.severity for i in checked.issues} == {"warning"}
+
+
+def test_no_repair_when_the_stated_cercle_is_outside_the_stated_region(hierarchy):
+    checked = check_row(row(adm1_code="ML01", adm3_code="ML010401", adm3_name="Bankass"), hierarchy)
+    assert checked.pcodes[3] == "ML010401"
+    assert "repair" not in {i.severity for i in checked.issues}
+
+
+def test_a_cercle_code_in_the_region_column_keeps_the_row(hierarchy):
+    # OCHA Mali's March 2022 5W writes Bamako's cercle code ML0901 in the region column of some rows; here a
+    # Bankass cercle code in the region column of a Bankass row: the cercle places it, the region follows.
+    checked = check_row(row(adm1_code="ML0502", adm3_code=None, adm3_name=None), hierarchy)
+    assert not checked.rejected
+    assert checked.pcodes == {1: "ML05", 2: "ML0502", 3: None}
+    warning = next(i for i in checked.issues if i.severity == "warning")
+    assert (warning.field, warning.value, warning.suggestion) == ("adm1_code", "ML0502", "ML05")
+    assert warning.message["problem"] == "msg.parent_cell_other_level"
+
+
+def test_an_unknown_region_beside_a_cercle_its_name_confirms_keeps_the_row(hierarchy):
+    checked = check_row(row(adm1_code="MLI11", adm2_name="BANKASS", adm3_code=None, adm3_name=None), hierarchy)
+    assert not checked.rejected
+    assert checked.pcodes == {1: "ML05", 2: "ML0502", 3: None}
+    warning = next(i for i in checked.issues if i.severity == "warning")
+    assert (warning.field, warning.value, warning.suggestion) == ("adm1_code", "ML11", "ML05")
+    assert warning.message["problem"] == "msg.parent_cell_unknown"
+
+
+@pytest.mark.parametrize("cells", [
+    # no cercle name to confirm the cercle code
+    {"adm1_code": "ML11", "adm3_code": None, "adm3_name": None},
+    # a cercle name that is not the cercle code's
+    {"adm1_code": "ML11", "adm2_name": "Kéniéba", "adm3_code": None, "adm3_name": None},
+    # a cercle code of another place in the region column, nothing confirming the cercle
+    {"adm1_code": "ML0104", "adm3_code": None, "adm3_name": None},
+])
+def test_a_bad_region_cell_that_nothing_explains_rejects_the_row(hierarchy, cells):
+    checked = check_row(row(**cells), hierarchy)
+    assert checked.rejected
+    assert [i.field for i in checked.issues if i.severity == "error"] == ["adm1_code"]
+
+
+def test_a_bad_code_at_the_finest_level_still_rejects_the_row(hierarchy):
+    checked = check_row(row(adm3_code="ML0502"), hierarchy)  # a cercle code in the commune column
+    assert checked.rejected
 
 
 @pytest.mark.parametrize("cells, field", [
