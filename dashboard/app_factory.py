@@ -7,9 +7,7 @@ import json
 from pathlib import Path
 
 import flask
-import pandas as pd
 from dash import Dash
-from sqlalchemy import Engine
 
 from dashboard.callbacks import analysis_page as analysis_callbacks
 from dashboard.callbacks import duplicates as duplicate_callbacks
@@ -17,9 +15,8 @@ from dashboard.callbacks import imports as import_callbacks
 from dashboard.callbacks import map_page as map_callbacks
 from dashboard.callbacks import registry as registry_callbacks
 from dashboard.callbacks import router, url_state
-from dashboard.config import BOUNDARY_VERSION, Settings, get_settings
+from dashboard.config import Settings, get_settings
 from dashboard.exports import WRITERS, ExportHeader
-from dashboard.geo.population import load_population
 from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, web_geometry_path
 from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
 from dashboard.layouts import analysis_page, audit_page, import_report_page, imports_page, map_page, registry_page
@@ -33,11 +30,9 @@ from dashboard.reports.imports import import_batch, may_read, rejected_rows_csv,
 from dashboard.result_cache import ResultCache
 from dashboard.security import web as security
 from dashboard.security.audit import audit_frame
-from dashboard.security.policy import load_policy
 from dashboard.security.roles import SYSTEM, Permission
 from dashboard.store.database import make_engine, schema_is_current
-from dashboard.store.queries import admin_unit_frame
-from dashboard.web_data import DashboardData
+from dashboard.web_data import DashboardData, dashboard_data
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 ANALYSIS_PAGES = (GAPS, OVERLAPS, LOCALISATION, CHANGE, MEMBERSHIP, DUPLICATES, BRIEF)
@@ -136,7 +131,7 @@ def _register_export_route(server: flask.Flask, data: DashboardData) -> None:
         write, mimetype = WRITERS[fmt]
         content = write(labelled(run_report(name, snapshot, params), params.lang),
                         report_header(name, snapshot, params))
-        period = params.period or (snapshot.latest_batch.period if snapshot.latest_batch else "")
+        period = params.selection(snapshot).period or ""
         response = flask.Response(content, mimetype=mimetype)
         response.headers["Content-Disposition"] = f'attachment; filename="mali3w-{name}-{period}.{fmt}"'
         return response
@@ -150,9 +145,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         raise NotSetUp(f"the database {engine.url.render_as_string()} is not set up or not current: "
                        "run `python -m dashboard setup` first.")
     geometry = _geometry(settings)
-    data = DashboardData(engine, population=_population(settings, engine),
-                         cache=ResultCache(settings.cache_dir, namespace=engine.url.render_as_string()),
-                         policy=load_policy(settings.policy_file))
+    data = dashboard_data(engine, settings,
+                          cache=ResultCache(settings.cache_dir, namespace=engine.url.render_as_string()))
     data.snapshot(SYSTEM)  # load now: gunicorn --preload then forks workers that already hold the data
     app = Dash(__name__, title=translate("app.title", DEFAULT_LANGUAGE), assets_folder=str(ASSETS_DIR),
                compress=True, update_title=None, serve_locally=True, suppress_callback_exceptions=True)
@@ -199,12 +193,3 @@ def create_app(settings: Settings | None = None) -> Dash:
     # worker opens its own (a PostgreSQL socket used by two processes corrupts both conversations).
     engine.dispose()
     return app
-
-
-def _population(settings: Settings, engine: Engine) -> pd.DataFrame | None:
-    """Population of regions and cercles from the data mirror, or None when the mirror does not have it
-    (gaps are then listed without a population ranking, and say so)."""
-    try:
-        return load_population(settings.data_mirror, admin_unit_frame(engine, BOUNDARY_VERSION))
-    except FileNotFoundError:
-        return None

@@ -153,13 +153,11 @@ def cmd_build_geo(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Print (or write) one report with the same numbers as the dashboard's page and downloads."""
     from dashboard.exports import WRITERS
-    from dashboard.reports import params_from_query, report_header, run_report
-    from dashboard.text import fold
-    from dashboard.web_data import DashboardData
-    from dashboard.security.policy import load_policy
+    from dashboard.reports import params_from_query, report_blank, report_header, run_report
     from dashboard.security.roles import PUBLIC
-    snapshot = DashboardData(_engine(), policy=load_policy(get_settings().policy_file)).snapshot(
-        PUBLIC if args.public else _operator())
+    from dashboard.text import fold
+    from dashboard.web_data import dashboard_data
+    snapshot = dashboard_data(_engine(), get_settings()).snapshot(PUBLIC if args.public else _operator())
     known = {fold(acronym): str(org_id) for org_id, acronym in
              zip(snapshot.organisations["organisation_id"], snapshot.organisations["acronym"]) if acronym}
     organisations = []
@@ -172,6 +170,10 @@ def cmd_report(args: argparse.Namespace) -> int:
              "period": args.period, "area": args.area, "lang": args.lang,
              **{option: getattr(args, option) for option in args.report_options}}
     params = params_from_query({key: str(value) for key, value in query.items() if value})
+    blank = report_blank(args.report, snapshot, params)
+    if blank is not None:
+        print(blank, file=sys.stderr)
+        return 1
     write, _mimetype = WRITERS[args.format]
     content = write(run_report(args.report, snapshot, params), report_header(args.report, snapshot, params))
     if args.output:

@@ -69,7 +69,12 @@ SECTORS: tuple[Term, ...] = (
     Term("coordination", "Coordination", "Coordination",
          ("coordination et gestion de l information", "coordination and common services", "CSS",
           "coordination et services communs")),
+    # rows of a file without a sector column, or with an empty sector cell (OCHA Mali's March 2022 5W): counted
+    # in the views across all sectors, left out of those by sector
+    Term("unspecified", "Secteur non précisé", "Sector not stated"),
 )
+#: the sector code of rows that state none
+NO_SECTOR = "unspecified"
 
 ORG_TYPES: tuple[Term, ...] = (
     Term("ngo_national", "ONG nationale", "National NGO",

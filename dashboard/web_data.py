@@ -17,15 +17,15 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard.analysis.duplicates import duplicate_groups
-from dashboard.config import BOUNDARY_VERSION
+from dashboard.config import BOUNDARY_VERSION, Settings
+from dashboard.geo.population import load_population
 from dashboard.ingest.membership import membership_frame
 from dashboard.ingest.partnerships import partnership_frame
 from dashboard.result_cache import ResultCache
-from dashboard.security.policy import Policy, public_activities
+from dashboard.security.policy import Policy, load_policy, public_activities
 from dashboard.security.roles import Viewer
 from dashboard.store.duplicate_decisions import duplicate_records_frame
-from dashboard.store.models import ImportBatch
-from dashboard.store.queries import activity_frame, admin_unit_frame, dataset_version, latest_batch, organisation_frame
+from dashboard.store.queries import activity_frame, admin_unit_frame, batch_frame, dataset_version, organisation_frame
 
 T = TypeVar("T")
 
@@ -38,7 +38,8 @@ class Snapshot:
     activities: pd.DataFrame
     organisations: pd.DataFrame
     units: pd.DataFrame
-    latest_batch: ImportBatch | None
+    #: the 3W imports (:data:`dashboard.store.queries.BATCH_COLUMNS`): which files each period comes from
+    batches: pd.DataFrame
     memberships: pd.DataFrame
     partnerships: pd.DataFrame
     #: population of regions and cercles (COD-PS), or None when the data mirror does not have it
@@ -62,6 +63,14 @@ class Snapshot:
     def duplicate_groups(self) -> pd.DataFrame:
         """Groups of possibly duplicated 3W records (computed on first use, then kept with the snapshot)."""
         return duplicate_groups(duplicate_records_frame(self.engine))
+
+    def batches_of(self, period: str | None) -> pd.DataFrame:
+        """The 3W imports of a reporting period (none for ``None``)."""
+        return self.batches[self.batches["period"] == period]
+
+    def has_rows(self, period: str | None) -> bool:
+        """Whether the period has accepted 3W rows (in this view of the data)."""
+        return period is not None and bool((self.activities["period"] == period).any())
 
     def unit_names(self) -> dict[str, str]:
         return dict(zip(self.units["pcode"], self.units["name_fr"]))
@@ -124,7 +133,7 @@ class DashboardData:
             if self._snapshot is None or self._snapshot.version != version:
                 self._snapshot = Snapshot(version, activity_frame(self.engine), organisation_frame(self.engine),
                                           admin_unit_frame(self.engine, self.boundary_version),
-                                          latest_batch(self.engine), membership_frame(self.engine),
+                                          batch_frame(self.engine), membership_frame(self.engine),
                                           partnership_frame(self.engine), self.population, self.engine,
                                           self.cache)
                 self._public = None
@@ -135,3 +144,20 @@ class DashboardData:
                                        activities=public_activities(self._snapshot.activities, self.policy),
                                        public_policy=self.policy)
             return self._public
+
+
+def population_of(settings: Settings, engine: Engine) -> pd.DataFrame | None:
+    """Population of regions and cercles from the data mirror, or None when the mirror does not have it
+    (gaps are then listed without a population ranking, and say so)."""
+    try:
+        return load_population(settings.data_mirror, admin_unit_frame(engine, BOUNDARY_VERSION))
+    except FileNotFoundError:
+        return None
+
+
+def dashboard_data(engine: Engine, settings: Settings, cache: ResultCache | None = None) -> DashboardData:
+    """The data of an installation as every way in reads it (pages, downloads, command line): with the
+    population that ranks gaps and the installation's data-responsibility policy, so that a number is the
+    same wherever it is read."""
+    return DashboardData(engine, population=population_of(settings, engine), cache=cache,
+                         policy=load_policy(settings.policy_file))

@@ -10,7 +10,8 @@ implementer. Made precise here:
   ``funder_and_implementer``); two rows of X naming two different partners do not, nor does a row of X
   with partner Y and a row where X works directly. The free-text ``funder`` column is not used: it is
   not a canonical organisation.
-* **Sector** is the stored sector code (sub-clusters are their own sectors).
+* **Sector** is the stored sector code (sub-clusters are their own sectors). Rows that state no sector are
+  left out: nothing says two of them are the same work.
 * **Activity** is compared folded (:func:`dashboard.text.fold`: case, accents and spacing ignored); a
   missing activity equals only another missing activity.
 * **Place** is the finest P-code known (``pcode``): a row known at cercle level is not the same place as a
@@ -41,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.text import clean_text, fold
+from dashboard.vocabulary import NO_SECTOR
 
 #: Columns :func:`duplicate_groups` reads (one row per stored activity).
 RECORD_COLUMNS = ["activity_id", "batch_id", "period", "source_row", "organisation_id", "implementing_partner_id",
@@ -102,6 +104,7 @@ def duplicate_groups(records: pd.DataFrame) -> pd.DataFrame:
     funder naming the implementer as partner, and the implementer itself, or two funders of it);
     otherwise ``across_files`` when they come from more than one import, else ``within_file``.
     """
+    records = records[records["sector_code"].astype(object) != NO_SECTOR]
     if records.empty:
         return _empty_groups()
     records = records.reset_index(drop=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.ingest.pcodes import LEVEL_BY_LENGTH
+from dashboard.vocabulary import NO_SECTOR
 
 
 @dataclass(frozen=True)
@@ -39,3 +40,8 @@ def filter_activities(activities: pd.DataFrame, selection: ActivityFilter) -> pd
     if selection.area:
         mask &= activities[f"adm{LEVEL_BY_LENGTH[len(selection.area)]}_pcode"] == selection.area
     return activities[mask]
+
+
+def with_stated_sector(activities: pd.DataFrame) -> pd.DataFrame:
+    """The rows that state a sector: what a view by sector counts (rows without one count across sectors)."""
+    return activities[activities["sector_code"].astype(object) != NO_SECTOR]

@@ -21,7 +21,7 @@ from dashboard.web_data import DashboardData
 def register(app: Dash, data: DashboardData, view: MapView, pages: Mapping[str, AnalysisPage]) -> None:
     @app.callback(
         Output("analysis-summary", "children"), Output("analysis-map", "figure"),
-        Output("analysis-extra", "children"), Output("analysis-table", "children"),
+        Output("analysis-extra", "children"), Output("analysis-table", "children"), Output("data-facts", "children"),
         *FILTER_INPUTS, Input({"type": "page-param", "name": ALL}, "value"),
         State({"type": "page-param", "name": ALL}, "id"), State("lang", "data"), State("analysis-page", "data"),
         prevent_initial_call=True)
@@ -38,4 +38,4 @@ def register(app: Dash, data: DashboardData, view: MapView, pages: Mapping[str, 
             figure = Patch()
             figure["data"][0]["z"] = shown.figure["data"][0]["z"]
             figure["data"][0]["customdata"] = shown.figure["data"][0]["customdata"]
-        return shown.summary, figure, shown.extra, shown.table
+        return shown.summary, figure, shown.extra, shown.table, shown.facts

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from dashboard.layouts.choropleth import MapView
+from dashboard.layouts.shell import header_facts
 from dashboard.layouts.map_page import map_figure, presence_map, unit_table
 from dashboard.reports import ReportParams
 from dashboard.security.web import current_viewer
@@ -25,17 +26,18 @@ def params_from_filters(level, period, area, sectors, org_types, organisations, 
 
 def register(app: Dash, data: DashboardData, view: MapView) -> None:
     @app.callback(Output("presence-map", "figure"), Output("map-summary", "children"),
-                  *FILTER_INPUTS, State("lang", "data"), prevent_initial_call=True)
+                  Output("data-facts", "children"), *FILTER_INPUTS, State("lang", "data"), prevent_initial_call=True)
     def update_map(level, period, area, sectors, org_types, organisations, lang):
         snapshot = data.snapshot(current_viewer())
         params = params_from_filters(level, period, area, sectors, org_types, organisations, lang)
+        facts = header_facts(snapshot, params)
         if ctx.triggered_id in ("level", "area"):
-            return map_figure(snapshot, params, view)
+            return *map_figure(snapshot, params, view), facts
         shown = presence_map(snapshot, params)
         colours = Patch()
         colours["data"][0]["z"] = shown.categories
         colours["data"][0]["customdata"] = shown.customdata
-        return colours, shown.summary
+        return colours, shown.summary, facts
 
     @app.callback(Output("unit-table", "children"),
                   Input("presence-map", "clickData"), *FILTER_INPUTS, State("lang", "data"),

@@ -37,8 +37,11 @@ _MONTHS = {
 
 
 def format_period(period: str, lang: str) -> str:
-    """``'2023-12'`` → ``'décembre 2023'`` / ``'December 2023'``."""
-    year, month = period.split("-")
+    """``'2023-12'`` → ``'décembre 2023'`` / ``'December 2023'``; a text that is no period is left as it is
+    (a period asked for in an address can be anything)."""
+    year, _, month = str(period).partition("-")
+    if not (len(year) == 4 and year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+        return str(period)
     return f"{_MONTHS[language(lang)][int(month) - 1]} {year}"
 
 

@@ -193,18 +193,19 @@ def bounded_text(record: CheckedRecord, name: str, value: object, limit: int) ->
 
 def store_batch(session: Session, *, kind: str, path: Path, sha256: str, table: RawTable, mapping: ColumnMapping,
                 records: list[CheckedRecord], raw_rows: list[list[object]], imported_by: str | None,
-                source: str | None) -> tuple[ImportBatch, int]:
+                source: str | None, period: str | None = None) -> tuple[ImportBatch, int]:
     """Add the batch, its rejected rows (as uploaded, with reasons) and its issues; returns the batch and
     its number of warnings.
 
     Columns the layout does not know get one warning each (row empty), since their values are not stored.
-    The batch's period is the one the file name says, else the month of the import.
+    The batch's period is ``period`` (what the table's rows cover, when the caller knows), else the one the
+    file name says, else the month of the import.
     """
     now = datetime.now(timezone.utc)
     accepted = sum(not record.rejected for record in records)
     batch = ImportBatch(
         kind=kind, file_name=path.name, sheet=table.sheet, sha256=sha256,
-        period=infer_period(path.name) or now.strftime("%Y-%m"), source=source, boundary_version=BOUNDARY_VERSION,
+        period=period or infer_period(path.name) or now.strftime("%Y-%m"), source=source, boundary_version=BOUNDARY_VERSION,
         imported_at=now, imported_by=imported_by, rows_read=len(records), rows_accepted=accepted,
         rows_rejected=len(records) - accepted,
         column_mapping=mapping_record(table, mapping))

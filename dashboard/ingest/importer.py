@@ -36,7 +36,7 @@ from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisat
 from dashboard.store.organisation_decisions import merge_proposals
 from dashboard.store.reference import load_crosswalk, load_hierarchy, sector_vocabulary
 from dashboard.text import clean_text, fold
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY
+from dashboard.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY
 
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 #: told ``(fraction done, stage)`` as an import goes: read, check, write, done
@@ -139,6 +139,28 @@ def boundary_note(batch_id: int, checked: CheckedRows) -> list[dict]:
     return [file_issue(batch_id, sentences, "advice.recode_2021", value=LEGACY_BOUNDARY_VERSION,
                        method="2015 P-codes found", translated=checked.translated,
                        saying_2015=checked.rows_saying_2015, saying_2021=checked.rows_saying_2021)]
+
+
+#: the fields a 3W row's sector is read from
+SECTOR_FIELDS = ("sector", "sector_code", "subsector")
+#: rows listed by number in a file-level notice before "and N more"
+ROWS_LISTED = 10
+
+
+def sector_note(batch_id: int, mapping: ColumnMapping, rows: list[tuple[int, CheckedRow]]) -> list[dict]:
+    """One notice for the file as a whole when accepted rows state no sector: the file has no sector column,
+    or some of its sector cells are empty. Those rows count in the views across all sectors, not by sector."""
+    without = [number for number, row in rows if not row.rejected and row.sector_code == NO_SECTOR]
+    if not without:
+        return []
+    if not any(name in mapping.fields for name in SECTOR_FIELDS):
+        return [file_issue(batch_id, "msg.no_sector_column", "advice.sector_not_stated", method="sector vocabulary",
+                           count=len(without))]
+    listed = ", ".join(map(str, without[:ROWS_LISTED]))
+    more = len(without) - ROWS_LISTED
+    return [file_issue(batch_id, ["msg.sector_cells_empty"] + (["msg.and_more_rows"] if more > 0 else []),
+                       "advice.sector_not_stated", column="sector", method="sector vocabulary", count=len(without),
+                       rows=listed, more=more)]
 
 
 def issue_record(batch_id: int, source_row: int, mapping: ColumnMapping, table: RawTable, issue) -> dict:
@@ -309,7 +331,8 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         session.flush()
         activities, rejected = [], []
         issues = (reader_notes(batch.id, table) + mapping_notes(batch.id, table, mapping)
-                  + boundary_note(batch.id, file_checks))
+                  + boundary_note(batch.id, file_checks)
+                  + sector_note(batch.id, mapping, [(number, row) for (number, _), row in zip(data_rows, checked)]))
         labels = column_labels(table)
         extra_values = ExtraValues(mapping, labels)
         accepted_index = {position: n for n, position in enumerate(accepted_positions)}

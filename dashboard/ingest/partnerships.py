@@ -65,6 +65,7 @@ from dashboard.ingest.coordination_tables import (
 )
 from dashboard.ingest.importer import file_sha256
 from dashboard.ingest.pcodes import Hierarchy
+from dashboard.ingest.periods import infer_period
 from dashboard.ingest.registry import apply_registry_types, organisation_identities, register_organisations
 from dashboard.store.database import serialise_imports
 from dashboard.store.models import Organisation, Partnership
@@ -301,6 +302,13 @@ def _store_partnerships(session: Session, batch_id: int,
     return created, updated
 
 
+def agreements_period(path: Path, records: list[CheckedPartnership]) -> str | None:
+    """The period a partnership table covers: the one its file name says, else the month of its latest signed
+    (or started) agreement; None when neither tells (the import's month is used then)."""
+    starts = [record.start_date for record in records if record.start_date is not None]
+    return infer_period(path.name) or (max(starts).strftime("%Y-%m") if starts else None)
+
+
 def import_partnerships(engine: Engine, path: Path, *, sheet: str | None = None, imported_by: str | None = None,
                         source: str | None = None, check_only: bool = False) -> CoordinationImportResult:
     """Import a partnership workbook or CSV (batch kind ``partnership``), then type its organisations from the
@@ -325,7 +333,7 @@ def import_partnerships(engine: Engine, path: Path, *, sheet: str | None = None,
         apply_registry_types(session)
         batch, warnings = store_batch(session, kind=KIND, path=path, sha256=sha256, table=table, mapping=mapping,
                                       records=records, raw_rows=[raw for _, raw in rows], imported_by=imported_by,
-                                      source=source)
+                                      source=source, period=agreements_period(path, [records[p] for p in candidates]))
         created, updated = _store_partnerships(
             session, batch.id, [(records[p], roles[p]) for p in candidates])
         result = CoordinationImportResult(batch.id, batch.period, batch.rows_read, batch.rows_accepted,

@@ -17,7 +17,7 @@ from dashboard.i18n import render_message
 from dashboard.ingest.columns import organisation_field, row_organisation
 from dashboard.ingest.pcodes import WHOLE_UNIT_SHARE, Crosswalk, Hierarchy, normalise_pcode
 from dashboard.text import clean_text, fold, header_key, place_key
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY, Term, Vocabulary
+from dashboard.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY, Term, Vocabulary
 
 #: Similarity (0-100) above which a misspelt unit name is offered as a suggestion for review.
 NAME_SUGGESTION_CUTOFF = 85
@@ -420,17 +420,19 @@ def closest_sector(spelling: object, sectors: Vocabulary = SECTOR_VOCABULARY) ->
 
 
 def _check_sector(cells: dict[str, object], sectors: Vocabulary, row: CheckedRow) -> None:
-    """The sector of the row: its cluster, else its cluster code (``#sector+code``), else its sub-cluster."""
+    """The sector of the row: its cluster, else its cluster code (``#sector+code``), else its sub-cluster. A row
+    that states none is accepted as "sector not stated" (:data:`NO_SECTOR`); the import says so once for the
+    file, not row by row."""
     sector = clean_text(cells.get("sector")) or clean_text(cells.get("sector_code"))
     column = "sector" if clean_text(cells.get("sector")) else "sector_code"
     if sector is None and sectors.match(cells.get("subsector")) is not None:
         row.sector_code = sectors.match(cells.get("subsector")).code
         return
-    term = sectors.match(sector)
     if sector is None:
-        row.issues.append(CellIssue.of("error", "sector", None, "msg.no_sector", "advice.fill_sector",
-                                       method="sector vocabulary"))
-    elif term is None:
+        row.sector_code = NO_SECTOR
+        return
+    term = sectors.match(sector)
+    if term is None:
         closest = closest_sector(sector, sectors)
         if closest:
             row.issues.append(CellIssue.of("error", column, sector, "msg.unknown_sector", "advice.teach_sector",

@@ -17,7 +17,7 @@ from dashboard.layouts import shell
 from dashboard.layouts.choropleth import MAP_CONFIG, MapView, Scale, stepped_figure
 from dashboard.layouts.map_page import unit_labels
 from dashboard.layouts.tables import report_table
-from dashboard.reports import REPORTS, ReportParams, run_report
+from dashboard.reports import REPORTS, ReportParams, report_blank, report_notes, run_report
 from dashboard.security.roles import Permission
 from dashboard.web_data import Snapshot
 
@@ -58,17 +58,33 @@ class PageContent:
     figure: object
     extra: list
     table: object
+    #: the header's facts: the periods shown and their files
+    facts: list
+
+
+def summary_with_notes(summary: object, notes: list[str]) -> list:
+    """The page's summary line, then what a reader must know beside it (one note a line)."""
+    return [summary, *(part for note in notes for part in (html.Br(), html.Span(note, className="note")))]
 
 
 def content(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: MapView) -> PageContent:
     frame = run_report(page.report, snapshot, params)
+    blank = report_blank(page.report, snapshot, params)
     figure = {}
     if page.map_layer is not None:
         layer = page.map_layer(snapshot, params, frame)
         figure = stepped_figure(view, params.level, layer.pcodes, unit_labels(snapshot, layer.pcodes),
                                 layer.categories, layer.customdata, layer.scale, layer.hover_lines, params.area)
-    return PageContent(page.summary(snapshot, params, frame), figure, page.extra(snapshot, params),
-                       page.table(snapshot, params, frame))
+    summary = blank if blank is not None else page.summary(snapshot, params, frame)
+    return PageContent(summary_with_notes(summary, report_notes(page.report, snapshot, params)), figure,
+                       page.extra(snapshot, params) if blank is None else [], page.table(snapshot, params, frame),
+                       shell.header_facts(snapshot, params, shown_periods(page, snapshot, params)))
+
+
+def shown_periods(page: AnalysisPage, snapshot: Snapshot, params: ReportParams) -> list[str | None] | None:
+    """The periods the page's report shows (None: the period the filters select)."""
+    periods = REPORTS[page.report].periods
+    return periods(snapshot, params) if periods is not None else None
 
 
 def layout(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:
@@ -82,4 +98,5 @@ def layout(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: M
         html.Div(shown.extra, id="analysis-extra"),
         shell.download_links(page.report, params),
         html.Div(shown.table, id="analysis-table"),
-    ], controls=[html.Div(page.controls(snapshot, params), className="page-controls")])
+    ], controls=[html.Div(page.controls(snapshot, params), className="page-controls")],
+        periods=shown_periods(page, snapshot, params))

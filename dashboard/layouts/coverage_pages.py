@@ -11,7 +11,14 @@ from dashboard.layouts.analysis_page import AnalysisPage, MapLayer
 from dashboard.layouts.choropleth import Scale
 from dashboard.layouts.shell import page_param
 from dashboard.reports import ReportParams
-from dashboard.reports.coverage import change_periods, compared_activities, gap_sectors, gap_type, overlap_threshold
+from dashboard.reports.coverage import (
+    change_by_sector,
+    change_periods,
+    compared_activities,
+    gap_sectors,
+    gap_type,
+    overlap_threshold,
+)
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY
 from dashboard.web_data import Snapshot
 
@@ -136,13 +143,13 @@ def change_map(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) ->
     """Net change of distinct organisations per unit, all sectors together."""
     units = snapshot.units_in(params.level, params.area)
     earlier, later = change_periods(snapshot, params)
-    if earlier is None:
-        totals = pd.DataFrame(columns=["arrived_count", "left_count"])
+    if not (snapshot.has_rows(earlier) and snapshot.has_rows(later)):
+        totals = pd.DataFrame(columns=["arrived", "left"])
     else:
         totals = net_change_by_unit(compared_activities(snapshot, params), snapshot.units, params.level,
                                     earlier, later).set_index("pcode")
-    arrived = units.map(totals["arrived_count"]).fillna(0).astype(int)
-    left = units.map(totals["left_count"]).fillna(0).astype(int)
+    arrived = units.map(totals["arrived"]).fillna(0).astype(int)
+    left = units.map(totals["left"]).fillna(0).astype(int)
     net = arrived - left
     lang = params.lang
     scale = Scale(translate("change.map.title", lang), CHANGE_COLOURS, _bin_labels(CHANGE_BINS, signed=True))
@@ -155,22 +162,28 @@ def change_map(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) ->
 def change_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> str:
     lang = params.lang
     earlier, later = change_periods(snapshot, params)
-    if earlier is None:
-        return translate("change.single_period", lang, period=format_period(later, lang) if later else "—")
-    return translate("change.summary", lang, earlier=format_period(earlier, lang), later=format_period(later, lang),
-                     arrived=format_number(int(frame["arrived_count"].sum()), lang),
-                     left=format_number(int(frame["left_count"].sum()), lang),
-                     cells=format_number(len(frame), lang))
+    key = "change.summary_by_sector" if change_by_sector(params) else "change.summary"
+    return translate(key, lang, earlier=format_period(earlier, lang), later=format_period(later, lang),
+                     arrived=format_number(int(frame["arrived"].sum()), lang),
+                     left=format_number(int(frame["left"].sum()), lang),
+                     stayed=format_number(int(frame["stayed"].sum()), lang),
+                     cells=format_number(len(frame), lang), level=translate(f"level.{params.level}.plural", lang))
 
 
 def change_controls(snapshot: Snapshot, params: ReportParams) -> list:
     lang = params.lang
     earlier, later = change_periods(snapshot, params)
-    periods = sorted(snapshot.activities["period"].astype(str).unique(), reverse=True)
+    periods = sorted(set(snapshot.activities["period"].astype(str)) | set(snapshot.batches["period"].astype(str)),
+                     reverse=True)
     return [html.Label([translate("change.from", lang),
                         dcc.Dropdown(id=page_param("from"), value=earlier, clearable=False,
                                      options=[{"label": format_period(period, lang), "value": period}
-                                              for period in periods if later is None or period < later])])]
+                                              for period in periods if later is None or period < later])]),
+            html.Label([translate("change.by", lang),
+                        dcc.Dropdown(id=page_param("by"), value="sector" if change_by_sector(params) else "",
+                                     clearable=False,
+                                     options=[{"label": translate("change.by.unit", lang), "value": ""},
+                                              {"label": translate("change.by.sector", lang), "value": "sector"}])])]
 
 
 CHANGE = AnalysisPage("change", "/evolution", "change", change_summary, change_controls, change_map)

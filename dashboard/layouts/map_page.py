@@ -12,7 +12,7 @@ from dashboard.analysis.presence import organisations_in_unit, presence_by_unit
 from dashboard.i18n import format_number, translate
 from dashboard.layouts import shell
 from dashboard.layouts.choropleth import MAP_CONFIG, MapView, category, presence_figure
-from dashboard.reports import ReportParams, params_to_query
+from dashboard.reports import ReportParams, params_to_query, report_blank
 from dashboard.security.policy import Policy
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 from dashboard.web_data import Snapshot
@@ -58,6 +58,9 @@ def _presence_map(snapshot: Snapshot, params: ReportParams) -> PresenceMap:
     if coarser_only:
         summary += translate("summary.coarser", lang, count=coarser_only, units=units_word,
                              coarser=translate(f"level.{level - 1}", lang).lower())
+    blank = report_blank("presence", snapshot, params)
+    if blank is not None:
+        summary = blank
     return PresenceMap(presence["pcode"].tolist(), categories,
                        presence[["organisations", "coarser_only"]].values.tolist(), summary)
 

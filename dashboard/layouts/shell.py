@@ -16,9 +16,10 @@ from flask_wtf.csrf import generate_csrf
 
 from dashboard.i18n import format_period, translate
 from dashboard.reports import ReportParams, params_to_query
+from dashboard.reports.describe import period_facts
 from dashboard.security.roles import Permission, Viewer
 from dashboard.security.web import current_viewer
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
+from dashboard.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 from dashboard.web_data import Snapshot
 
 #: (page name, path, what opening it needs) in the order of the navigation bar
@@ -67,16 +68,21 @@ def policy_note(snapshot: Snapshot, lang: str) -> html.P | None:
                   className="note policy-note", id="policy-note")
 
 
-def header(snapshot: Snapshot, params: ReportParams, viewer: Viewer) -> html.Header:
-    lang, batch = params.lang, snapshot.latest_batch
+def header_facts(snapshot: Snapshot, params: ReportParams, periods: Sequence[str | None] | None = None) -> list:
+    """What the page shows the data of: the period shown ("as of") and the files it comes from (both periods
+    of a comparison), and the boundaries; ``periods`` default to the period the filters select."""
+    periods = list(periods) if periods is not None else [params.selection(snapshot).period]
+    return [html.Li(fact) for fact in (*period_facts(snapshot, periods, params.lang),
+                                       translate("header.boundaries", params.lang))]
+
+
+def header(snapshot: Snapshot, params: ReportParams, viewer: Viewer,
+           periods: Sequence[str | None] | None = None) -> html.Header:
+    lang = params.lang
     other = "en" if lang == "fr" else "fr"
-    facts = ([translate("header.as_of", lang, period=format_period(batch.period, lang)),
-              translate("header.source", lang, source=batch.source or batch.file_name)]
-             if batch else [translate("header.no_data", lang)])
-    facts.append(translate("header.boundaries", lang))
     return html.Header([
         html.Div([html.H1(translate("app.title", lang)), html.P(translate("app.subtitle", lang))]),
-        html.Div([html.Ul([html.Li(fact) for fact in facts], id="data-facts"),
+        html.Div([html.Ul(header_facts(snapshot, params, periods), id="data-facts"),
                   html.A(translate("lang.switch", lang), id="language-switch", lang=other,
                          href=_query_string(params, lang=other, options=True)),
                   account(viewer, lang)], className="header-facts"),
@@ -135,7 +141,7 @@ def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[in
         *labelled("filters.sector", "sector", dcc.Dropdown(
             id="sector", value=list(params.sectors), multi=True, placeholder=all_label,
             options=[{"label": SECTOR_VOCABULARY.label(code, lang), "value": code}
-                     for code in SECTOR_VOCABULARY.codes() if code in sectors_present])),
+                     for code in SECTOR_VOCABULARY.codes() if code in sectors_present and code != NO_SECTOR])),
         *labelled("filters.org_type", "org-type", dcc.Dropdown(
             id="org-type", value=list(params.org_types), multi=True, placeholder=all_label,
             options=[{"label": ORG_TYPE_VOCABULARY.label(code, lang), "value": code}
@@ -164,14 +170,15 @@ def download_links(report: str, params: ReportParams) -> html.Div:
 
 
 def page(snapshot: Snapshot, params: ReportParams, active: str, content: list, controls: Sequence = (),
-         show_filters: bool = True) -> html.Div:
-    """A whole page: header, navigation, filters (global then page-specific) and the page's content."""
+         show_filters: bool = True, periods: Sequence[str | None] | None = None) -> html.Div:
+    """A whole page: header (naming ``periods``, by default the period the filters select), navigation,
+    filters (global then page-specific) and the page's content."""
     viewer = current_viewer()
     aside = [html.Aside([html.H2(translate("filters.title", params.lang)), *global_filters(snapshot, params),
                          *controls], className="filters")] if show_filters else []
     return html.Div([
         dcc.Store(id="lang", data=params.lang),
-        header(snapshot, params, viewer),
+        header(snapshot, params, viewer, periods),
         navigation(active, params, viewer),
         html.Main([*aside, html.Section([policy_note(snapshot, params.lang), *content], className="content")]),
     ])

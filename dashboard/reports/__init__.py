@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.exports import ExportHeader
+from dashboard.i18n import format_period, translate
 from dashboard.reports import brief, coverage, localisation, presence, review
-from dashboard.reports.describe import labelled, report_header
+from dashboard.reports.describe import header_lines, labelled, period_without_rows, without_sector_note
 from dashboard.reports.params import ReportParams, params_from_query, params_to_query
 from dashboard.security.roles import Permission
 from dashboard.web_data import Snapshot
@@ -28,33 +30,58 @@ class ReportOption:
     default: str | None = None
 
 
+def shown_period(snapshot: Snapshot, params: ReportParams) -> list[str | None]:
+    """The period a report shows: the one chosen, else the latest with accepted rows."""
+    return [params.selection(snapshot).period]
+
+
+def always(params: ReportParams) -> bool:
+    return True
+
+
+def never(params: ReportParams) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Report:
     compute: Callable[[Snapshot, ReportParams], pd.DataFrame]
     options: tuple[ReportOption, ...] = ()
     #: what a web viewer must be allowed to read it (None: public, under the data-responsibility policy)
     permission: Permission | None = None
+    #: whether the table is by sector for these parameters (rows that state no sector are then left out,
+    #: and the header says how many)
+    by_sector: Callable[[ReportParams], bool] = never
+    #: the reporting periods whose data the table shows (the header names them and their files); None for
+    #: a report that does not come from the 3W (partnership agreements, memberships)
+    periods: Callable[[Snapshot, ReportParams], list[str | None]] | None = shown_period
 
 
 REPORTS: dict[str, Report] = {
     "presence": Report(presence.presence_report),
-    "presence_by_sector": Report(presence.presence_by_sector_report),
+    "presence_by_sector": Report(presence.presence_by_sector_report, by_sector=always),
     "gaps": Report(coverage.gaps_report, (
         ReportOption("without", "an organisation type whose absence makes a gap, e.g. ngo_national "
-                                "(default: no organisation at all)"),)),
+                                "(default: no organisation at all)"),), by_sector=always),
     "overlaps": Report(coverage.overlaps_report, (
-        ReportOption("k", "minimum number of organisations in a unit and sector", str(coverage.DEFAULT_OVERLAP_K)),)),
+        ReportOption("k", "minimum number of organisations in a unit and sector", str(coverage.DEFAULT_OVERLAP_K)),),
+        by_sector=always),
     "change": Report(coverage.change_report, (
-        ReportOption("from", "earlier period YYYY-MM (default: the period before --period)"),)),
-    "national_share_by_sector": Report(localisation.national_share_by_sector_report),
+        ReportOption("from", "earlier period YYYY-MM (default: the latest period before --period with accepted "
+                             "rows)"),
+        ReportOption("by", "sector: arrivals and departures per unit and sector (default: per unit, across all "
+                           "sectors)"),), by_sector=coverage.change_by_sector,
+        periods=lambda snapshot, params: list(coverage.change_periods(snapshot, params))),
+    "national_share_by_sector": Report(localisation.national_share_by_sector_report, by_sector=always),
     "national_share_by_region": Report(localisation.national_share_by_region_report),
-    "member_share": Report(localisation.member_share_report),
-    "local_funding": Report(localisation.local_funding_report),
-    "partner_network": Report(localisation.partner_network_report),
-    "membership": Report(review.membership_report),
-    "cercle_brief": Report(brief.cercle_brief_report),
+    "member_share": Report(localisation.member_share_report, periods=None),
+    "local_funding": Report(localisation.local_funding_report, periods=None),
+    "partner_network": Report(localisation.partner_network_report, periods=None),
+    "membership": Report(review.membership_report, by_sector=always),
+    "cercle_brief": Report(brief.cercle_brief_report, by_sector=always),
     "duplicates": Report(review.duplicates_report, (
-        ReportOption("status", "pending (default) or all", "pending"),), Permission.REVIEW_DUPLICATES),
+        ReportOption("status", "pending (default) or all", "pending"),), Permission.REVIEW_DUPLICATES,
+        by_sector=always),
 }
 
 
@@ -75,5 +102,39 @@ def run_report(name: str, snapshot: Snapshot, params: ReportParams) -> pd.DataFr
     return snapshot.cached(("report", name, tuple(sorted(params_to_query(params).items()))), compute)
 
 
+def report_notes(name: str, snapshot: Snapshot, params: ReportParams) -> list[str]:
+    """What a reader of the report must know beside its table: rows of the periods shown that state no sector,
+    for a report by sector."""
+    report = REPORTS[name]
+    if report.periods is None or not report.by_sector(params):
+        return []
+    note = without_sector_note(snapshot, params, report.periods(snapshot, params))
+    return [note] if note else []
+
+
+def report_blank(name: str, snapshot: Snapshot, params: ReportParams) -> str | None:
+    """Why the report cannot show anything for these parameters (a period shown without accepted rows, a
+    comparison with nothing to compare with), in one sentence; None when it can."""
+    report = REPORTS[name]
+    if report.periods is None:
+        return None
+    periods = report.periods(snapshot, params)
+    if any(period is None for period in periods):
+        later = params.selection(snapshot).period
+        return translate("change.single_period", params.lang, period=format_period(later, params.lang)) if later \
+            else translate("header.no_data", params.lang)
+    missing = [period for period in periods if not snapshot.has_rows(period)]
+    return period_without_rows(snapshot, missing[0], params.lang) if missing else None
+
+
+def report_header(name: str, snapshot: Snapshot, params: ReportParams) -> ExportHeader:
+    """The title and the lines a download of the report starts with: filters, the periods shown and the files
+    they come from, notes."""
+    report = REPORTS[name]
+    periods = report.periods(snapshot, params) if report.periods is not None else None
+    lines = header_lines(snapshot, params, periods, report_notes(name, snapshot, params))
+    return ExportHeader(translate(f"report.{name}", params.lang), tuple(lines))
+
+
 __all__ = ["REPORTS", "Report", "ReportOption", "ReportParams", "labelled", "params_from_query", "params_to_query",
-           "report_header", "run_report"]
+           "report_blank", "report_header", "report_notes", "run_report"]

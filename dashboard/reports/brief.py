@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from dashboard.analysis.filters import filter_activities
+from dashboard.analysis.filters import filter_activities, with_stated_sector
 from dashboard.analysis.presence import presence_by_type
 from dashboard.reports.coverage import DEFAULT_OVERLAP_K
 from dashboard.reports.params import ReportParams
@@ -25,11 +25,13 @@ def brief_cercle(snapshot: Snapshot, params: ReportParams) -> str | None:
 
 def cercle_brief_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
     """Per sector in the cercle: organisations present (and national NGOs), and its communes with at least one
-    organisation, with none (and, of those, with cercle-level reports only), and with k or more (overlaps)."""
+    organisation, with none (and, of those, with cercle-level reports only), and with k or more (overlaps).
+    Rows that state no sector are left out here (the brief's summary counts every organisation)."""
     cercle = brief_cercle(snapshot, params)
     if cercle is None:
         return pd.DataFrame(columns=BRIEF_COLUMNS)
-    activities = filter_activities(snapshot.activities, replace(params, area=cercle).selection(snapshot))
+    activities = with_stated_sector(filter_activities(snapshot.activities,
+                                                      replace(params, area=cercle).selection(snapshot)))
     units = snapshot.units_for(cercle)
     at_cercle = presence_by_type(activities, units, 2)
     at_cercle = at_cercle[at_cercle["pcode"] == cercle].set_index("sector_code")

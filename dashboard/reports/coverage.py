@@ -6,26 +6,27 @@ from dataclasses import replace
 
 import pandas as pd
 
-from dashboard.analysis.change import presence_change
-from dashboard.analysis.filters import filter_activities, latest_period
+from dashboard.analysis.change import change_columns, presence_change
+from dashboard.analysis.filters import filter_activities, latest_period, with_stated_sector
 from dashboard.analysis.gaps import sector_gaps
 from dashboard.analysis.overlaps import overlaps
 from dashboard.reports.describe import with_unit_names
 from dashboard.i18n import translate
 from dashboard.reports.params import ReportParams
 from dashboard.security.policy import hide_names
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY
+from dashboard.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY
 from dashboard.web_data import Snapshot
 
 DEFAULT_OVERLAP_K = 3
-#: Sectors that are not a service to people, so their absence is no gap unless asked for by name.
-NOT_A_SERVICE = {"coordination"}
+#: Sectors that are not a service to people, so their absence is no gap unless asked for by name; and rows
+#: that state no sector, which no sector's gap can be made of.
+NOT_A_SERVICE = {"coordination", NO_SECTOR}
 
 
 def gap_sectors(snapshot: Snapshot, params: ReportParams) -> list[str]:
     """The sectors gaps are looked for in: those chosen, else every response sector of the period's 3W."""
     if params.sectors:
-        return list(params.sectors)
+        return [sector for sector in params.sectors if sector != NO_SECTOR]
     period = params.selection(snapshot).period
     reported = set(snapshot.activities.loc[snapshot.activities["period"] == period, "sector_code"].astype(str))
     return sorted(reported - NOT_A_SERVICE)
@@ -59,7 +60,7 @@ def overlap_threshold(params: ReportParams) -> int:
 
 def overlaps_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
     """Unit x sector cells where at least k organisations are present, with who they are."""
-    activities = filter_activities(snapshot.activities, params.selection(snapshot))
+    activities = with_stated_sector(filter_activities(snapshot.activities, params.selection(snapshot)))
     table = overlaps(activities, snapshot.organisations, params.level, overlap_threshold(params))
     if snapshot.public:
         table["acronyms"] = hidden_below_k(table["acronyms"], table["organisations"], snapshot, params)
@@ -67,11 +68,13 @@ def overlaps_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
 
 
 def change_periods(snapshot: Snapshot, params: ReportParams) -> tuple[str | None, str | None]:
-    """(earlier, later) periods compared: ``from`` and the selected period, by default the one before it."""
+    """(earlier, later) periods compared: ``from`` and the selected period, by default the latest period
+    before it that has accepted rows. A ``from`` period asked for by name is kept even when it has no
+    accepted rows, so that the view says so rather than compare other periods."""
     periods = sorted(snapshot.activities["period"].astype(str).unique())
     later = params.period or latest_period(snapshot.activities)
     earlier = params.option("from")
-    if earlier not in periods or earlier == later:
+    if not earlier or earlier == later:
         before = [period for period in periods if later is None or period < later]
         earlier = before[-1] if before else None
     return earlier, later
@@ -84,15 +87,22 @@ def compared_activities(snapshot: Snapshot, params: ReportParams) -> pd.DataFram
                       for period in change_periods(snapshot, params) if period is not None])
 
 
+def change_by_sector(params: ReportParams) -> bool:
+    """Whether the change is shown by sector (``by=sector``) rather than across all sectors (the default)."""
+    return params.option("by") == "sector"
+
+
 def change_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
-    """Per unit and sector: organisations that arrived and left between two reporting periods."""
+    """Per unit (or unit and sector, with ``by=sector``): organisations that arrived, left and stayed between
+    two reporting periods. Empty when either period has no accepted rows (the header says which)."""
     earlier, later = change_periods(snapshot, params)
-    if earlier is None:
-        return pd.DataFrame(columns=["pcode", "sector_code", "organisations_from", "organisations_to", "arrived",
-                                     "left", "arrived_count", "left_count", "net"])
+    by_sector = change_by_sector(params)
+    if not (snapshot.has_rows(earlier) and snapshot.has_rows(later)):
+        return with_unit_names(pd.DataFrame(columns=change_columns(by_sector)), snapshot)
     table = presence_change(compared_activities(snapshot, params), snapshot.organisations, params.level,
-                            earlier, later)
+                            earlier, later, by_sector=by_sector)
     if snapshot.public:
-        table["arrived"] = hidden_below_k(table["arrived"], table["organisations_to"], snapshot, params)
-        table["left"] = hidden_below_k(table["left"], table["organisations_from"], snapshot, params)
+        for names, counts in (("arrived_names", "organisations_to"), ("left_names", "organisations_from"),
+                              ("stayed_names", "organisations_to")):
+            table[names] = hidden_below_k(table[names], table[counts], snapshot, params)
     return with_unit_names(table[snapshot.inside(table["pcode"], params.area)], snapshot)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
-from dashboard.analysis.filters import latest_period
-from dashboard.exports import ExportHeader
-from dashboard.i18n import catalogue, format_period, language, translate
+from dashboard.analysis.filters import filter_activities, latest_period
+from dashboard.i18n import catalogue, format_number, format_period, language, translate
 from dashboard.reports.params import ReportParams
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
+from dashboard.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 from dashboard.web_data import Snapshot
 
 
@@ -23,6 +24,28 @@ def with_unit_names(frame: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
     for offset, column in enumerate(columns):
         frame.insert(position + offset, column, lineage[column].values)
     return frame
+
+
+def describe_option(name: str, value: str, lang: str) -> tuple[str, str]:
+    """A report's own setting in words ("Comparer avec la période : mars 2022"); unknown ones as given."""
+    words = {"from": ("change.from", lambda: format_period(value, lang)),
+             "by": ("change.by", lambda: translate(f"change.by.{value}", lang)),
+             "k": ("overlaps.k", lambda: value),
+             "without": ("gaps.without", lambda: ORG_TYPE_VOCABULARY.label(value, lang)),
+             "status": ("duplicates.status", lambda: translate(f"duplicates.status.{value}", lang))}
+    if name not in words:
+        return name, value
+    label, text = words[name]
+    try:
+        return translate(label, lang), text()
+    except KeyError:  # a value the address made up
+        return translate(label, lang), value
+
+
+def _files(batches: pd.DataFrame, lang: str) -> str:
+    """The files a period comes from: ``3W_mars.xlsx (OCHA Mali), cluster_wash.csv``."""
+    return ", ".join(f"{row.file_name} ({row.source})" if isinstance(row.source, str) and row.source
+                     else row.file_name for row in batches.itertuples())
 
 
 def describe_filters(snapshot: Snapshot, params: ReportParams) -> str:
@@ -44,19 +67,64 @@ def describe_filters(snapshot: Snapshot, params: ReportParams) -> str:
                       ", ".join(str(acronyms.get(org, org)) for org in params.organisations)))
     if period:
         parts.append((translate("filters.period", lang), format_period(period, lang)))
-    parts.extend((name, value) for name, value in params.options.items())
+    parts.extend(describe_option(name, value, lang) for name, value in params.options.items())
     separator = " : " if lang == "fr" else ": "
     return " · ".join(f"{name}{separator}{value}" for name, value in parts)
 
 
-def report_header(name: str, snapshot: Snapshot, params: ReportParams) -> ExportHeader:
-    lang, batch = params.lang, snapshot.latest_batch
-    lines = [translate("export.filters", lang, filters=describe_filters(snapshot, params))]
-    if batch:
-        lines.append(translate("header.as_of", lang, period=format_period(batch.period, lang)))
-        lines.append(translate("header.source", lang, source=batch.source or batch.file_name))
-    lines.append(translate("header.boundaries", lang))
-    return ExportHeader(translate(f"report.{name}", lang), tuple(lines))
+def period_without_rows(snapshot: Snapshot, period: str, lang: str) -> str:
+    """Why a period shows nothing: no file was imported for it, or its files had no accepted row."""
+    batches = snapshot.batches_of(period)
+    known = [format_period(known, lang) for known in sorted(snapshot.activities["period"].astype(str).unique())]
+    if batches.empty:
+        return translate("note.period_not_imported", lang, period=format_period(period, lang),
+                         known=", ".join(known) or "—")
+    files = ", ".join(translate("note.file_counts", lang, file=row.file_name,
+                                read=format_number(int(row.rows_read), lang),
+                                accepted=format_number(int(row.rows_accepted), lang))
+                      for row in batches.itertuples())
+    return translate("note.period_without_rows", lang, period=format_period(period, lang), files=files)
+
+
+def period_facts(snapshot: Snapshot, periods: list[str | None], lang: str) -> list[str]:
+    """What a view shows the data of: its period ("as of") and the files that period comes from; for two
+    periods (a comparison), both; for a period without accepted rows, why it shows nothing."""
+    periods = [period for period in periods if period]
+    if not periods:
+        return [translate("header.no_data", lang)]
+    if len(periods) == 1:
+        period = periods[0]
+        if not snapshot.has_rows(period):
+            return [period_without_rows(snapshot, period, lang)]
+        return [translate("header.as_of", lang, period=format_period(period, lang)),
+                translate("header.source", lang, source=_files(snapshot.batches_of(period), lang))]
+    lines = [translate("header.compared", lang, periods=" → ".join(format_period(period, lang) for period in periods))]
+    for period in periods:
+        lines.append(translate("header.source_of", lang, period=format_period(period, lang),
+                               source=_files(snapshot.batches_of(period), lang))
+                     if snapshot.has_rows(period) else period_without_rows(snapshot, period, lang))
+    return lines
+
+
+def without_sector_note(snapshot: Snapshot, params: ReportParams, periods: list[str | None]) -> str | None:
+    """For a view by sector: how many rows of the periods shown state no sector, left out of it."""
+    rows = pd.concat([filter_activities(snapshot.activities, replace(params.selection(snapshot), period=period))
+                      for period in periods if period] or [snapshot.activities.iloc[:0]])
+    rows = rows[rows["sector_code"].astype(object) == NO_SECTOR]
+    if rows.empty:
+        return None
+    return translate("note.without_sector", params.lang, rows=format_number(int(rows["rows"].sum()), params.lang),
+                     organisations=format_number(rows["organisation_id"].nunique(), params.lang))
+
+
+def header_lines(snapshot: Snapshot, params: ReportParams, periods: list[str | None] | None,
+                 notes: list[str]) -> list[str]:
+    """The lines above a report's table in a download: filters, period and sources (``periods`` None for a
+    table that does not come from the 3W), notes, boundaries."""
+    lang = params.lang
+    facts = period_facts(snapshot, periods, lang) if periods is not None else []
+    return [translate("export.filters", lang, filters=describe_filters(snapshot, params)), *facts, *notes,
+            translate("header.boundaries", lang)]
 
 
 def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from dashboard.analysis.localisation import (
     partner_network,
 )
 from dashboard.reports.params import ReportParams
+from dashboard.vocabulary import NO_SECTOR
 from dashboard.web_data import Snapshot
 
 
@@ -25,9 +26,11 @@ def _named_regions(table: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
 
 
 def national_share_by_sector_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
-    """Per sector (and all sectors, last row): operational organisations and the national NGOs among them."""
+    """Per sector (and all sectors, last row): operational organisations and the national NGOs among them. Rows
+    that state no sector count in the last row only."""
     activities = filter_activities(snapshot.activities, params.selection(snapshot))
-    return national_ngo_share(activities, snapshot.organisations, by=("sector_code",))
+    table = national_ngo_share(activities, snapshot.organisations, by=("sector_code",))
+    return table[table["sector_code"] != NO_SECTOR].reset_index(drop=True)
 
 
 def national_share_by_region_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:

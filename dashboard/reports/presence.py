@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.analysis.filters import filter_activities
+from dashboard.analysis.filters import filter_activities, with_stated_sector
 from dashboard.analysis.presence import presence_by_type
 from dashboard.reports.describe import with_unit_names
 from dashboard.reports.params import ReportParams
@@ -13,6 +13,8 @@ from dashboard.web_data import Snapshot
 
 def _presence(snapshot: Snapshot, params: ReportParams, by_sector: bool) -> pd.DataFrame:
     activities = filter_activities(snapshot.activities, params.selection(snapshot))
+    if by_sector:
+        activities = with_stated_sector(activities)
     table = presence_by_type(activities, snapshot.units_for(params.area), params.level,
                              by_sector=by_sector)
     table = table.rename(columns={"total": "organisations"})
@@ -26,5 +28,6 @@ def presence_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
 
 
 def presence_by_sector_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
-    """The same per unit and sector."""
+    """The same per unit and sector (rows that state no sector are left out: they count in the presence
+    across all sectors)."""
     return _presence(snapshot, params, by_sector=True)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
 
 from dashboard.store.models import Activity, AdminUnit, ImportBatch, ImportIssue, Organisation, OrganisationDecision
 
@@ -82,8 +81,14 @@ def admin_unit_frame(engine: Engine, version: str) -> pd.DataFrame:
         return pd.DataFrame(connection.execute(query).all(), columns=["pcode", "level", "name_fr", "parent_pcode"])
 
 
-def latest_batch(engine: Engine) -> ImportBatch | None:
-    """The newest 3W batch of the latest period: what the header's "as of" names."""
-    with Session(engine) as session:
-        return session.scalars(select(ImportBatch).where(ImportBatch.kind == "3w")
-                               .order_by(ImportBatch.period.desc(), ImportBatch.id.desc()).limit(1)).first()
+#: columns of :func:`batch_frame`
+BATCH_COLUMNS = ["batch_id", "period", "file_name", "source", "imported_at", "rows_read", "rows_accepted"]
+
+
+def batch_frame(engine: Engine) -> pd.DataFrame:
+    """The 3W imports, oldest first: what a view's "as of" and "source" name for the period it shows."""
+    query = (select(ImportBatch.id, ImportBatch.period, ImportBatch.file_name, ImportBatch.source,
+                    ImportBatch.imported_at, ImportBatch.rows_read, ImportBatch.rows_accepted)
+             .where(ImportBatch.kind == "3w").order_by(ImportBatch.period, ImportBatch.id))
+    with engine.connect() as connection:
+        return pd.DataFrame(connection.execute(query).all(), columns=BATCH_COLUMNS)

@@ -20,7 +20,6 @@ How the file side is made comparable to the stored side, without calling the imp
 
 from __future__ import annotations
 
-import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -38,22 +37,7 @@ from dashboard.geo.population import load_population
 from dashboard.ingest.importer import import_3w
 from dashboard.store.models import ImportIssue
 from dashboard.store.queries import activity_frame, admin_unit_frame, organisation_frame
-from tests.independent import folded, organisation_labels
-
-SECTORS = {"Santé": "health", "Protection": "protection", "Education": "education",
-           "Sécurité Alimentaire": "food_security", "Nutrition": "nutrition", "EHA": "wash", "Abris": "shelter_nfi",
-           "Coordination": "coordination"}
-TYPES = {"ONG Nat": "ngo_national", "ONG Int": "ngo_international", "Agence UN": "un_agency",
-         "Mouv. CR": "red_cross"}
-FIRST_DATA_ROW = 3  # Excel row of the first data row: headers on row 1, HXL tags on row 2
-
-
-def most_frequent(frame: pd.DataFrame, group: str, value: str) -> pd.Series:
-    """Per group, its most frequent value; ties go to the value met first in the file."""
-    counted = frame.reset_index().groupby([group, value]).agg(rows=("index", "size"), first=("index", "min"))
-    counted = counted.reset_index().sort_values(["rows", "first"], ascending=[False, True])
-    return counted.drop_duplicates(group).set_index(group)[value]
-
+from tests.independent import placed_rows, read_sample
 
 @pytest.fixture(scope="module")
 def units(mirror):
@@ -63,39 +47,7 @@ def units(mirror):
 @pytest.fixture(scope="module")
 def file_rows(sample_path, units):
     """The workbook as one row per 3W row: org (label), acronym, org_type, sector_code, adm1/2/3, level."""
-    raw = pd.read_excel(sample_path, sheet_name="ML_5W", engine="calamine", header=0, skiprows=[1], dtype=str)
-    assert len(raw) == 24088
-    rows = pd.DataFrame(index=raw.index)
-    rows["source_row"] = raw.index + FIRST_DATA_ROW
-    rows["org"] = organisation_labels(raw)
-    raw_acronyms = raw["Organisation Accronyme"].map(lambda text: " ".join(unicodedata.normalize("NFKC", text).split()))
-    rows["acronym"] = rows["org"].map(most_frequent(rows.assign(a=raw_acronyms), "org", "a"))
-    rows["org_type"] = rows["org"].map(most_frequent(rows.assign(t=raw["Type Organisation"].map(TYPES)),
-                                                     "org", "t"))
-    rows["sector_code"] = raw["Cluster"].map(SECTORS)
-    assert rows[["org", "acronym", "org_type", "sector_code"]].notna().all().all()
-
-    parent = units.set_index("pcode")["parent_pcode"]
-    commune, cercle, region = raw["admin3Pcod"], raw["admin2Pcod"], raw["admin1Pcod"]
-    # Namesake repair: the commune is outside the stated cercle, the cercle inside the stated region, and the
-    # stated cercle has exactly one commune named like the row's commune.
-    def compact(series: pd.Series) -> pd.Series:
-        return folded(series).str.replace(r"[^0-9a-z]", "", regex=True)
-
-    communes = units[units["level"] == 3].assign(key=lambda u: compact(u["name_fr"]))
-    unique_named = communes.groupby(["parent_pcode", "key"])["pcode"].agg(["first", "size"])
-    candidate = pd.MultiIndex.from_arrays([cercle, compact(raw["Commune"])])
-    found = unique_named.reindex(candidate)
-    repair = (commune.notna() & (commune.map(parent) != cercle) & (cercle.map(parent) == region)
-              & raw["Commune"].notna() & (found["size"].to_numpy() == 1))
-    rows.attrs["repaired_source_rows"] = set(rows.loc[repair, "source_row"])
-    commune = commune.where(~repair, pd.Series(found["first"].to_numpy(), index=raw.index))
-    rows["adm3_pcode"] = commune
-    rows["adm2_pcode"] = commune.map(parent).where(commune.notna(), cercle)
-    rows["adm1_pcode"] = rows["adm2_pcode"].map(parent)
-    rows["location_level"] = np.where(commune.notna(), 3, 2)
-    assert rows["adm1_pcode"].notna().all()
-    return rows
+    return placed_rows(read_sample(sample_path), units)
 
 
 @pytest.fixture
@@ -284,17 +236,17 @@ def test_change_against_the_file(stored, file_rows):
     activities, organisations, units, _ = stored
     later = activities[activities["location_level"] == 3].assign(period="2024-03")
     both = pd.concat([activities.astype({"period": str}), later], ignore_index=True)
-    table = presence_change(both, organisations, 2, "2023-12", "2024-03")
+    table = presence_change(both, organisations, 2, "2023-12", "2024-03", by_sector=True)
     before = present(file_rows, 2, ("sector_code", "acronym"))
     after = present(file_rows[file_rows["location_level"] == 3], 2, ("sector_code", "acronym"))
     gone = before.merge(after, how="left", indicator=True)
     gone = gone[gone["_merge"] == "left_only"]
     expected = gone.groupby(["pcode", "sector_code"])["acronym"].agg(lambda names: sorted(names, key=str.casefold))
-    assert table["arrived_count"].sum() == 0
-    left = table[table["left_count"] > 0].set_index(["pcode", "sector_code"])["left"]
+    assert table["arrived"].sum() == 0
+    left = table[table["left"] > 0].set_index(["pcode", "sector_code"])["left_names"]
     assert left.to_dict() == expected.to_dict()
     assert len(table) == len(before[["pcode", "sector_code"]].drop_duplicates())
-    assert (table["net"] == -table["left_count"]).all()
+    assert (table["net"] == -table["left"]).all()
     # per cercle, all sectors together
     per_unit = net_change_by_unit(both, units, 2, "2023-12", "2024-03").set_index("pcode")
     assert len(per_unit) == 53
@@ -303,6 +255,6 @@ def test_change_against_the_file(stored, file_rows):
     net = count_after.reindex(per_unit.index, fill_value=0) - count_before.reindex(per_unit.index, fill_value=0)
     assert per_unit["net"].to_dict() == net.to_dict()
     # comparing a period with itself changes nothing
-    same = presence_change(activities, organisations, 3, "2023-12", "2023-12")
-    assert (same[["arrived_count", "left_count", "net"]] == 0).all().all()
+    same = presence_change(activities, organisations, 3, "2023-12", "2023-12", by_sector=True)
+    assert (same[["arrived", "left", "net"]] == 0).all().all()
     assert len(same) == len(present(file_rows, 3)[["pcode", "sector_code"]].drop_duplicates())

@@ -177,3 +177,33 @@ def test_the_import_report_page_of_the_sample(sample_snapshot, monkeypatch):
     monkeypatch.setattr(import_report_page, "current_viewer", lambda: PUBLIC)
     refused = page_texts(import_report_page.layout(sample_snapshot, params_from_query({"import": str(sample)})))
     assert translate("report.unknown_import", "fr") in refused and "Lignes lues" not in refused
+
+
+def test_command_line_gaps_rank_by_population_as_the_page_does(sample_settings, mirror, monkeypatch, capsys):
+    """The CLI reads the same population as the page: cercle gaps carry COD-PS's figure and come largest first."""
+    monkeypatch.setenv("DATABASE_URL", sample_settings.database_url)
+    assert cli.main(["gaps", "--level", "2", "--format", "json"]) == 0
+    rows = pd.DataFrame(json.loads(capsys.readouterr().out)["rows"])
+    census = pd.read_csv(mirror / "ocha_cod_ps_mli" / "mli_pop_adm2_v2.csv", encoding="utf-8-sig", dtype=str)
+    population = census.set_index("admin2Pcode")["T_TL"].astype(int)
+    known = rows[rows["population_known"]]
+    assert len(known) > 0 and set(known["pcode"]) <= set(population.index)
+    assert (known["population"].astype(int) == known["pcode"].map(population)).all()
+    # ranked by population, largest first; units without a figure (the Ménaka cercles) last
+    assert known["population"].is_monotonic_decreasing
+    assert not rows.loc[len(known):, "population_known"].any()
+
+
+def test_the_partnership_table_is_stamped_with_the_period_its_agreements_cover(sample_settings, mirror):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from dashboard.store.database import make_engine
+    from dashboard.store.models import ImportBatch
+    agreements = pd.read_csv(mirror / "partnerships_apo_ddrk_ddrg_2023" / "partnerships_apo_2023.csv", dtype=str)
+    latest = pd.to_datetime(agreements["signature_date"]).max()
+    engine = make_engine(sample_settings.database_url)
+    with Session(engine) as session:
+        periods = session.scalars(select(ImportBatch.period).where(ImportBatch.kind == "partnership")).all()
+    engine.dispose()
+    assert periods == [f"{latest:%Y-%m}"] == ["2023-10"]

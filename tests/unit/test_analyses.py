@@ -269,42 +269,59 @@ def test_overlaps_empty_and_invalid():
 # --- presence_change and net_change_by_unit ----------------------------------------------------------------------
 
 def test_change_by_cercle_and_sector():
-    table = presence_change(ALL_PERIODS, ORGANISATIONS, 2, "2023-09", "2023-12")
+    table = presence_change(ALL_PERIODS, ORGANISATIONS, 2, "2023-09", "2023-12", by_sector=True)
     # September at cercle level: ML0501 health {AMSS}, protection {NRC}; ML0502 health {CRM}.
     # December: ML0501 food_security {PAM}, health {NRC, AMSS}, protection {NRC, aDeS}; ML0502 health {CRM};
     # ML1001 health {NRC}. PAM's region row does not count at cercle level. Cells empty in both are absent.
     assert records(table) == [
-        ("ML0501", "food_security", 0, 1, ["PAM"], [], 1, 0, 1),
-        ("ML0501", "health", 1, 2, ["NRC"], [], 1, 0, 1),
-        ("ML0501", "protection", 1, 2, ["aDeS"], [], 1, 0, 1),
-        ("ML0502", "health", 1, 1, [], [], 0, 0, 0),
-        ("ML1001", "health", 0, 1, ["NRC"], [], 1, 0, 1)]
+        ("ML0501", "food_security", 0, 1, 1, 0, 0, 1, ["PAM"], [], []),
+        ("ML0501", "health", 1, 2, 1, 0, 1, 1, ["NRC"], [], ["AMSS"]),
+        ("ML0501", "protection", 1, 2, 1, 0, 1, 1, ["aDeS"], [], ["NRC"]),
+        ("ML0502", "health", 1, 1, 0, 0, 1, 0, [], [], ["CRM"]),
+        ("ML1001", "health", 0, 1, 1, 0, 0, 1, ["NRC"], [], [])]
     assert list(table.columns) == ["pcode", "sector_code", "organisations_from", "organisations_to", "arrived",
-                                   "left", "arrived_count", "left_count", "net"]
+                                   "left", "stayed", "net", "arrived_names", "left_names", "stayed_names"]
     # Backwards, arrivals become departures.
-    backwards = presence_change(ALL_PERIODS, ORGANISATIONS, 2, "2023-12", "2023-09")
-    assert backwards["left"].tolist() == [["PAM"], ["NRC"], ["aDeS"], [], ["NRC"]]
+    backwards = presence_change(ALL_PERIODS, ORGANISATIONS, 2, "2023-12", "2023-09", by_sector=True)
+    assert backwards["left_names"].tolist() == [["PAM"], ["NRC"], ["aDeS"], [], ["NRC"]]
     assert backwards["net"].tolist() == [-1, -1, -1, 0, -1]
 
 
-def test_change_by_commune_all_sectors_net_zero_with_movement():
-    table = presence_change(ALL_PERIODS, ORGANISATIONS, 3, "2023-09", "2023-12", by_sector=False)
+def test_change_across_all_sectors_is_the_default():
+    table = presence_change(ALL_PERIODS, ORGANISATIONS, 3, "2023-09", "2023-12")
     # September: ML050101 {NRC}, ML050102 {AMSS}, ML050201 {CRM}. December: ML050101 {NRC, AMSS},
     # ML050102 {aDeS} (AMSS's cercle row does not count in the commune), ML050201 {CRM}, ML100101 {NRC}.
-    assert records(table) == [("ML050101", 1, 2, ["AMSS"], [], 1, 0, 1),
-                              ("ML050102", 1, 1, ["aDeS"], ["AMSS"], 1, 1, 0),
-                              ("ML050201", 1, 1, [], [], 0, 0, 0),
-                              ("ML100101", 0, 1, ["NRC"], [], 1, 0, 1)]
+    assert list(table.columns) == ["pcode", "organisations_from", "organisations_to", "arrived", "left", "stayed",
+                                   "net", "arrived_names", "left_names", "stayed_names"]
+    assert records(table) == [("ML050101", 1, 2, 1, 0, 1, 1, ["AMSS"], [], ["NRC"]),
+                              ("ML050102", 1, 1, 1, 1, 0, 0, ["aDeS"], ["AMSS"], []),
+                              ("ML050201", 1, 1, 0, 0, 1, 0, [], [], ["CRM"]),
+                              ("ML100101", 0, 1, 1, 0, 0, 1, ["NRC"], [], [])]
+    # an organisation in two sectors of a unit counts once: NRC (health and protection) in Bandiagara
+    cercles = presence_change(ALL_PERIODS, ORGANISATIONS, 2, "2023-09", "2023-12").set_index("pcode")
+    assert cercles.loc["ML0501", "stayed_names"] == ["AMSS", "NRC"]
+    assert cercles.loc["ML0501", "arrived_names"] == ["aDeS", "PAM"]
+
+
+def test_rows_without_a_sector_count_across_sectors_only():
+    # CRM reported Bankass without a sector in September, for health in December.
+    rows = pd.DataFrame([activity(4, "unspecified", 3, adm3="ML050201", period="2023-09"),
+                         activity(4, "health", 3, adm3="ML050201")])
+    across = presence_change(rows, ORGANISATIONS, 2, "2023-09", "2023-12")
+    assert records(across) == [("ML0502", 1, 1, 0, 0, 1, 0, [], [], ["CRM"])]
+    by_sector = presence_change(rows, ORGANISATIONS, 2, "2023-09", "2023-12", by_sector=True)
+    assert records(by_sector) == [("ML0502", "health", 0, 1, 1, 0, 0, 1, ["CRM"], [], [])]
 
 
 def test_net_change_by_unit_lists_every_unit():
     table = net_change_by_unit(ALL_PERIODS, UNITS, 2, "2023-09", "2023-12")
     # All sectors together. September: ML0501 {AMSS, NRC}, ML0502 {CRM}. December: ML0501 {NRC, AMSS, PAM,
     # aDeS}, ML0502 {CRM}, ML1001 {NRC}.
-    assert records(table) == [("ML0501", 2, 4, 2, 0, 2), ("ML0502", 1, 1, 0, 0, 0), ("ML1001", 0, 1, 1, 0, 1)]
+    assert records(table) == [("ML0501", 2, 4, 2, 0, 2, 2), ("ML0502", 1, 1, 0, 0, 1, 0),
+                              ("ML1001", 0, 1, 1, 0, 0, 1)]
     # A period with no rows: every unit listed with zeros on that side.
     empty_side = net_change_by_unit(ALL_PERIODS, UNITS, 1, "2022-01", "2023-09")
-    assert records(empty_side) == [("ML05", 0, 3, 3, 0, 3), ("ML10", 0, 0, 0, 0, 0)]
+    assert records(empty_side) == [("ML05", 0, 3, 3, 0, 0, 3), ("ML10", 0, 0, 0, 0, 0, 0)]
 
 
 def test_change_on_empty_input():

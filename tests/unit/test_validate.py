@@ -143,7 +143,6 @@ def test_a_bad_code_at_the_finest_level_still_rejects_the_row(hierarchy):
 
 @pytest.mark.parametrize("cells, field", [
     ({"org_acronym": None, "org_name": None}, "org_acronym"),
-    ({"sector": None}, "sector"),
     ({"sector": "Astronomie"}, "sector"),
     ({"adm1_code": None, "adm2_code": None, "adm3_code": None}, "adm1_code"),
 ])
@@ -151,6 +150,20 @@ def test_rows_that_cannot_be_counted_are_rejected(hierarchy, cells, field):
     checked = check_row(row(**cells), hierarchy)
     assert checked.rejected
     assert [i.field for i in checked.issues if i.severity == "error"] == [field]
+
+
+@pytest.mark.parametrize("cells", [{"sector": None}, {"sector": "  "}, {"sector": None, "sector_code": None}])
+def test_a_row_without_a_sector_is_accepted_as_sector_not_stated(hierarchy, cells):
+    checked = check_row(row(**cells), hierarchy)
+    assert not checked.rejected and checked.issues == []  # said once for the file, not row by row
+    assert checked.sector_code == "unspecified"
+
+
+def test_a_row_without_a_sector_column_is_accepted_as_sector_not_stated(hierarchy):
+    cells = row()
+    del cells["sector"]
+    checked = check_row(cells, hierarchy)
+    assert not checked.rejected and checked.sector_code == "unspecified"
 
 
 def test_dates_and_numbers_are_parsed_and_bad_ones_only_warn(hierarchy):
@@ -256,3 +269,16 @@ def test_the_2021_meaning_and_spelling_variants_are_not_flagged(hierarchy):
     variant = check_row({"org_acronym": "NRC", "sector": "Santé", "adm2_code": "ML0502",
                          "adm2_name": "Bankass Cercle"}, hierarchy, legacy)
     assert not right.rejected and not variant.rejected
+
+
+def test_a_region_name_nobody_knows_is_said_without_the_cod_s_country_label():
+    # COD-AB names the country "Mali (le)": messages say "the country (Mali)" / "Mali", never "in Mali (le)".
+    from dashboard.i18n import render_message
+    from dashboard.ingest.pcodes import Hierarchy
+    hierarchy = Hierarchy.from_units("cod-test", [("ML", 0, None, "Mali (le)"), ("ML05", 1, "ML", "Mopti")])
+    checked = check_row(names_only(adm1_name="Atlantide"), hierarchy)
+    issue = next(i for i in checked.issues if i.field == "adm1_name")
+    assert render_message(issue.message, "problem", "en") == "no region named 'Atlantide' in Mali"
+    assert render_message(issue.message, "problem", "fr") == \
+        "aucune unité de niveau région nommée 'Atlantide' dans le pays (Mali)"
+    assert "(le)" not in issue.problem
