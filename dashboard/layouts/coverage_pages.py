@@ -173,8 +173,9 @@ def change_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame
 def change_controls(snapshot: Snapshot, params: ReportParams) -> list:
     lang = params.lang
     earlier, later = change_periods(snapshot, params)
-    periods = sorted(set(snapshot.activities["period"].astype(str)) | set(snapshot.batches["period"].astype(str)),
-                     reverse=True)
+    # the periods with an import, and the one asked for even without (the page then says it has no data)
+    periods = sorted(set(snapshot.activities["period"].astype(str)) | set(snapshot.batches["period"].astype(str))
+                     | ({earlier} if earlier else set()), reverse=True)
     return [html.Label([translate("change.from", lang),
                         dcc.Dropdown(id=page_param("from"), value=earlier, clearable=False,
                                      options=[{"label": format_period(period, lang), "value": period}

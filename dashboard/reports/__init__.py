@@ -15,7 +15,13 @@ import pandas as pd
 from dashboard.exports import ExportHeader
 from dashboard.i18n import format_period, translate
 from dashboard.reports import brief, coverage, localisation, presence, review
-from dashboard.reports.describe import header_lines, labelled, period_without_rows, without_sector_note
+from dashboard.reports.describe import (
+    coarser_period_note,
+    header_lines,
+    labelled,
+    period_without_rows,
+    without_sector_note,
+)
 from dashboard.reports.params import ReportParams, params_from_query, params_to_query
 from dashboard.security.roles import Permission
 from dashboard.web_data import Snapshot
@@ -104,12 +110,15 @@ def run_report(name: str, snapshot: Snapshot, params: ReportParams) -> pd.DataFr
 
 def report_notes(name: str, snapshot: Snapshot, params: ReportParams) -> list[str]:
     """What a reader of the report must know beside its table: rows of the periods shown that state no sector,
-    for a report by sector."""
+    for a report by sector; for a comparison, a period reported only at coarser levels than the one shown."""
     report = REPORTS[name]
-    if report.periods is None or not report.by_sector(params):
+    if report.periods is None:
         return []
-    note = without_sector_note(snapshot, params, report.periods(snapshot, params))
-    return [note] if note else []
+    periods = report.periods(snapshot, params)
+    notes = [without_sector_note(snapshot, params, periods) if report.by_sector(params) else None]
+    if len(periods) > 1:
+        notes += [coarser_period_note(snapshot, params, period) for period in periods]
+    return [note for note in notes if note]
 
 
 def report_blank(name: str, snapshot: Snapshot, params: ReportParams) -> str | None:

@@ -117,6 +117,19 @@ def without_sector_note(snapshot: Snapshot, params: ReportParams, periods: list[
                      organisations=format_number(rows["organisation_id"].nunique(), params.lang))
 
 
+def coarser_period_note(snapshot: Snapshot, params: ReportParams, period: str | None) -> str | None:
+    """For a comparison at ``params.level``: a period whose rows all lie at coarser levels (a 3W reported by
+    cercle, compared by commune) would show every organisation as arriving or leaving; say so, and at which
+    level to compare instead."""
+    rows = snapshot.activities[snapshot.activities["period"] == period] if period else snapshot.activities.iloc[:0]
+    if rows.empty or (rows["location_level"] >= params.level).any():
+        return None
+    finest = int(rows["location_level"].max())
+    return translate("note.period_coarser", params.lang, period=format_period(period, params.lang),
+                     finest=translate(f"level.{finest}.plural", params.lang), finest_unit=translate(f"unit.{finest}", params.lang),
+                     level=translate(f"level.{params.level}.plural", params.lang))
+
+
 def header_lines(snapshot: Snapshot, params: ReportParams, periods: list[str | None] | None,
                  notes: list[str]) -> list[str]:
     """The lines above a report's table in a download: filters, period and sources (``periods`` None for a
