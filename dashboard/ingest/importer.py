@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from operator import itemgetter
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
+from dashboard.ingest.cells import json_value, stored_text
 from dashboard.ingest.columns import THREE_W_LAYOUT, ColumnMapping, column_letter, header_fit, map_columns, \
     mapping_record, organisation_field
 from dashboard.ingest.errors import ImportRefused
@@ -69,14 +70,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _json_value(value: object) -> object:
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value if value not in ("", None) else None
-
-
 def column_labels(table: RawTable) -> list[str]:
     """A distinct name for each column, to keep rows as uploaded: its header (``column N`` without one); a
     header met before gets its column letter too, so two columns of one name both keep their values."""
@@ -88,8 +81,9 @@ def column_labels(table: RawTable) -> list[str]:
 
 
 def raw_values(labels: list[str], cells: list[object]) -> dict[str, object]:
-    """A row as uploaded, by column (``labels`` from :func:`column_labels`)."""
-    return {label: _json_value(value) for label, value in zip(labels, cells)}
+    """A row as uploaded, by column (``labels`` from :func:`column_labels`), each value as JSON holds it
+    (see :func:`dashboard.ingest.cells.json_value`)."""
+    return {label: json_value(value) for label, value in zip(labels, cells)}
 
 
 def file_issue(batch_id: int, problem: str | list[str], advice: str | None = None, *, column: str | None = None,
@@ -142,11 +136,15 @@ def boundary_note(batch_id: int, checked: CheckedRows) -> list[dict]:
 
 
 def issue_record(batch_id: int, source_row: int, mapping: ColumnMapping, table: RawTable, issue) -> dict:
+    """The ``import_issue`` row of an issue found in a row; its texts as a text column holds them (a value
+    that is not text, such as a time, is written as text)."""
     index = mapping.fields.get(issue.field)
     column = table.headers[index] if index is not None else issue.field
+    value = issue.value if issue.value is None or isinstance(issue.value, str) else clean_text(issue.value)
     return {"batch_id": batch_id, "severity": issue.severity, "source_row": source_row, "column": column,
-            "value": issue.value, "problem": issue.problem, "suggestion": issue.suggestion,
-            "method": issue.method, "confidence": issue.confidence, "message": issue.message}
+            "value": stored_text(value), "problem": stored_text(issue.problem),
+            "suggestion": stored_text(issue.suggestion), "method": issue.method, "confidence": issue.confidence,
+            "message": issue.message}
 
 
 #: 3W fields an activity stores in columns of its own (the others are kept in ``extra`` under their header)
@@ -179,11 +177,15 @@ class ExtraValues:
         extra = {}
         for index, header in self.unknown:
             if cells[index] is not None and cells[index] != "":
-                extra[header] = _json_value(cells[index])
+                value = json_value(cells[index])
+                if value is not None:
+                    extra[header] = value
         for name, index, label in self.kept:
             if cells[index] is None or cells[index] == "":
                 continue
-            value = _json_value(cells[index])
+            value = json_value(cells[index])
+            if value is None:
+                continue
             placed = row.pcodes.get(int(name[3])) if name.startswith("adm") and name.endswith("_name") else None
             key = (name, value, placed)
             if key not in self._says_more:
