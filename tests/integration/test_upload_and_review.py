@@ -1,10 +1,14 @@
 """Uploads imported in the background, by role, and decisions on pending place suggestions (both back ends)."""
 
+import logging
+
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
-from dashboard.ingest.jobs import UploadRefused, cancel, confirm, job_state, run_job, submit
+from dashboard.ingest import jobs
+from dashboard.ingest.jobs import UploadRefused, cancel, confirm, failure_message, job_state, run_job, submit
 from dashboard.ingest.review import ReviewRefused, decide_suggestion, pending_suggestions
 from dashboard.security.audit import audit_frame
 from dashboard.security.roles import PUBLIC, Role, Viewer
@@ -112,6 +116,31 @@ def test_a_refused_file_fails_its_job_and_writes_nothing(prepared_engine, tmp_pa
     with Session(prepared_engine) as session:
         assert session.scalars(select(ImportBatch)).all() == []
     assert job_state(prepared_engine, job, Viewer(Role.PARTNER, "someone else", 9, 1)) is None
+
+
+def test_an_unexpected_error_fails_its_job_with_one_sentence_and_logs_the_detail(prepared_engine, tmp_path,
+                                                                                 monkeypatch, caplog):
+    """A failure of the database (once, 34,000 characters of SQL) is no message for the person uploading."""
+    statement = "INSERT INTO activity (batch_id, extra) VALUES (?, ?)" + ", (?, ?)" * 5000
+
+    def failing_import(*args, **kwargs):
+        raise StatementError("Object of type time is not JSON serializable", statement, [{"extra": "x"}] * 500,
+                             TypeError("Object of type time is not JSON serializable"))
+
+    monkeypatch.setattr(jobs, "import_3w", failing_import)
+    content = write_workbook(tmp_path / "made.xlsx", {"3W": [HEADERS, *ROWS]}).read_bytes()
+    job = submit(prepared_engine, tmp_path / "uploads", "3W_Niger_2024-03.xlsx", content, IMO, run=False)
+    with caplog.at_level(logging.ERROR, logger="dashboard.ingest.jobs"):
+        run_job(prepared_engine, job, IMO)
+    state = job_state(prepared_engine, job, IMO)
+    assert state["state"] == "failed"
+    assert state["message"] == (f"an unexpected error stopped the processing of the file (job {job}): tell the "
+                                "administrator, who will find the details in the server log.")
+    assert failure_message(state, "fr") == (
+        f"une erreur inattendue a arrêté le traitement du fichier (tâche {job}) : signalez-la à l'administrateur, "
+        "qui en trouvera le détail dans le journal du serveur.")
+    assert "INSERT INTO activity" in caplog.text  # the detail is in the server's log
+    assert not list((tmp_path / "uploads").iterdir())
 
 
 def test_wrong_file_types_are_refused_before_storing(prepared_engine, tmp_path):
