@@ -53,13 +53,17 @@ def render_message(message: dict, part: str, lang: str) -> str | None:
 
     A message is ``{"problem": key, "advice": key or None, "params": {...}}``; a key may also be a list of
     keys, whose texts follow one another. A parameter written ``"@key"`` is itself translated (``"@unit.2"``
-    → "cercle"), and a list of such parameters is translated and joined with commas."""
+    → "cercle"), a list of such parameters is translated and joined with commas, and a parameter given in
+    each language (``{"fr": "Tchad (TD)", "en": "Chad (TD)"}``) is read in ``lang``."""
     keys = message.get(part)
     if not keys:
         return None
-    words = catalogue(language(lang))
+    lang = language(lang)
+    words = catalogue(lang)
 
     def word(value: object) -> object:
+        if isinstance(value, dict):
+            return value.get(lang, value.get("en"))
         if isinstance(value, str) and value.startswith("@"):
             return words.get(value[1:], value[1:])
         if isinstance(value, list):

@@ -23,6 +23,7 @@ from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
 from dashboard.ingest.cells import json_value, stored_text
 from dashboard.ingest.columns import THREE_W_LAYOUT, ColumnMapping, column_letter, header_fit, map_columns, \
     mapping_record, organisation_field
+from dashboard.ingest.countries import file_countries, foreign_countries, named_country, refusal_params
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.organisations import alias_keys
 from dashboard.ingest.pcodes import Hierarchy
@@ -278,6 +279,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
     progress(0.05, "read")
     table = read_table(path, sheet, fit=header_fit(THREE_W_LAYOUT))
     mapping = map_columns(table)
+    refuse_other_country(table, mapping, (hierarchy, legacy))
     fields = mapping.fields
     progress(0.3, "check")
     data_rows = table.numbered_rows()
@@ -356,6 +358,21 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                             "only_organisation": only_organisation})
     progress(1.0, "done")
     return result
+
+
+def refuse_other_country(table: RawTable, mapping: ColumnMapping, hierarchies: tuple[Hierarchy | None, ...]) -> None:
+    """Refuse, before any row is checked, a file whose codes belong to a country this installation holds no
+    boundaries for (:mod:`dashboard.ingest.countries`): the countries it knows are those at the top of its
+    boundary sets (``ML``)."""
+    known = {code for code in (named_country(each.root) for each in hierarchies if each is not None) if code}
+    columns = [mapping.fields[name] for name in ("adm1_code", "adm2_code", "adm3_code") if name in mapping.fields]
+    country_column = mapping.fields.get("country")
+    evidence = file_countries((cells[index] for cells in table.rows for index in columns),
+                              () if country_column is None else (cells[country_column] for cells in table.rows))
+    foreign = foreign_countries(evidence, known)
+    if foreign:
+        raise ImportRefused.of("refusal.other_country", file=table.file_name, sheet=table.sheet,
+                               reason="other_country", **refusal_params(evidence, foreign, known))
 
 
 def reject_other_organisations(engine: Engine, organisation_id: int, rows: list[dict[str, object]],
