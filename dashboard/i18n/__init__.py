@@ -78,3 +78,10 @@ def issue_text(message: dict | None, part: str, stored: str | None, lang: str) -
     """A problem or an advice of an import issue in ``lang`` when its message is stored (see
     :func:`render_message`); else the text stored with it (older issues, repairs' new values)."""
     return render_message(message, part, lang) if message and message.get(part) else stored
+
+
+def kind_text(kind: str, lang: str) -> str | None:
+    """The text of a kind of import problem (:func:`dashboard.ingest.preview.issue_kind`) in ``lang``:
+    ``msg.pcode_wrong_level`` → "P-code d'un autre niveau que sa colonne"; None for a kind the catalogue
+    has no text for (an issue stored before its messages were), whose example then speaks for it."""
+    return catalogue(language(lang)).get(f"kind.{kind}")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from dashboard.ingest import jobs
 from dashboard.ingest.jobs import UploadRefused, cancel, confirm, failure_message, job_state, run_job, submit
 from dashboard.ingest.review import ReviewRefused, decide_suggestion, pending_suggestions
+from dashboard.layouts.imports_page import preview_section
 from dashboard.security.audit import audit_frame
 from dashboard.security.roles import PUBLIC, Role, Viewer
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
@@ -23,6 +24,15 @@ ROWS = [
     ["NRC", "Norwegian Refugee Council", "ONG Int", "ML05", "ML0502", "ML050202", "Santé"],
 ]
 IMO = Viewer(Role.IMO, "imo")
+
+
+def texts(component) -> list[str]:
+    """The texts of a Dash layout, depth first."""
+    if isinstance(component, (str, int, float)):
+        return [str(component)]
+    if isinstance(component, (list, tuple)):
+        return [text for child in component for text in texts(child)]
+    return texts(getattr(component, "children", None) or [])
 
 
 def count_batches(engine):
@@ -91,6 +101,13 @@ def test_a_check_says_what_the_import_would_do_and_a_cancel_keeps_nothing(prepar
     assert [(g["severity"], g["column"], g["count"], g["first_row"]) for g in preview["groups"]] == [
         ("error", "admin2Pcod", 1, 5)]
     assert preview["columns"]["adm2_code"]["letter"] == "E"
+    # as the Imports page shows it: rows with repaired values beside the accepted ones, the kind in its words
+    shown = texts(preview_section(preview, "fr"))
+    assert shown[0] == ("4 lignes lues · 3 seraient acceptées (dont 0 avec des valeurs corrigées) · 0 suggestions à "
+                        "vérifier · 1 rejetées · 0 avertissements")
+    assert shown[shown.index("admin2Pcod") + 2:shown.index("admin2Pcod") + 5] == [
+        "P-code qui n'existe pas dans les limites administratives", "5",
+        "le P-code ML0599 n'est pas une unité de niveau cercle des limites cod-ab-mli-2021"]
     assert count_batches(prepared_engine) == 0 and audit_frame(prepared_engine, action="import.3w").empty
     with pytest.raises(UploadRefused):  # only its submitter (or an IMO) decides
         cancel(prepared_engine, job, Viewer(Role.PARTNER, "someone else", 9, 1))
