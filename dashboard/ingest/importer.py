@@ -87,12 +87,17 @@ def raw_values(labels: list[str], cells: list[object]) -> dict[str, object]:
     return {label: json_value(value) for label, value in zip(labels, cells)}
 
 
+#: the longest column header an issue keeps (a header is rarely longer; the column letter locates it anyway)
+COLUMN_LENGTH = ImportIssue.__table__.c["column"].type.length
+
+
 def file_issue(batch_id: int, problem: str | list[str], advice: str | None = None, *, column: str | None = None,
                value: str | None = None, method: str | None = None, **params: object) -> dict:
     """An ``import_issue`` record about the file as a whole or a column (no row): a warning whose problem
     and advice are catalogue keys filled with ``params`` (see :meth:`CellIssue.of`)."""
     issue = CellIssue.of("warning", "", value, problem, advice, method=method, **params)
-    return {"batch_id": batch_id, "severity": "warning", "source_row": None, "column": column, "value": value,
+    return {"batch_id": batch_id, "severity": "warning", "source_row": None,
+            "column": column[:COLUMN_LENGTH] if column else column, "value": value,
             "problem": issue.problem, "suggestion": issue.suggestion, "method": method, "confidence": None,
             "message": issue.message}
 
@@ -140,7 +145,7 @@ def issue_record(batch_id: int, source_row: int, mapping: ColumnMapping, table: 
     """The ``import_issue`` row of an issue found in a row; its texts as a text column holds them (a value
     that is not text, such as a time, is written as text)."""
     index = mapping.fields.get(issue.field)
-    column = table.headers[index] if index is not None else issue.field
+    column = (table.headers[index] if index is not None else issue.field)[:COLUMN_LENGTH]
     value = issue.value if issue.value is None or isinstance(issue.value, str) else clean_text(issue.value)
     return {"batch_id": batch_id, "severity": issue.severity, "source_row": source_row, "column": column,
             "value": stored_text(value), "problem": stored_text(issue.problem),
@@ -215,6 +220,27 @@ def activity_record(batch_id: int, source_row: int, values: dict[str, object], r
         "end_date": row.end_date, "targeted": row.targeted, "reached": row.reached,
         "physical_presence": row.physical_presence, "people": row.people or None, "extra": extra or None,
     }
+
+
+#: the text columns of an activity whose length is bounded, and their length (PostgreSQL refuses a longer text)
+BOUNDED_TEXTS = {name: Activity.__table__.c[name].type.length for name in ("funder", "location", "status")}
+
+
+def cut_long_texts(activity: dict, mapping: ColumnMapping, labels: list[str]) -> list[CellIssue]:
+    """Cut the texts of an ``activity`` record longer than their column holds, keeping the whole text with
+    the row's ``extra`` values under its header; a warning for each one cut."""
+    issues = []
+    for name, limit in BOUNDED_TEXTS.items():
+        text = activity[name]
+        if text is None or len(text) <= limit:
+            continue
+        field = next((each for each in (name, f"{name}_name") if each in mapping.fields), name)
+        activity[name] = text[:limit]
+        if field in mapping.fields:
+            activity["extra"] = {**(activity["extra"] or {}), labels[mapping.fields[field]]: text}
+        issues.append(CellIssue.of("warning", field, text, "msg.text_cut", "advice.shorten", method="value format",
+                                   limit=limit))
+    return issues
 
 
 def register_row_organisations(session: Session, rows: list[CheckedRow]) -> tuple[list[int], list[int | None], int]:
@@ -326,9 +352,12 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                                              if issue.severity == "error"]})
                 continue
             extra = extra_values.of(cells, row, hierarchy)
-            activities.append(activity_record(batch.id, source_row, field_values[position], row,
-                                              organisation_ids[accepted_index[position]], extra,
-                                              partner_ids[accepted_index[position]]))
+            activity = activity_record(batch.id, source_row, field_values[position], row,
+                                       organisation_ids[accepted_index[position]], extra,
+                                       partner_ids[accepted_index[position]])
+            issues.extend(issue_record(batch.id, source_row, mapping, table, issue)
+                          for issue in cut_long_texts(activity, mapping, labels))
+            activities.append(activity)
         if created:
             first_rows = {}
             for organisation_id, position in zip(organisation_ids, accepted_positions):

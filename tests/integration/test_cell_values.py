@@ -136,3 +136,22 @@ def test_a_csv_with_dates_with_a_time_zone_and_error_texts(prepared_engine, tmp_
     assert (activities[3].start_date, activities[3].targeted, activities[3].extra) == (
         date(2023, 12, 31), None, {"Note de terrain": "nan"})
     assert warnings == [(3, "Personnes ciblées", "inf")]
+
+
+def test_texts_longer_than_their_column_are_cut_with_a_warning_and_kept_whole(prepared_engine, tmp_path):
+    """PostgreSQL refuses a text longer than its column: a long status, and a header with a long explanation
+    in brackets (recognised all the same), are stored cut, the whole status kept with the row."""
+    status = "En cours " + "x" * 141  # 150 characters; an activity's status holds 100
+    date_header = "Date début (" + "écrivez la date au format JJ/MM/AAAA " * 7 + ")"  # 272 characters
+    path = write_workbook(tmp_path / "3W_2024-01.xlsx", {"3W": [
+        ["Organisation Accronyme", "admin1Pcod", "Cluster", "Statut", date_header],
+        ["NRC", "ML05", "Santé", status, "demain"]]})
+    result = import_3w(prepared_engine, path)
+    assert (result.rows_accepted, result.warnings) == (1, 2)
+    with Session(prepared_engine) as session:
+        activity = session.scalars(select(Activity)).one()
+        warnings = session.execute(select(ImportIssue.column, ImportIssue.problem)
+                                   .where(ImportIssue.severity == "warning").order_by(ImportIssue.id)).all()
+    assert (activity.status, activity.extra) == (status[:100], {"Statut": status})
+    assert warnings == [(date_header[:200], "'demain' is not a date (Start date)"),
+                        ("Statut", "the text is longer than 100 characters and was cut")]
