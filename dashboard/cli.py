@@ -28,15 +28,18 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def _print_preview(preview: dict) -> int:
-    """What a checked file would do, and its problems by kind; nothing was written."""
+    """What a checked file would do, and its problems by kind, each with its first row as an example; nothing
+    was written."""
+    from dashboard.i18n import issue_text, kind_text
     print(f"checked, nothing written: period {preview['period']}, sheet {preview['sheet'] or '-'}: read "
-          f"{preview['rows_read']}, would accept {preview['rows_accepted']} ({preview['rows_repaired']} repaired, "
-          f"{preview['reviews']} suggestions to review), reject {preview['rows_rejected']}; "
+          f"{preview['rows_read']}, would accept {preview['rows_accepted']} (of which {preview['rows_repaired']} "
+          f"with repaired values; {preview['reviews']} suggestions to review), reject {preview['rows_rejected']}; "
           f"{preview['warnings']} warnings")
     for group in preview["groups"]:
         where = f"row {group['first_row']}" if group["first_row"] is not None else "whole file"
-        print(f"  {group['severity']:8} {group['count']:>6}  {group['column'] or '-'}: {group['problem']} "
-              f"(first: {where})")
+        kind = kind_text(group.get("kind") or "", "en") or group["method"] or "-"
+        example = issue_text(group["message"], "problem", group["problem"], "en")
+        print(f"  {group['severity']:8} {group['count']:>6}  {group['column'] or '-'}: {kind} (e.g. {where}: {example})")
     print("import it without --check to keep it")
     return 0
 

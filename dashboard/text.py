@@ -16,12 +16,15 @@ _SPELLED_OUT = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "’": "'", "�
 
 @lru_cache(maxsize=65_536, typed=True)
 def clean_text(value: object) -> str | None:
-    """Trim, unify Unicode forms and collapse inner spaces; empty cells become ``None``."""
+    """Trim, unify Unicode forms and collapse inner spaces; empty cells become ``None``. Bytes are read as
+    UTF-8, and the NUL character (which a workbook can hold, and PostgreSQL refuses in a text) is dropped."""
     if value is None:
         return None
     if isinstance(value, float) and value != value:  # NaN
         return None
-    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", str(value))).strip()
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", str(value)).replace("\x00", "")).strip()
     return text or None
 
 

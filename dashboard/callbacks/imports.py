@@ -12,7 +12,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard.i18n import translate
 from dashboard.ingest import jobs
-from dashboard.ingest.jobs import UploadRefused, job_state, submit
+from dashboard.ingest.jobs import UploadRefused, failure_message, job_state, submit
 from dashboard.ingest.review import ReviewRefused, decide_suggestion
 from dashboard.layouts.imports_page import preview_section, suggestions_table
 from dashboard.reports.imports import import_batch
@@ -59,7 +59,8 @@ def register(app: Dash, data: DashboardData, upload_dir: Path) -> None:
                 else "upload.queued"
             return translate(key, lang, file=name, percent=round(100 * job["progress"])), False, True
         if job["state"] == "failed":
-            return translate("upload.failed", lang, file=name, message=job["message"]), True, True
+            message = failure_message(job, lang)
+            return translate("upload.failed", lang, file=name, message=message[:1].upper() + message[1:]), True, True
         if job["state"] == "checked":
             return [html.P(translate("upload.checked", lang, file=name)), preview_section(job["preview"], lang)], \
                 True, False

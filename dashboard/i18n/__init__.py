@@ -56,13 +56,17 @@ def render_message(message: dict, part: str, lang: str) -> str | None:
 
     A message is ``{"problem": key, "advice": key or None, "params": {...}}``; a key may also be a list of
     keys, whose texts follow one another. A parameter written ``"@key"`` is itself translated (``"@unit.2"``
-    → "cercle"), and a list of such parameters is translated and joined with commas."""
+    → "cercle"), a list of such parameters is translated and joined with commas, and a parameter given in
+    each language (``{"fr": "Tchad (TD)", "en": "Chad (TD)"}``) is read in ``lang``."""
     keys = message.get(part)
     if not keys:
         return None
-    words = catalogue(language(lang))
+    lang = language(lang)
+    words = catalogue(lang)
 
     def word(value: object) -> object:
+        if isinstance(value, dict):
+            return value.get(lang, value.get("en"))
         if isinstance(value, str) and value.startswith("@"):
             return words.get(value[1:], value[1:])
         if isinstance(value, list):
@@ -77,3 +81,10 @@ def issue_text(message: dict | None, part: str, stored: str | None, lang: str) -
     """A problem or an advice of an import issue in ``lang`` when its message is stored (see
     :func:`render_message`); else the text stored with it (older issues, repairs' new values)."""
     return render_message(message, part, lang) if message and message.get(part) else stored
+
+
+def kind_text(kind: str, lang: str) -> str | None:
+    """The text of a kind of import problem (:func:`dashboard.ingest.preview.issue_kind`) in ``lang``:
+    ``msg.pcode_wrong_level`` → "P-code d'un autre niveau que sa colonne"; None for a kind the catalogue
+    has no text for (an issue stored before its messages were), whose example then speaks for it."""
+    return catalogue(language(lang)).get(f"kind.{kind}")

@@ -56,6 +56,9 @@ HXL_RULES: tuple[tuple[str, frozenset[str], str | None], ...] = (
     ("#sector", frozenset({"code"}), "sector_code"),
     ("#subsector", frozenset(), "subsector"),
     ("#activity", frozenset(), "activity"),
+    # the country: read to tell a file of another country (see dashboard.ingest.countries), kept with the row
+    ("#country", frozenset(), "country"),
+    ("#adm0", frozenset(), "country"),
     ("#adm1", frozenset({"code"}), "adm1_code"),
     ("#adm1", frozenset({"pcode"}), "adm1_code"),
     ("#adm1", frozenset(), "adm1_name"),
@@ -119,6 +122,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
                  "activite principale", "description de l activite", "description des activites", "intervention",
                  "interventions", "type d intervention", "activity description", "activity type",
                  "activite realisee", "activites realisees"),
+    "country": ("pays", "country", "code pays", "country code", "nom du pays", "country name", "iso3",
+                "country iso3", "admin0pcod", "admin0pcode", "admin0 pcode", "adm0 pcode", "adm0 code", "admin0 code",
+                "adm0pcode", "admin0name", "admin0 name", "adm0 name", "admin0", "adm0", "adm0 fr", "admin0name fr"),
     "adm1_code": ("admin1pcod", "admin1pcode", "admin1 pcode", "adm1 pcode", "adm1 code", "pcode region",
                   "region pcode", "code region", "pcode1", "admin1 code", "region code", "p code region",
                   "code admin1", "adm1pcode", "region p code", "admin1 p code", "pcode admin1"),
@@ -166,9 +172,10 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 ORGANISATION_FIELDS = ("org_acronym", "org_name", "organisation")
-#: Free-text fields: of two columns that both give one with different values, the first is read and the
-#: other kept with the unknown columns (two "Activités" columns are detail, not a contradiction to refuse).
-DESCRIPTIVE_FIELDS = frozenset({"activity", "location", "status", "remarks"})
+#: Free-text fields, and the country (a code column and a name column): of two columns that both give one with
+#: different values, the first is read and the other kept with the unknown columns (two "Activités" columns
+#: are detail, not a contradiction to refuse).
+DESCRIPTIVE_FIELDS = frozenset({"activity", "location", "status", "remarks", "country"})
 LOCATION_FIELDS = ("adm1_code", "adm2_code", "adm3_code", "adm1_name", "adm2_name", "adm3_name")
 #: A header this close (0-100, on its compared form) to a known spelling is taken for it.
 CLOSE_HEADER_CUTOFF = 90

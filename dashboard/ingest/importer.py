@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from operator import itemgetter
 from pathlib import Path
 
@@ -20,8 +20,10 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
+from dashboard.ingest.cells import json_value, stored_text
 from dashboard.ingest.columns import THREE_W_LAYOUT, ColumnMapping, column_letter, header_fit, map_columns, \
     mapping_record, organisation_field
+from dashboard.ingest.countries import file_countries, foreign_countries, named_country, refusal_params
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.organisations import alias_keys
 from dashboard.ingest.pcodes import Hierarchy
@@ -69,14 +71,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _json_value(value: object) -> object:
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value if value not in ("", None) else None
-
-
 def column_labels(table: RawTable) -> list[str]:
     """A distinct name for each column, to keep rows as uploaded: its header (``column N`` without one); a
     header met before gets its column letter too, so two columns of one name both keep their values."""
@@ -88,8 +82,13 @@ def column_labels(table: RawTable) -> list[str]:
 
 
 def raw_values(labels: list[str], cells: list[object]) -> dict[str, object]:
-    """A row as uploaded, by column (``labels`` from :func:`column_labels`)."""
-    return {label: _json_value(value) for label, value in zip(labels, cells)}
+    """A row as uploaded, by column (``labels`` from :func:`column_labels`), each value as JSON holds it
+    (see :func:`dashboard.ingest.cells.json_value`)."""
+    return {label: json_value(value) for label, value in zip(labels, cells)}
+
+
+#: the longest column header an issue keeps (a header is rarely longer; the column letter locates it anyway)
+COLUMN_LENGTH = ImportIssue.__table__.c["column"].type.length
 
 
 def file_issue(batch_id: int, problem: str | list[str], advice: str | None = None, *, column: str | None = None,
@@ -97,7 +96,8 @@ def file_issue(batch_id: int, problem: str | list[str], advice: str | None = Non
     """An ``import_issue`` record about the file as a whole or a column (no row): a warning whose problem
     and advice are catalogue keys filled with ``params`` (see :meth:`CellIssue.of`)."""
     issue = CellIssue.of("warning", "", value, problem, advice, method=method, **params)
-    return {"batch_id": batch_id, "severity": "warning", "source_row": None, "column": column, "value": value,
+    return {"batch_id": batch_id, "severity": "warning", "source_row": None,
+            "column": column[:COLUMN_LENGTH] if column else column, "value": value,
             "problem": issue.problem, "suggestion": issue.suggestion, "method": method, "confidence": None,
             "message": issue.message}
 
@@ -164,11 +164,15 @@ def sector_note(batch_id: int, mapping: ColumnMapping, rows: list[tuple[int, Che
 
 
 def issue_record(batch_id: int, source_row: int, mapping: ColumnMapping, table: RawTable, issue) -> dict:
+    """The ``import_issue`` row of an issue found in a row; its texts as a text column holds them (a value
+    that is not text, such as a time, is written as text)."""
     index = mapping.fields.get(issue.field)
-    column = table.headers[index] if index is not None else issue.field
+    column = (table.headers[index] if index is not None else issue.field)[:COLUMN_LENGTH]
+    value = issue.value if issue.value is None or isinstance(issue.value, str) else clean_text(issue.value)
     return {"batch_id": batch_id, "severity": issue.severity, "source_row": source_row, "column": column,
-            "value": issue.value, "problem": issue.problem, "suggestion": issue.suggestion,
-            "method": issue.method, "confidence": issue.confidence, "message": issue.message}
+            "value": stored_text(value), "problem": stored_text(issue.problem),
+            "suggestion": stored_text(issue.suggestion), "method": issue.method, "confidence": issue.confidence,
+            "message": issue.message}
 
 
 #: 3W fields an activity stores in columns of its own (the others are kept in ``extra`` under their header)
@@ -201,11 +205,15 @@ class ExtraValues:
         extra = {}
         for index, header in self.unknown:
             if cells[index] is not None and cells[index] != "":
-                extra[header] = _json_value(cells[index])
+                value = json_value(cells[index])
+                if value is not None:
+                    extra[header] = value
         for name, index, label in self.kept:
             if cells[index] is None or cells[index] == "":
                 continue
-            value = _json_value(cells[index])
+            value = json_value(cells[index])
+            if value is None:
+                continue
             placed = row.pcodes.get(int(name[3])) if name.startswith("adm") and name.endswith("_name") else None
             key = (name, value, placed)
             if key not in self._says_more:
@@ -234,6 +242,27 @@ def activity_record(batch_id: int, source_row: int, values: dict[str, object], r
         "end_date": row.end_date, "targeted": row.targeted, "reached": row.reached,
         "physical_presence": row.physical_presence, "people": row.people or None, "extra": extra or None,
     }
+
+
+#: the text columns of an activity whose length is bounded, and their length (PostgreSQL refuses a longer text)
+BOUNDED_TEXTS = {name: Activity.__table__.c[name].type.length for name in ("funder", "location", "status")}
+
+
+def cut_long_texts(activity: dict, mapping: ColumnMapping, labels: list[str]) -> list[CellIssue]:
+    """Cut the texts of an ``activity`` record longer than their column holds, keeping the whole text with
+    the row's ``extra`` values under its header; a warning for each one cut."""
+    issues = []
+    for name, limit in BOUNDED_TEXTS.items():
+        text = activity[name]
+        if text is None or len(text) <= limit:
+            continue
+        field = next((each for each in (name, f"{name}_name") if each in mapping.fields), name)
+        activity[name] = text[:limit]
+        if field in mapping.fields:
+            activity["extra"] = {**(activity["extra"] or {}), labels[mapping.fields[field]]: text}
+        issues.append(CellIssue.of("warning", field, text, "msg.text_cut", "advice.shorten", method="value format",
+                                   limit=limit))
+    return issues
 
 
 def register_row_organisations(session: Session, rows: list[CheckedRow]) -> tuple[list[int], list[int | None], int]:
@@ -298,6 +327,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
     progress(0.05, "read")
     table = read_table(path, sheet, fit=header_fit(THREE_W_LAYOUT))
     mapping = map_columns(table)
+    refuse_other_country(table, mapping, (hierarchy, legacy))
     fields = mapping.fields
     progress(0.3, "check")
     data_rows = table.numbered_rows()
@@ -345,9 +375,12 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                                              if issue.severity == "error"]})
                 continue
             extra = extra_values.of(cells, row, hierarchy)
-            activities.append(activity_record(batch.id, source_row, field_values[position], row,
-                                              organisation_ids[accepted_index[position]], extra,
-                                              partner_ids[accepted_index[position]]))
+            activity = activity_record(batch.id, source_row, field_values[position], row,
+                                       organisation_ids[accepted_index[position]], extra,
+                                       partner_ids[accepted_index[position]])
+            issues.extend(issue_record(batch.id, source_row, mapping, table, issue)
+                          for issue in cut_long_texts(activity, mapping, labels))
+            activities.append(activity)
         if created:
             first_rows = {}
             for organisation_id, position in zip(organisation_ids, accepted_positions):
@@ -377,6 +410,21 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                             "only_organisation": only_organisation})
     progress(1.0, "done")
     return result
+
+
+def refuse_other_country(table: RawTable, mapping: ColumnMapping, hierarchies: tuple[Hierarchy | None, ...]) -> None:
+    """Refuse, before any row is checked, a file whose codes belong to a country this installation holds no
+    boundaries for (:mod:`dashboard.ingest.countries`): the countries it knows are those at the top of its
+    boundary sets (``ML``)."""
+    known = {code for code in (named_country(each.root) for each in hierarchies if each is not None) if code}
+    columns = [mapping.fields[name] for name in ("adm1_code", "adm2_code", "adm3_code") if name in mapping.fields]
+    country_column = mapping.fields.get("country")
+    evidence = file_countries((cells[index] for cells in table.rows for index in columns),
+                              () if country_column is None else (cells[country_column] for cells in table.rows))
+    foreign = foreign_countries(evidence, known)
+    if foreign:
+        raise ImportRefused.of("refusal.other_country", file=table.file_name, sheet=table.sheet,
+                               reason="other_country", **refusal_params(evidence, foreign, known))
 
 
 def reject_other_organisations(engine: Engine, organisation_id: int, rows: list[dict[str, object]],

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
+from dashboard.i18n import render_message
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.importer import import_3w
 from dashboard.ingest.membership import import_memberships
@@ -120,12 +121,15 @@ def run_job(engine: Engine, job_id: int, viewer: Viewer) -> None:
             result = run(engine, path, **options)
         keep_file = checking and not result.already_imported
     except ImportRefused as error:
-        _set(engine, job_id, state="failed", message=str(error), finished_at=datetime.now(UTC))
+        _set(engine, job_id, state="failed", message=str(error), finished_at=datetime.now(UTC),
+             preview={"failure": error.text} if error.text else None)
         return
-    except Exception as error:  # the thread must always leave the job in a final state
+    except Exception:  # the thread must always leave the job in a final state
+        # the error (an SQL statement and its rows, say) goes to the log; the person reads one sentence
         _log.exception("import job %s failed", job_id)
-        _set(engine, job_id, state="failed", message=f"unexpected error: {type(error).__name__}: {error}",
-             finished_at=datetime.now(UTC))
+        failure = {"problem": "upload.unexpected_error", "params": {"job": job_id}}
+        _set(engine, job_id, state="failed", message=render_message(failure, "problem", "en"),
+             preview={"failure": failure}, finished_at=datetime.now(UTC))
         return
     finally:  # the batch keeps the rows and the rejected rows as uploaded; the file itself is not kept
         if not keep_file:
@@ -140,6 +144,13 @@ def run_job(engine: Engine, job_id: int, viewer: Viewer) -> None:
     else:
         _set(engine, job_id, state="done", progress=1.0, batch_id=result.batch_id, finished_at=datetime.now(UTC),
              message=f"read {result.rows_read}, accepted {result.rows_accepted}, rejected {result.rows_rejected}")
+
+
+def failure_message(job: dict, lang: str) -> str:
+    """Why a failed job (as :func:`job_state` gives it) failed, in ``lang`` when the reason was written from
+    the catalogue (an unexpected error, a file of another country), else as the refusal says it."""
+    failure = (job.get("preview") or {}).get("failure")
+    return render_message(failure, "problem", lang) if failure else job["message"]
 
 
 def _own_job(session: Session, job_id: int, viewer: Viewer) -> ImportJob | None:

@@ -2,8 +2,8 @@
 roll it back (``check_only``), returning this preview instead of a stored batch. The dashboard shows it after
 an upload and imports only when the person confirms.
 
-The problems are grouped by kind (severity, column, rule) with their number and first row, as the report
-of a stored import groups them (:func:`group_issues` serves both).
+The problems are grouped by kind (the catalogue key of the problem, in its column) with their number and
+first row, as the report of a stored import groups them (:func:`group_issues` serves both).
 """
 
 from __future__ import annotations
@@ -14,28 +14,51 @@ from sqlalchemy.orm import Session
 
 from dashboard.store.models import ImportBatch, ImportIssue
 
-GROUP_COLUMNS = ["severity", "column", "method", "count", "first_row", "value", "problem", "suggestion", "message"]
+GROUP_COLUMNS = ["severity", "column", "kind", "method", "count", "first_row", "value", "problem", "suggestion",
+                 "message"]
 SEVERITY_ORDER = {"error": 0, "review": 1, "warning": 2, "repair": 3}
 #: kinds of problems a preview carries (the report has them all)
 PREVIEW_GROUPS = 30
 
 
+def issue_kind(message: dict | None, method: str | None) -> str:
+    """The kind of an issue: the catalogue key of its problem (``msg.pcode_wrong_level``; the first key of a
+    problem told in several sentences), or for an issue stored without one, its rule (``method:P-code check``).
+    Its text is the catalogue's ``kind.<key>`` (see :func:`dashboard.i18n.kind_text`)."""
+    problem = (message or {}).get("problem") if isinstance(message, dict) else None
+    if isinstance(problem, list):
+        problem = problem[0] if problem else None
+    return problem or f"method:{method or ''}"
+
+
 def group_issues(issues: pd.DataFrame) -> pd.DataFrame:
-    """Issues (columns ``source_row, column, value, severity, problem, suggestion, method`` and optionally
-    ``message``) by kind: rejections first, then suggestions, warnings and repairs, the most frequent first;
-    each with its count, first row and what that row said."""
+    """Issues (columns ``source_row, column, value, severity, problem, suggestion, method``, and ``message`` or
+    ``kind``) by kind of problem and column: rejections first, then suggestions, warnings and repairs, the most
+    frequent first; each with its count, and its first row as an example (its value, its own problem text
+    and suggestion, its message). Two problems of one column are two kinds ("P-code ML0901 is a cercle code"
+    and "P-code ML11 is not a region") even when the same rule found both."""
     if issues.empty:
         return pd.DataFrame(columns=GROUP_COLUMNS)
     frame = issues.assign(method=issues["method"].fillna(""), column=issues["column"].fillna(""))
     if "message" not in frame:
         frame = frame.assign(message=None)
-    groups = frame.groupby(["severity", "column", "method"], sort=False).agg(
-        count=("problem", "size"), first_row=("source_row", "first"), value=("value", "first"),
-        problem=("problem", "first"), suggestion=("suggestion", "first"), message=("message", "first")).reset_index()
+    if "kind" not in frame:
+        frame = frame.assign(kind=[issue_kind(message, method) for message, method
+                                   in zip(frame["message"], frame["method"])])
+    groups = frame.groupby(["severity", "column", "kind"], sort=False).agg(
+        method=("method", "first"), count=("problem", "size"), first_row=("source_row", "first"),
+        value=("value", "first"), problem=("problem", "first"), suggestion=("suggestion", "first"),
+        message=("message", "first")).reset_index()
     groups["order"] = groups["severity"].map(SEVERITY_ORDER).fillna(9)
     groups = groups.sort_values(["order", "count"], ascending=[True, False]).drop(columns="order")
     groups["first_row"] = groups["first_row"].astype("Int64")
     return groups[GROUP_COLUMNS].reset_index(drop=True)
+
+
+def rows_with(issues: pd.DataFrame, severity: str) -> set[int]:
+    """The rows that have an issue of ``severity``: an accepted row with a repair is one with repaired values
+    (rejected rows are counted as rejected only, whatever was repaired in them)."""
+    return set(issues.loc[issues["severity"] == severity, "source_row"].dropna().astype(int))
 
 
 def preview_of(session: Session, batch: ImportBatch) -> dict:
@@ -50,7 +73,7 @@ def preview_of(session: Session, batch: ImportBatch) -> dict:
     issues = pd.DataFrame(rows, columns=["source_row", "column", "value", "severity", "problem", "suggestion",
                                          "method", "message"])
     groups = group_issues(issues).head(PREVIEW_GROUPS)
-    repaired = issues.loc[issues["severity"] == "repair", "source_row"].dropna().nunique()
+    repaired = len(rows_with(issues, "repair") - rows_with(issues, "error"))
     return {
         "kind": batch.kind, "file_name": batch.file_name, "sheet": batch.sheet, "period": batch.period,
         "rows_read": batch.rows_read, "rows_accepted": batch.rows_accepted, "rows_rejected": batch.rows_rejected,

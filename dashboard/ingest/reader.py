@@ -1,7 +1,9 @@
 """Read a 3W table from a workbook or CSV file: header row, optional HXL hashtag row, data rows.
 
 Workbooks are read with calamine, which returns the values Excel cached for formula cells (a formula whose
-cached value is an error such as ``#N/A`` reads as an empty cell).
+cached value is an error such as ``#N/A`` reads as an empty cell); a CSV saved from such a sheet holds the
+error's text (``#N/A``, ``#DIV/0!``), which reads as an empty cell too, so both give the same rows. What else a
+cell can hold, and how it is kept, is in :mod:`dashboard.ingest.cells`.
 
 Files come as people send them, so everything that can go wrong with the file itself is refused with an
 :class:`ImportRefused` saying what is wrong and what to do, within seconds and before anything is written:
@@ -26,6 +28,7 @@ from xml.etree import ElementTree
 
 import python_calamine
 
+from dashboard.ingest.cells import ERROR_VALUES
 from dashboard.ingest.errors import ImportRefused
 from dashboard.text import clean_text
 
@@ -570,7 +573,7 @@ def read_csv(path: Path, fit: HeaderFit | None = None) -> RawTable:
     text, encoding, notes = _decode(path.read_bytes(), path.name)
     reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text))
     try:
-        rows = [list(row) for row in reader]
+        rows = [[cell if cell not in ERROR_VALUES else "" for cell in row] for row in reader]
     except csv.Error as error:  # e.g. an unclosed quote that swallows the rest of the file
         raise ImportRefused(
             f"the CSV cannot be read past line {reader.line_num} ({error}). Open it in Excel or LibreOffice, "

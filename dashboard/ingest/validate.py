@@ -6,6 +6,7 @@ or a P-code that does not exist in the boundary version. Everything else is acce
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -104,7 +105,7 @@ def parse_date(value: object) -> date | None:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise ValueError(text)
+    return datetime.fromisoformat(text).date()  # with a time zone (2023-12-31T10:30:00+01:00), or ValueError
 
 
 _THOUSANDS_COMMA = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
@@ -113,9 +114,15 @@ _THOUSANDS_DOT = re.compile(r"[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?|[+-]?\d{1,3}(\.\d
 
 def parse_number(value: object) -> float | None:
     """A number from a cell: ``1 234``, ``1,234`` and ``1,234.5`` (thousands), ``12,5`` (decimal comma),
-    ``1.234.567`` and ``1.234,5`` (dots between thousands)."""
+    ``1.234.567`` and ``1.234,5`` (dots between thousands). NaN reads as an empty cell; infinity, or a number
+    too large for a float, is no count of anything (ValueError)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        if value != value:
+            return None
+        number = float(value) if -1e308 < value < 1e308 else math.inf
+        if not math.isfinite(number):
+            raise ValueError(clean_text(value))
+        return number
     text = clean_text(value)
     if text is None:
         return None
@@ -126,7 +133,10 @@ def parse_number(value: object) -> float | None:
         text = text.replace(".", "").replace(",", ".")
     else:
         text = text.replace(",", ".")
-    return float(text)
+    number = float(text)
+    if not math.isfinite(number):  # "inf", "nan", or 400 digits
+        raise ValueError(text)
+    return number
 
 
 _PRESENT = {header_key(word) for word in (

@@ -21,6 +21,7 @@ from dashboard.reports.imports import (
     import_batch,
     import_batches,
     may_read,
+    readable_groups,
     readable_issues,
     readable_mapping,
 )
@@ -62,7 +63,8 @@ def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
             html.A(translate("report.back_to_imports", lang), href=f"/imports?lang={lang}")], show_filters=False)
     counts = import_batches(snapshot.engine, batch.id).iloc[0]
     issues = batch_issues(snapshot.engine, batch.id, lang)  # read once: the groups are made from it
-    groups = group_issues(issues).drop(columns="message")
+    groups = readable_groups(group_issues(issues), lang)
+    issues = issues.drop(columns="kind")
     issues["confidence"] = issues["confidence"].map(lambda share: percent(share, lang))
     downloads = [html.A(translate("imports.report_link", lang), href=f"/imports/{batch.id}/report.xlsx?lang={lang}",
                         id="import-report-xlsx")]

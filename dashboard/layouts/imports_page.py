@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard.i18n import format_number, issue_text, translate
+from dashboard.i18n import catalogue, format_number, issue_text, kind_text, translate
 from dashboard.ingest.jobs import KINDS
 from dashboard.ingest.reader import MAX_UPLOAD_BYTES
 from dashboard.ingest.review import pending_suggestions
@@ -59,9 +59,12 @@ def upload_section(viewer: Viewer, lang: str) -> html.Section | None:
 
 def preview_section(preview: dict, lang: str) -> html.Div:
     """What a checked upload would do: its counts and its problems by kind, before the person confirms."""
-    counts = " · ".join(translate(f"preview.{name}", lang, count=format_number(int(preview[name]), lang))
-                        for name in ("rows_read", "rows_accepted", "rows_repaired", "reviews", "rows_rejected",
-                                     "warnings"))
+    def count(name: str) -> str:
+        return translate(f"preview.{name}", lang, count=format_number(int(preview[name]), lang))
+
+    # rows with repaired values are accepted rows: said beside the accepted ones, not as a count of their own
+    counts = " · ".join([count("rows_read"), f"{count('rows_accepted')} ({count('rows_repaired')})",
+                         *(count(name) for name in ("reviews", "rows_rejected", "warnings"))])
     parts = [html.P(counts, id="preview-counts")]
     if preview.get("replaced_batch_id"):
         changes = preview["changes"]
@@ -69,10 +72,11 @@ def preview_section(preview: dict, lang: str) -> html.Div:
                                       before=changes["rows_before"], after=changes["rows_after"])))
     if preview["groups"]:
         head = html.Thead(html.Tr([html.Th(translate(key, lang)) for key in
-                                   ("issue.severity", "issue.column", "issue.count", "issue.first_row", "issue.problem",
-                                    "issue.suggestion")]))
+                                   ("issue.severity", "issue.column", "issue.count", "issue.problem", "issue.first_row",
+                                    "issue.example", "issue.suggestion")]))
         rows = [html.Tr([html.Td(translate(f"severity.{group['severity']}", lang)), html.Td(group["column"] or "—"),
                          html.Td(format_number(group["count"], lang)),
+                         html.Td(group_kind_text(group, lang)),
                          html.Td(str(group["first_row"]) if group["first_row"] is not None
                                  else translate("issue.whole_file", lang)),
                          html.Td(issue_text(group["message"], "problem", group["problem"], lang)),
@@ -81,6 +85,14 @@ def preview_section(preview: dict, lang: str) -> html.Div:
         parts.append(html.Table([head, html.Tbody(rows)], className="report-table", id="preview-groups"))
     parts.append(html.P(translate("preview.how", lang), className="note"))
     return html.Div(parts, id="upload-preview")
+
+
+def group_kind_text(group: dict, lang: str) -> str:
+    """The text of a preview's group of problems: its kind's (a preview stored before groups had kinds, or an
+    issue without a catalogue key, shows the rule that found them)."""
+    kind = group.get("kind")
+    text = kind_text(kind, lang) if kind else None
+    return text or catalogue(lang).get(f"method.{group['method']}", group["method"]) or "—"
 
 
 def suggestions_table(viewer: Viewer, engine, lang: str) -> html.Div:

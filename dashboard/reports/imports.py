@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from dashboard.exports import neutralise
 import re
 
-from dashboard.i18n import catalogue, issue_text, translate
-from dashboard.ingest.preview import group_issues
+from dashboard.i18n import catalogue, issue_text, kind_text, translate
+from dashboard.ingest.preview import group_issues, issue_kind
 from dashboard.security.roles import Permission, Role, Viewer
 from dashboard.store.models import ImportBatch, ImportIssue, RejectedRow
 
@@ -48,12 +48,21 @@ def import_batches(engine: Engine, batch_id: int | None = None) -> pd.DataFrame:
     found."""
     warnings = func.sum(case((ImportIssue.severity == "warning", 1), else_=0))
     repairs = func.sum(case((ImportIssue.severity == "repair", 1), else_=0))
-    rows_repaired = func.count(func.distinct(case((ImportIssue.severity == "repair", ImportIssue.source_row))))
     reviews = func.sum(case((ImportIssue.severity == "review", 1), else_=0))
     pending = func.sum(case(((ImportIssue.severity == "review") & ImportIssue.decision.is_(None), 1), else_=0))
+    # rows with repaired values: accepted rows (no error) with a repair
+    by_row = (select(ImportIssue.batch_id.label("batch_id"),
+                     func.max(case((ImportIssue.severity == "repair", 1), else_=0)).label("repaired"),
+                     func.max(case((ImportIssue.severity == "error", 1), else_=0)).label("rejected"))
+              .where(ImportIssue.source_row.is_not(None))
+              .group_by(ImportIssue.batch_id, ImportIssue.source_row).subquery())
+    rows_repaired = (select(by_row.c.batch_id, func.sum(case(((by_row.c.repaired == 1) & (by_row.c.rejected == 0), 1),
+                                                             else_=0)).label("rows_repaired"))
+                     .group_by(by_row.c.batch_id).subquery())
     issues = (select(ImportIssue.batch_id, warnings.label("warnings"), repairs.label("repairs"),
-                     rows_repaired.label("rows_repaired"), reviews.label("reviews"), pending.label("pending"))
-              .group_by(ImportIssue.batch_id).subquery())
+                     rows_repaired.c.rows_repaired, reviews.label("reviews"), pending.label("pending"))
+              .outerjoin(rows_repaired, rows_repaired.c.batch_id == ImportIssue.batch_id)
+              .group_by(ImportIssue.batch_id, rows_repaired.c.rows_repaired).subquery())
     query = (select(ImportBatch.id, ImportBatch.kind, ImportBatch.file_name, ImportBatch.sheet, ImportBatch.period,
                     ImportBatch.imported_at, ImportBatch.imported_by, ImportBatch.rows_read,
                     ImportBatch.rows_accepted, ImportBatch.rows_rejected, ImportBatch.replaced_batch_id,
@@ -74,8 +83,9 @@ def _letters(batch: ImportBatch) -> dict[str, str]:
 
 def batch_issues(engine: Engine, batch_id: int, lang: str | None = None) -> pd.DataFrame:
     """Every problem and repair of one import, by spreadsheet row (problems of the whole file first), with
-    the column's letter, how each repair was made and how sure it is, and the decision on a suggestion. With
-    ``lang``, problems, advice and methods are in that language (as stored, in English, otherwise)."""
+    the column's letter, how each repair was made and how sure it is, the decision on a suggestion, and its
+    kind (:func:`dashboard.ingest.preview.issue_kind`). With ``lang``, problems, advice and methods are in that
+    language (as stored, in English, otherwise)."""
     query = (select(ImportIssue.source_row, ImportIssue.column, ImportIssue.value, ImportIssue.severity,
                     ImportIssue.problem, ImportIssue.suggestion, ImportIssue.method, ImportIssue.confidence,
                     ImportIssue.decision, ImportIssue.message)
@@ -86,6 +96,7 @@ def batch_issues(engine: Engine, batch_id: int, lang: str | None = None) -> pd.D
     with engine.connect() as connection:
         frame = pd.DataFrame(connection.execute(query).all(),
                              columns=[name for name in ISSUE_COLUMNS if name != "letter"] + ["message"])
+    methods = frame["method"].tolist()  # as stored: the kind of an issue without a message is its rule
     if lang is not None and not frame.empty:
         words = catalogue(lang)
         messages = frame["message"]
@@ -96,13 +107,29 @@ def batch_issues(engine: Engine, batch_id: int, lang: str | None = None) -> pd.D
         frame["method"] = frame["method"].map(lambda method: words.get(f"method.{method}", method)
                                               if isinstance(method, str) else method)
     frame.insert(1, "letter", frame["column"].map(letters))
+    frame["kind"] = [issue_kind(message, method) for message, method in zip(frame["message"], methods)]
     return frame.drop(columns="message")
 
 
 def issue_groups(engine: Engine, batch_id: int, lang: str | None = None) -> pd.DataFrame:
-    """The problems of one import by kind (severity, column, rule), most serious and most frequent first, with
-    the first row of each and what it said: what a coordinator reads first to know what to fix."""
+    """The problems of one import by kind (the catalogue key of the problem, in its column), most serious and
+    most frequent first, with the first row of each and what it said: what a coordinator reads first to know
+    what to fix."""
     return group_issues(batch_issues(engine, batch_id, lang)).drop(columns="message")
+
+
+#: the columns of a group of problems as the report page shows them
+GROUP_SHOWN = ["severity", "column", "count", "problem", "first_row", "value", "example", "suggestion", "method"]
+
+
+def readable_groups(groups: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Groups of problems (:func:`issue_groups`) as a reader sees them: each kind in its own words ("P-code of
+    another level than its column"; for issues stored without a kind, the rule that found them), and the first
+    row's own problem beside it as the example."""
+    words = catalogue(lang)
+    kinds = [kind_text(kind, lang) or words.get(f"method.{method}", method) or "—"
+             for kind, method in zip(groups["kind"], groups["method"])]
+    return groups.assign(example=groups["problem"], problem=kinds)[GROUP_SHOWN]
 
 
 def column_mapping(engine: Engine, batch_id: int) -> pd.DataFrame:
@@ -203,7 +230,7 @@ def validation_report_xlsx(engine: Engine, batch_id: int, lang: str) -> bytes:
     first, then by row: column, value, problem, suggested fix, how a repair was made and how sure it is),
     the rejected rows as uploaded and, for a replacement, what changed per organisation."""
     batch = import_batches(engine, batch_id).iloc[0]
-    problems = batch_issues(engine, batch_id, lang)
+    problems = batch_issues(engine, batch_id, lang).drop(columns="kind")
     problems.insert(0, "sheet", batch["sheet"])  # for each problem: sheet, row, column, value, problem, fix
     sheets = [(translate("imports.sheet.summary", lang), summary_table(batch, lang)),
               (translate("imports.sheet.columns", lang), readable_mapping(column_mapping(engine, batch_id), lang)),

@@ -29,11 +29,12 @@ def test_an_imo_checks_an_upload_confirms_it_and_reads_its_report(page: Page, tr
     wait_for_status(page, "vérifié")
     # By hand: two rows, the second has an unknown sector; nothing is stored until confirmed.
     assert page.locator("#preview-counts").inner_text() == (
-        "2 lignes lues · 1 seraient acceptées · 0 corrigées · 0 suggestions à vérifier · 1 rejetées · "
-        "0 avertissements")
+        "2 lignes lues · 1 seraient acceptées (dont 0 avec des valeurs corrigées) · 0 suggestions à vérifier · "
+        "1 rejetées · 0 avertissements")
     group = page.locator("#preview-groups tbody tr").first.locator("td")
-    assert [group.nth(n).inner_text() for n in range(4)] == ["Rejet", "Cluster", "1", "3"]  # header on row 1
-    assert group.nth(4).inner_text() == "secteur inconnu 'Astronomie'"
+    # the kind of problem in its own words, the first row (the header is row 1) and its own text as the example
+    assert [group.nth(n).inner_text() for n in range(6)] == [
+        "Rejet", "Cluster", "1", "Secteur inconnu", "3", "secteur inconnu 'Astronomie'"]
     page.locator("#upload-confirm").click()
     status = wait_for_status(page, "importé")
     assert status.startswith("3W_Bankass_2023-11.xlsx : importé — 2 lignes lues, 1 acceptées, 1 rejetées.")

@@ -7,11 +7,13 @@ import pandas as pd
 import pytest
 
 from dashboard import cli
+from dashboard.i18n import catalogue
 from dashboard.ingest.importer import import_3w
 from dashboard.reports.imports import (
     batch_issues,
     import_batches,
     issue_groups,
+    readable_groups,
     rejected_rows,
     rejected_rows_csv,
     validation_report_xlsx,
@@ -67,7 +69,7 @@ def test_excel_report_has_summary_columns_problems_and_rejected_rows(imported):
     assert workbook.sheetnames == ["Résumé", "Colonnes", "Problèmes", "Lignes rejetées"]
     summary = {row[0]: row[1] for row in workbook["Résumé"].iter_rows(min_row=2, values_only=True)}
     # by hand: 4 read, 2 accepted (row 4 repaired), no suggestion waiting, 2 rejected
-    assert (summary["Lignes lues"], summary["Acceptées"], summary["Lignes corrigées"],
+    assert (summary["Lignes lues"], summary["Acceptées"], summary["Acceptées avec valeurs corrigées"],
             summary["Suggestions en attente"], summary["Rejetées"]) == (4, 2, 1, 0, 2)
     columns = list(workbook["Colonnes"].iter_rows(values_only=True))
     assert columns[0] == ("Champ", "Col.", "En-tête du fichier", "Reconnue par")
@@ -96,6 +98,62 @@ def test_problems_by_kind_most_serious_first(imported):
     groups = issue_groups(engine, batch_id)
     assert groups[["severity", "column", "count", "first_row"]].values.tolist() == [
         ["error", "admin2Pcod", 1, 5], ["error", "Cluster", 1, 6], ["repair", "admin1Pcod", 1, 4]]
+
+
+MIXED = [
+    ["NRC", "ONG Int", "ML0901", None, "Santé", None],          # row 3: a cercle code in the region column
+    ["NRC", "ONG Int", "ML0901", None, "Santé", None],          # row 4: the same
+    ["NRC", "ONG Int", "ML11", None, "Santé", None],            # row 5: no region ML11
+    ["NRC", "ONG Int", "ML090101", None, "Santé", None],        # row 6: a commune code in the region column
+    ["NRC", "ONG Int", "MLI05", "ML0502", "Santé", None],       # row 7: accepted, MLI05 repaired
+    ["NRC", "ONG Int", "MLI05", "ML0502", "Astronomie", None],  # row 8: MLI05 repaired, but rejected
+]
+
+
+def test_problems_are_grouped_by_kind_each_in_its_own_words(prepared_engine, tmp_path):
+    """Two problems of one column found by one rule are two kinds (they once read as one, in the words of the
+    first row); each kind is counted and told in its own words, the first row's own text as its example."""
+    path = write_workbook(tmp_path / "3W_2024-05.xlsx", {"ML_5W": [HEADERS, HXL, *MIXED]})
+    batch_id = import_3w(prepared_engine, path).batch_id
+    groups = issue_groups(prepared_engine, batch_id, "fr")
+    assert groups[["severity", "column", "kind", "count", "first_row"]].values.tolist() == [
+        ["error", "admin1Pcod", "msg.pcode_wrong_level", 3, 3], ["error", "admin1Pcod", "msg.pcode_unknown", 1, 5],
+        ["error", "Cluster", "msg.unknown_sector", 1, 8], ["repair", "admin1Pcod", "msg.code_written", 2, 7]]
+    shown = readable_groups(groups, "fr")
+    assert shown[["problem", "value", "example"]].values.tolist() == [
+        ["P-code d'un autre niveau que sa colonne", "ML0901", "le P-code ML0901 est un code de cercle, pas un code de "
+                                                              "région"],
+        ["P-code qui n'existe pas dans les limites administratives", "ML11",
+         "le P-code ML11 n'est pas une unité de niveau région des limites cod-ab-mli-2021"],
+        ["Secteur inconnu", "Astronomie", "secteur inconnu 'Astronomie'"],
+        ["P-code écrit sous une autre forme", "MLI05", "P-code écrit 'MLI05'"]]
+    assert readable_groups(groups, "en")["problem"].iloc[0] == "P-code of another level than its column"
+    # accepted rows with repaired values: row 7; row 8 had its code repaired but is rejected, and counts so
+    batch = import_batches(prepared_engine, batch_id).iloc[0]
+    assert (batch["rows_accepted"], batch["rows_repaired"], batch["rows_rejected"]) == (1, 1, 5)
+
+
+def test_a_check_on_the_command_line_says_what_repaired_means_and_lists_problems_by_kind(
+        prepared_engine, tmp_path, monkeypatch, capsys):
+    path = write_workbook(tmp_path / "3W_2024-05.xlsx", {"ML_5W": [HEADERS, HXL, *MIXED]})
+    monkeypatch.setenv("DATABASE_URL", prepared_engine.url.render_as_string(hide_password=False))
+    assert cli.main(["import", str(path), "--check"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "checked, nothing written: period 2024-05, sheet ML_5W: read 6, would accept 1 (of which 1 with repaired "
+        "values; 0 suggestions to review), reject 5; 0 warnings",
+        "  error         3  admin1Pcod: P-code of another level than its column (e.g. row 3: P-code ML0901 is a "
+        "cercle code, not a region code)",
+        "  error         1  admin1Pcod: P-code that does not exist in the boundaries (e.g. row 5: P-code ML11 is not "
+        "a region of boundary version cod-ab-mli-2021)",
+        "  error         1  Cluster: Unknown sector (e.g. row 8: unknown sector 'Astronomie')",
+        "  repair        2  admin1Pcod: P-code written in another form (e.g. row 7: P-code written 'MLI05')",
+        "import it without --check to keep it"]
+
+
+def test_every_problem_has_a_kind_in_both_languages():
+    for lang in ("fr", "en"):
+        words = catalogue(lang)
+        assert [key for key in words if key.startswith("msg.") and f"kind.{key}" not in words] == []
 
 
 def test_command_line_writes_the_report(imported, monkeypatch, tmp_path, capsys):

@@ -171,8 +171,8 @@ def test_the_import_report_page_of_the_sample(sample_snapshot, monkeypatch):
     counts = " ".join(texts[texts.index("Lignes lues") - 2:texts.index("Avertissements") + 1])
     # README: 24,088 rows read and accepted; 214 rows placed in the commune named in their cercle; 493 + 21 rows
     # whose parent does not contain their commune or cercle, and 8 organisations resembling another one, warned
-    assert counts == ("24\u202f088   Lignes lues 24\u202f088   Acceptées 214   Lignes corrigées 0   Suggestions en attente "
-                      "0   Rejetées 522   Avertissements")
+    assert counts == ("24\u202f088   Lignes lues 24\u202f088   Acceptées 214   Acceptées avec valeurs corrigées 0   "
+                      "Suggestions en attente 0   Rejetées 522   Avertissements")
     assert "commune nommée dans le cercle indiqué" in texts  # the rule, in French
     monkeypatch.setattr(import_report_page, "current_viewer", lambda: PUBLIC)
     refused = page_texts(import_report_page.layout(sample_snapshot, params_from_query({"import": str(sample)})))

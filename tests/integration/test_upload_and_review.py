@@ -1,11 +1,16 @@
 """Uploads imported in the background, by role, and decisions on pending place suggestions (both back ends)."""
 
+import logging
+
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
-from dashboard.ingest.jobs import UploadRefused, cancel, confirm, job_state, run_job, submit
+from dashboard.ingest import jobs
+from dashboard.ingest.jobs import UploadRefused, cancel, confirm, failure_message, job_state, run_job, submit
 from dashboard.ingest.review import ReviewRefused, decide_suggestion, pending_suggestions
+from dashboard.layouts.imports_page import preview_section
 from dashboard.security.audit import audit_frame
 from dashboard.security.roles import PUBLIC, Role, Viewer
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
@@ -19,6 +24,15 @@ ROWS = [
     ["NRC", "Norwegian Refugee Council", "ONG Int", "ML05", "ML0502", "ML050202", "Santé"],
 ]
 IMO = Viewer(Role.IMO, "imo")
+
+
+def texts(component) -> list[str]:
+    """The texts of a Dash layout, depth first."""
+    if isinstance(component, (str, int, float)):
+        return [str(component)]
+    if isinstance(component, (list, tuple)):
+        return [text for child in component for text in texts(child)]
+    return texts(getattr(component, "children", None) or [])
 
 
 def count_batches(engine):
@@ -87,6 +101,13 @@ def test_a_check_says_what_the_import_would_do_and_a_cancel_keeps_nothing(prepar
     assert [(g["severity"], g["column"], g["count"], g["first_row"]) for g in preview["groups"]] == [
         ("error", "admin2Pcod", 1, 5)]
     assert preview["columns"]["adm2_code"]["letter"] == "E"
+    # as the Imports page shows it: rows with repaired values beside the accepted ones, the kind in its words
+    shown = texts(preview_section(preview, "fr"))
+    assert shown[0] == ("4 lignes lues · 3 seraient acceptées (dont 0 avec des valeurs corrigées) · 0 suggestions à "
+                        "vérifier · 1 rejetées · 0 avertissements")
+    assert shown[shown.index("admin2Pcod") + 2:shown.index("admin2Pcod") + 5] == [
+        "P-code qui n'existe pas dans les limites administratives", "5",
+        "le P-code ML0599 n'est pas une unité de niveau cercle des limites cod-ab-mli-2021"]
     assert count_batches(prepared_engine) == 0 and audit_frame(prepared_engine, action="import.3w").empty
     with pytest.raises(UploadRefused):  # only its submitter (or an IMO) decides
         cancel(prepared_engine, job, Viewer(Role.PARTNER, "someone else", 9, 1))
@@ -112,6 +133,31 @@ def test_a_refused_file_fails_its_job_and_writes_nothing(prepared_engine, tmp_pa
     with Session(prepared_engine) as session:
         assert session.scalars(select(ImportBatch)).all() == []
     assert job_state(prepared_engine, job, Viewer(Role.PARTNER, "someone else", 9, 1)) is None
+
+
+def test_an_unexpected_error_fails_its_job_with_one_sentence_and_logs_the_detail(prepared_engine, tmp_path,
+                                                                                 monkeypatch, caplog):
+    """A failure of the database (once, 34,000 characters of SQL) is no message for the person uploading."""
+    statement = "INSERT INTO activity (batch_id, extra) VALUES (?, ?)" + ", (?, ?)" * 5000
+
+    def failing_import(*args, **kwargs):
+        raise StatementError("Object of type time is not JSON serializable", statement, [{"extra": "x"}] * 500,
+                             TypeError("Object of type time is not JSON serializable"))
+
+    monkeypatch.setattr(jobs, "import_3w", failing_import)
+    content = write_workbook(tmp_path / "made.xlsx", {"3W": [HEADERS, *ROWS]}).read_bytes()
+    job = submit(prepared_engine, tmp_path / "uploads", "3W_Niger_2024-03.xlsx", content, IMO, run=False)
+    with caplog.at_level(logging.ERROR, logger="dashboard.ingest.jobs"):
+        run_job(prepared_engine, job, IMO)
+    state = job_state(prepared_engine, job, IMO)
+    assert state["state"] == "failed"
+    assert state["message"] == (f"an unexpected error stopped the processing of the file (job {job}): tell the "
+                                "administrator, who will find the details in the server log.")
+    assert failure_message(state, "fr") == (
+        f"une erreur inattendue a arrêté le traitement du fichier (tâche {job}) : signalez-la à l'administrateur, "
+        "qui en trouvera le détail dans le journal du serveur.")
+    assert "INSERT INTO activity" in caplog.text  # the detail is in the server's log
+    assert not list((tmp_path / "uploads").iterdir())
 
 
 def test_wrong_file_types_are_refused_before_storing(prepared_engine, tmp_path):
