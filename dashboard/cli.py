@@ -161,7 +161,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     snapshot = DashboardData(_engine(), policy=load_policy(get_settings().policy_file)).snapshot(
         PUBLIC if args.public else _operator())
     known = {fold(acronym): str(org_id) for org_id, acronym in
-             zip(snapshot.organisations["organisation_id"], snapshot.organisations["acronym"]) if acronym}
+             zip(snapshot.organisations["organisation_id"], snapshot.organisations["acronym"]) if fold(acronym)}
     organisations = []
     for acronym in filter(None, (args.org or "").split(",")):
         if fold(acronym) not in known:
