@@ -20,8 +20,8 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
-from dashboard.ingest.columns import THREE_W_LAYOUT, ColumnMapping, column_letter, header_fit, map_columns, \
-    mapping_record, name_column_alone, names_read_as_acronyms, organisation_field
+from dashboard.ingest.columns import THREE_W_LAYOUT, ColumnMapping, TableLayout, column_letter, header_fit, \
+    map_columns, mapping_record, name_column_alone, names_read_as_acronyms, organisation_field
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.organisations import AcronymReading, Match, names_hold_acronyms
 from dashboard.ingest.pcodes import Hierarchy
@@ -131,10 +131,10 @@ def mapping_notes(batch_id: int, table: RawTable, mapping: ColumnMapping) -> lis
 
 
 def read_acronym_column(engine: Engine, table: RawTable, mapping: ColumnMapping,
-                        ) -> tuple[ColumnMapping, AcronymReading | None]:
+                        layout: TableLayout = THREE_W_LAYOUT) -> tuple[ColumnMapping, AcronymReading | None]:
     """The mapping with a column of organisation names read as the acronym column when its values are acronyms
     (see :func:`dashboard.ingest.organisations.names_hold_acronyms`), and why; the mapping as it was otherwise."""
-    alone = name_column_alone(table, mapping)
+    alone = name_column_alone(table, mapping, layout)
     if alone is None:
         return mapping, None
     index, header_says_acronym = alone
@@ -378,7 +378,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                     first_rows.setdefault(organisation_id, data_rows[position][0])
             issues.extend(_resemblance_issues(session, batch.id, first_rows, mapping, table))
         issues.extend(match_issues(session, batch.id, [data_rows[position][0] for position in accepted_positions],
-                                   [checked[position] for position in accepted_positions], registered, mapping, table))
+                                   registered, mapping, table))
         if activities:
             session.execute(insert(Activity.__table__), activities)  # Core: no ORM work per row
         if rejected:
@@ -451,34 +451,45 @@ def organisation_label(organisation: Organisation) -> str:
     return acronym or name or f"#{organisation.id}"
 
 
-def match_issues(session: Session, batch_id: int, source_rows: list[int], rows: list[CheckedRow],
-                 registered: RowOrganisations, mapping: ColumnMapping, table: RawTable) -> list[dict]:
-    """What the report says of spellings no file used before: a repair on each row whose organisation (or
-    partner) was so found, with the method and how sure it is; a warning on the first row of a spelling
-    that may be several organisations (a new one was created: an IMO merges it if it is one of them)."""
-    found = [match for match in registered.matches + registered.partner_matches if match is not None]
-    if not found:
+def match_labels(session: Session, matches: list[Match | None]) -> dict[int, str]:
+    """The label (:func:`organisation_label`) of each organisation ``matches`` name."""
+    ids = {match.organisation_id for match in matches if match is not None} | {
+        candidate for match in matches if match is not None for candidate in match.candidates}
+    if not ids - {None}:
+        return {}
+    return {organisation.id: organisation_label(organisation)
+            for organisation in session.scalars(select(Organisation).where(Organisation.id.in_(ids - {None})))}
+
+
+def match_issue(field: str, match: Match, labels: dict[int, str]) -> CellIssue:
+    """A repair for a row whose organisation spelling was matched (the organisation, the method, how sure);
+    a warning when the spelling may be several organisations (a new one was created: an IMO merges it if
+    it is one of them)."""
+    how = {"how": f"@organisations.match.{match.method}", "spelling": match.spelling}
+    if match.organisation_id is not None:
+        return CellIssue.of("repair", field, match.spelling, "msg.organisation_matched",
+                            suggestion=labels[match.organisation_id], method=MATCH_METHODS[match.method],
+                            confidence=match.confidence, label=labels[match.organisation_id], **how)
+    return CellIssue.of("warning", field, match.spelling, "msg.organisation_ambiguous", "advice.merge_if_one",
+                        method=MATCH_METHODS[match.method], candidates=[labels[c] for c in match.candidates], **how)
+
+
+def match_issues(session: Session, batch_id: int, source_rows: list[int], registered: RowOrganisations,
+                 mapping: ColumnMapping, table: RawTable) -> list[dict]:
+    """What the report says of spellings no file used before (:func:`match_issue`): a repair on each row whose
+    organisation (or partner) was so found; a warning on the first row of a spelling that may be several."""
+    labels = match_labels(session, registered.matches + registered.partner_matches)
+    if not labels:
         return []
-    ids = {match.organisation_id for match in found} | {c for match in found for c in match.candidates}
-    labels = {organisation.id: organisation_label(organisation)
-              for organisation in session.scalars(select(Organisation).where(Organisation.id.in_(ids - {None})))}
     partner_field = next((name for name in PARTNER_FIELDS if name in mapping.fields), "implementing_partner")
     issues, told = [], set()
     for source_row, match, partner_match in zip(source_rows, registered.matches, registered.partner_matches):
-        for field, match in ((organisation_field(mapping.fields), match), (partner_field, partner_match)):
-            if match is None or (match.organisation_id is None and (field, match.spelling) in told):
+        for field, found in ((organisation_field(mapping.fields), match), (partner_field, partner_match)):
+            if found is None or (found.organisation_id is None and (field, found.spelling) in told):
                 continue
-            how = {"how": f"@organisations.match.{match.method}", "spelling": match.spelling}
-            if match.organisation_id is not None:
-                issue = CellIssue.of("repair", field, match.spelling, "msg.organisation_matched",
-                                     suggestion=labels[match.organisation_id], method=MATCH_METHODS[match.method],
-                                     confidence=match.confidence, label=labels[match.organisation_id], **how)
-            else:
-                told.add((field, match.spelling))
-                issue = CellIssue.of("warning", field, match.spelling, "msg.organisation_ambiguous",
-                                     "advice.merge_if_one", method=MATCH_METHODS[match.method],
-                                     candidates=[labels[c] for c in match.candidates], **how)
-            issues.append(issue_record(batch_id, source_row, mapping, table, issue))
+            if found.organisation_id is None:
+                told.add((field, found.spelling))
+            issues.append(issue_record(batch_id, source_row, mapping, table, match_issue(field, found, labels)))
     return issues
 
 
