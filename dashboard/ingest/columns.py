@@ -572,7 +572,8 @@ def map_columns(table: RawTable) -> ColumnMapping:
     return map_table(table, THREE_W_LAYOUT)
 
 
-def name_column_alone(table: RawTable, mapping: ColumnMapping, layout: TableLayout = THREE_W_LAYOUT) -> tuple[int, bool] | None:
+def name_column_alone(table: RawTable, mapping: ColumnMapping,
+                      layout: TableLayout = THREE_W_LAYOUT) -> tuple[int, bool] | None:
     """The organisation-name column of a table that has no other column for the organisation (no acronym
     column, no one-cell column), and whether its header says acronym (``Organisation Accronyme`` under the
     HXL tag ``#org+name``, as in OCHA Mali's 5W of March 2022); None for other tables."""

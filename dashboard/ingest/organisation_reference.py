@@ -6,7 +6,8 @@
 - HDX HAPI's name mapping (``hapi_organisation_mapping.csv``: a spelling → HAPI's name and acronym, e.g.
   "Fonds des Nations Unies pour l'Enfance" → UNICEF; rows limited to another country are left out) and its
   organisation list (``hdx_hapi_organisations_global.csv``: acronym, name, type). Both are read from the
-  data mirror by ``setup`` into the table ``org_reference`` (see :func:`dashboard.store.reference.sync_organisation_reference`).
+  data mirror by ``setup`` into the table ``org_reference`` (see
+  :func:`dashboard.store.reference.sync_organisation_reference`).
 
 Each gives *identities*: the alias keys (``acronym:pam``, ``name:world food programme``, as
 :func:`dashboard.ingest.organisations.alias_keys` writes them) of one organisation, and the spellings that

@@ -34,7 +34,7 @@ from dashboard.text import clean_text, fold, header_key
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY
 
 #: how sure a match by each method is (0-1): exact spellings, but of another kind or from a reference
-MATCH_CONFIDENCE = {"known_acronym": 0.9, "known_name": 0.9, "equivalents": 0.95, "hapi_mapping": 0.9,
+MATCH_CONFIDENCE = {"known_acronym": 0.95, "known_name": 0.95, "equivalents": 0.95, "hapi_mapping": 0.9,
                     "hapi_organisations": 0.85}
 #: methods whose match is doubted when the spelling is also close to another organisation's name
 _DOUBTED = frozenset({"hapi_mapping", "hapi_organisations"})

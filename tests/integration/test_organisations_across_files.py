@@ -19,6 +19,7 @@ from dashboard.config import Settings
 from dashboard.i18n import render_message
 from dashboard.ingest.importer import import_3w
 from dashboard.ingest.membership import import_memberships
+from dashboard.reports.imports import recognition_label
 from dashboard.setup import prepare_database
 from dashboard.store.models import Activity, ClusterMembership, ImportBatch, ImportIssue, Organisation, OrgReference
 from dashboard.store.organisation_decisions import merge_proposals
@@ -45,17 +46,17 @@ def with_sector_column(path, target):
 
 def rows_of(engine, batch_id) -> pd.DataFrame:
     with engine.connect() as connection:
-        return pd.DataFrame(connection.execute(select(Activity.source_row, Activity.organisation_id)
-                                               .where(Activity.batch_id == batch_id).order_by(Activity.source_row)).all(),
-                            columns=["source_row", "organisation_id"])
+        rows = connection.execute(select(Activity.source_row, Activity.organisation_id)
+                                  .where(Activity.batch_id == batch_id).order_by(Activity.source_row)).all()
+    return pd.DataFrame(rows, columns=["source_row", "organisation_id"])
 
 
 def test_march_2022_after_december_creates_only_the_new_organisations(prepared_engine, sample_path, tmp_path):
     december = import_3w(prepared_engine, sample_path, period="2023-12")
     assert (december.rows_accepted, december.organisations_created) == (24_088, 154)
     written = march_2022_release(sample_path, tmp_path / "5W_MLI_Mar2022.xlsx")
-    march = import_3w(prepared_engine, with_sector_column(tmp_path / "5W_MLI_Mar2022.xlsx", tmp_path / "5W_sector.xlsx"),
-                      period="2022-03")
+    with_sector = with_sector_column(tmp_path / "5W_MLI_Mar2022.xlsx", tmp_path / "5W_sector.xlsx")
+    march = import_3w(prepared_engine, with_sector, period="2022-03")
     assert march.organisations_created == len(NEW_ORGANISATIONS) == 3
     assert march.rows_accepted > 0.95 * len(written)  # the few rows with a wrong region code are rejected
 
@@ -84,8 +85,10 @@ def test_march_2022_after_december_creates_only_the_new_organisations(prepared_e
         assert session.scalar(select(func.count()).select_from(Organisation)) == 154 + 3
         batch = session.get(ImportBatch, march.batch_id)
         assert batch.column_mapping["org_acronym"]["method"] == "hxl (read as acronyms)"
-        note = session.scalars(select(ImportIssue).where(ImportIssue.batch_id == march.batch_id,
-                                                         ImportIssue.method == "organisation names read as acronyms")).one()
+        method = batch.column_mapping["org_acronym"]["method"]
+        assert recognition_label(method, "fr") == "étiquette HXL, lue comme sigles"
+        note = session.scalars(select(ImportIssue).where(
+            ImportIssue.batch_id == march.batch_id, ImportIssue.method == "organisation names read as acronyms")).one()
         assert note.source_row is None and note.severity == "warning"
         assert "Organisation Accronyme" in render_message(note.message, "problem", "fr")
     assert len(merge_proposals(prepared_engine)) == 8  # the sample's proposals, none added by March
