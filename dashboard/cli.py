@@ -162,7 +162,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from dashboard.web_data import dashboard_data
     snapshot = dashboard_data(_engine(), get_settings()).snapshot(PUBLIC if args.public else _operator())
     known = {fold(acronym): str(org_id) for org_id, acronym in
-             zip(snapshot.organisations["organisation_id"], snapshot.organisations["acronym"]) if acronym}
+             zip(snapshot.organisations["organisation_id"], snapshot.organisations["acronym"]) if fold(acronym)}
     organisations = []
     for acronym in filter(None, (args.org or "").split(",")):
         if fold(acronym) not in known:

@@ -1,8 +1,10 @@
 """Prepare an installation: verify the data mirror, build the web geometry, migrate the database, load
-the reference tables and, on a new database, the real Mali sample 3W."""
+the reference tables (boundaries, sectors, HDX HAPI's organisations) and, on a new database, the real Mali
+sample 3W."""
 
 from __future__ import annotations
 
+import csv
 import logging
 
 from sqlalchemy import Engine, func, select
@@ -13,11 +15,12 @@ from dashboard.geo.boundaries import load_admin_units, load_legacy_units
 from dashboard.geo.crosswalk import legacy_crosswalk
 from dashboard.geo.web_geometry import ensure_web_geometry
 from dashboard.ingest.importer import ImportResult, import_3w
+from dashboard.ingest.organisation_reference import read_hapi_reference
 from dashboard.ingest.partnerships import import_partnerships
 from dashboard.manifest import dataset_by_role, verify_mirror
 from dashboard.store.database import migrate
 from dashboard.store.models import ImportBatch
-from dashboard.store.reference import sync_admin_units, sync_crosswalk, sync_sectors
+from dashboard.store.reference import sync_admin_units, sync_crosswalk, sync_organisation_reference, sync_sectors
 
 log = logging.getLogger(__name__)
 
@@ -28,18 +31,33 @@ class MirrorIncomplete(RuntimeError):
 
 def prepare_database(engine: Engine, settings: Settings) -> None:
     """Schema at the newest revision, sectors and the boundary hierarchy loaded, with where each unit of the
-    2015 boundary set lies in the 2021 one (to read files still coded with it)."""
+    2015 boundary set lies in the 2021 one (to read files still coded with it), and HDX HAPI's organisations
+    (to recognise organisations spelt in a way no file used before)."""
     migrate(engine)
     units = load_admin_units(settings.data_mirror)
     legacy = load_legacy_units(settings.data_mirror)
+    organisations = _organisation_reference(settings)
     with Session(engine) as session, session.begin():
         sync_sectors(session)
+        if organisations is not None:
+            sync_organisation_reference(session, *organisations)
         sync_admin_units(session, units, BOUNDARY_VERSION)
         if legacy is not None:
             sync_admin_units(session, legacy, LEGACY_BOUNDARY_VERSION)
             # one row per 2015 unit; built from the shapefiles (a few seconds) only when not stored yet
             sync_crosswalk(session, lambda: legacy_crosswalk(settings.data_mirror), len(legacy),
                            LEGACY_BOUNDARY_VERSION, BOUNDARY_VERSION)
+
+
+def _organisation_reference(settings: Settings):
+    """HDX HAPI's organisation list and name mapping from the mirror, with the dataset's version; None (and a
+    warning: imports then match organisations without it) when the mirror does not have them."""
+    dataset = dataset_by_role("organisation-reference")
+    try:
+        return read_hapi_reference(settings.data_mirror / dataset.folder), dataset.version
+    except (OSError, ValueError, KeyError, csv.Error) as error:
+        log.warning("HDX HAPI organisation reference not loaded (%s): organisations are matched without it", error)
+        return None
 
 
 def _has_batch(engine: Engine, kind: str) -> bool:

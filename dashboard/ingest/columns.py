@@ -12,7 +12,7 @@ what their header says rather than by a list of spellings.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
@@ -577,6 +577,37 @@ def mapping_record(table: RawTable, mapping: ColumnMapping) -> dict[str, dict[st
 def map_columns(table: RawTable) -> ColumnMapping:
     """The 3W's columns (see :data:`THREE_W_LAYOUT`)."""
     return map_table(table, THREE_W_LAYOUT)
+
+
+def name_column_alone(table: RawTable, mapping: ColumnMapping,
+                      layout: TableLayout = THREE_W_LAYOUT) -> tuple[int, bool] | None:
+    """The organisation-name column of a table that has no other column for the organisation (no acronym
+    column, no one-cell column), and whether its header says acronym (``Organisation Accronyme`` under the
+    HXL tag ``#org+name``, as in OCHA Mali's 5W of March 2022); None for other tables."""
+    if "org_name" not in mapping.fields or "org_acronym" in mapping.fields or "organisation" in mapping.fields:
+        return None
+    index = mapping.fields["org_name"]
+    header = table.headers[index]
+    if not header:
+        return index, False
+    forms = header_forms(header, table.header_groups[index] if index < len(table.header_groups) else None)
+    close = layout.aliases.close(forms)
+    return index, (layout.aliases.exact(forms) or (close[0] if close else None)) == "org_acronym"
+
+
+#: how a column read as acronyms though it was recognised as names is described (after how it was recognised)
+AS_ACRONYMS = " (read as acronyms)"
+
+
+def names_read_as_acronyms(mapping: ColumnMapping) -> ColumnMapping:
+    """The mapping with its organisation-name column read as the acronym column (its values are acronyms)."""
+    def renamed(items: dict) -> dict:
+        return {("org_acronym" if name == "org_name" else name): value for name, value in items.items()}
+    method = renamed(mapping.method)
+    method["org_acronym"] += AS_ACRONYMS
+    set_aside = {index: "org_acronym" if name == "org_name" else name for index, name in mapping.set_aside.items()}
+    return replace(mapping, fields=renamed(mapping.fields), method=method, close=renamed(mapping.close),
+                   standins=renamed(mapping.standins), set_aside=set_aside)
 
 
 def organisation_cells(value: object) -> tuple[str | None, str | None]:

@@ -23,12 +23,15 @@ from dashboard.ingest.columns import ColumnMapping, TableLayout, header_fit, map
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.importer import (
     ImportResult,
+    acronym_note,
     column_labels,
     file_issue,
     issue_record,
     raw_values,
+    read_acronym_column,
     reader_notes,
 )
+from dashboard.ingest.organisations import AcronymReading
 from dashboard.ingest.pcodes import Hierarchy, normalise_pcode
 from dashboard.ingest.periods import infer_period
 from dashboard.ingest.preview import preview_of
@@ -83,6 +86,8 @@ class MappedTable:
     rows: list[tuple[int, list[object]]]
     #: the same rows as canonical field → value
     cells: list[dict[str, object]]
+    #: why the organisation-name column was read as acronyms, when it was (see :func:`read_acronym_column`)
+    acronym_reading: AcronymReading | None = None
 
 
 def read_mapped_table(engine: Engine, path: Path, sheet: str | None, layout: TableLayout) -> MappedTable:
@@ -90,10 +95,10 @@ def read_mapped_table(engine: Engine, path: Path, sheet: str | None, layout: Tab
     or a store without boundaries."""
     hierarchy = required_hierarchy(engine, path.name)
     table = read_table(path, sheet, fit=header_fit(layout))
-    mapping = map_table(table, layout)
+    mapping, reading = read_acronym_column(engine, table, map_table(table, layout), layout)
     rows = table.numbered_rows()
     return MappedTable(table, mapping, hierarchy, sector_vocabulary(engine), rows,
-                       [row_cells(mapping, raw) for _, raw in rows])
+                       [row_cells(mapping, raw) for _, raw in rows], reading)
 
 
 def row_cells(mapping: ColumnMapping, cells: list[object]) -> dict[str, object]:
@@ -193,11 +198,13 @@ def bounded_text(record: CheckedRecord, name: str, value: object, limit: int) ->
 
 def store_batch(session: Session, *, kind: str, path: Path, sha256: str, table: RawTable, mapping: ColumnMapping,
                 records: list[CheckedRecord], raw_rows: list[list[object]], imported_by: str | None,
-                source: str | None, period: str | None = None) -> tuple[ImportBatch, int]:
+                source: str | None, period: str | None = None,
+                acronym_reading: AcronymReading | None = None) -> tuple[ImportBatch, int]:
     """Add the batch, its rejected rows (as uploaded, with reasons) and its issues; returns the batch and
     its number of warnings.
 
-    Columns the layout does not know get one warning each (row empty), since their values are not stored.
+    Columns the layout does not know get one warning each (row empty), since their values are not stored;
+    an organisation-name column read as acronyms gets one too.
     The batch's period is ``period`` (what the table's rows cover, when the caller knows), else the one the
     file name says, else the month of the import.
     """
@@ -213,6 +220,7 @@ def store_batch(session: Session, *, kind: str, path: Path, sha256: str, table: 
     session.flush()
     issues = [file_issue(batch.id, "msg.column_not_stored", "advice.rename_column", column=header, header=header)
               for header in mapping.unknown.values()] + reader_notes(batch.id, table)
+    issues += acronym_note(batch.id, table, mapping, acronym_reading)
     rejected, labels = [], column_labels(table)
     for record, cells in zip(records, raw_rows):
         row_issues = [issue_record(batch.id, record.source_row, mapping, table, issue) for issue in record.issues]

@@ -21,16 +21,16 @@ from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
 from dashboard.ingest.cells import json_value, stored_text
-from dashboard.ingest.columns import THREE_W_LAYOUT, ColumnMapping, column_letter, header_fit, map_columns, \
-    mapping_record, organisation_field
+from dashboard.ingest.columns import THREE_W_LAYOUT, ColumnMapping, TableLayout, column_letter, header_fit, \
+    map_columns, mapping_record, name_column_alone, names_read_as_acronyms, organisation_field
 from dashboard.ingest.countries import file_countries, foreign_countries, named_country, refusal_params
 from dashboard.ingest.errors import ImportRefused
-from dashboard.ingest.organisations import alias_keys
+from dashboard.ingest.organisations import AcronymReading, Match, names_hold_acronyms
 from dashboard.ingest.pcodes import Hierarchy
 from dashboard.ingest.periods import infer_period
 from dashboard.ingest.preview import preview_of
 from dashboard.ingest.reader import RawTable, check_file, read_table
-from dashboard.ingest.registry import alias_registry, register_organisations
+from dashboard.ingest.registry import alias_registry, known_organisations, register
 from dashboard.ingest.validate import CODE_SETS, CellIssue, CheckedRow, CheckedRows, check_rows
 from dashboard.security import audit
 from dashboard.store.database import serialise_imports
@@ -128,6 +128,33 @@ def mapping_notes(batch_id: int, table: RawTable, mapping: ColumnMapping) -> lis
                                 method="column recognised", letter=column_letter(index), field=f"@field.{name}",
                                 used=column_letter(mapping.fields[name])))
     return notes
+
+
+def read_acronym_column(engine: Engine, table: RawTable, mapping: ColumnMapping,
+                        layout: TableLayout = THREE_W_LAYOUT) -> tuple[ColumnMapping, AcronymReading | None]:
+    """The mapping with a column of organisation names read as the acronym column when its values are acronyms
+    (see :func:`dashboard.ingest.organisations.names_hold_acronyms`), and why; the mapping as it was otherwise."""
+    alone = name_column_alone(table, mapping, layout)
+    if alone is None:
+        return mapping, None
+    index, header_says_acronym = alone
+    with Session(engine) as session:
+        aliases = alias_registry(session)
+    reading = names_hold_acronyms((cells[index] for _, cells in table.numbered_rows()), aliases,
+                                  header_says_acronym)
+    return (mapping, None) if reading is None else (names_read_as_acronyms(mapping), reading)
+
+
+def acronym_note(batch_id: int, table: RawTable, mapping: ColumnMapping, reading: AcronymReading | None) -> list[dict]:
+    """A warning for the file as a whole when its organisation-name column was read as acronyms."""
+    if reading is None:
+        return []
+    index = mapping.fields["org_acronym"]
+    sentences = ["msg.names_as_acronyms"] + (["msg.names_as_acronyms_header"] if reading.header_says_acronym else [])
+    return [file_issue(batch_id, sentences, "advice.check_column", column=table.headers[index] or table.hxl_tags[index],
+                       method="organisation names read as acronyms", letter=column_letter(index),
+                       tag=table.hxl_tags[index] or "", header=table.headers[index] or "", acronyms=reading.acronyms,
+                       values=reading.values, examples=list(reading.examples))]
 
 
 def boundary_note(batch_id: int, checked: CheckedRows) -> list[dict]:
@@ -265,18 +292,37 @@ def cut_long_texts(activity: dict, mapping: ColumnMapping, labels: list[str]) ->
     return issues
 
 
-def register_row_organisations(session: Session, rows: list[CheckedRow]) -> tuple[list[int], list[int | None], int]:
+@dataclass(frozen=True)
+class RowOrganisations:
+    """The organisations of checked rows, registered (see :func:`organisations_of_rows`)."""
+
+    ids: list[int]
+    partner_ids: list[int | None]
+    created: int
+    #: per row, how a spelling of its organisation (of its partner) no file used before was matched, if it was
+    matches: list[Match | None]
+    partner_matches: list[Match | None]
+
+
+def organisations_of_rows(session: Session, rows: list[CheckedRow]) -> RowOrganisations:
     """The organisation of each checked row and its implementing partner (None when it names none),
     registered together so that an organisation named as a partner in one row and as itself in another is
-    one; returns both lists of ids and how many organisations were created."""
+    one."""
     partners = [row.partner for row in rows]
     named = [index for index, partner in enumerate(partners) if clean_text(partner[0]) or clean_text(partner[1])]
-    ids, created = register_organisations(session, [row.organisation for row in rows]
-                                          + [partners[index] for index in named])
+    registration = register(session, [row.organisation for row in rows] + [partners[index] for index in named])
     partner_ids: list[int | None] = [None] * len(rows)
-    for index, partner_id in zip(named, ids[len(rows):]):
-        partner_ids[index] = partner_id
-    return ids[:len(rows)], partner_ids, created
+    partner_matches: list[Match | None] = [None] * len(rows)
+    for index, partner_id, match in zip(named, registration.ids[len(rows):], registration.matches[len(rows):]):
+        partner_ids[index], partner_matches[index] = partner_id, match
+    return RowOrganisations(registration.ids[:len(rows)], partner_ids, registration.created,
+                            registration.matches[:len(rows)], partner_matches)
+
+
+def register_row_organisations(session: Session, rows: list[CheckedRow]) -> tuple[list[int], list[int | None], int]:
+    """:func:`organisations_of_rows`: both lists of ids and how many organisations were created."""
+    registered = organisations_of_rows(session, rows)
+    return registered.ids, registered.partner_ids, registered.created
 
 
 def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: str | None = None,
@@ -326,7 +372,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                             "`python -m dashboard setup` with the 2015 set in the data mirror.", file=path.name)
     progress(0.05, "read")
     table = read_table(path, sheet, fit=header_fit(THREE_W_LAYOUT))
-    mapping = map_columns(table)
+    mapping, acronym_reading = read_acronym_column(engine, table, mapping=map_columns(table))
     refuse_other_country(table, mapping, (hierarchy, legacy))
     fields = mapping.fields
     progress(0.3, "check")
@@ -346,8 +392,8 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
             return done
         accepted_positions = [i for i, row in enumerate(checked) if not row.rejected]
         registered_before = set(session.scalars(select(Organisation.id)))
-        organisation_ids, partner_ids, created = register_row_organisations(
-            session, [checked[i] for i in accepted_positions])
+        registered = organisations_of_rows(session, [checked[i] for i in accepted_positions])
+        organisation_ids, partner_ids, created = registered.ids, registered.partner_ids, registered.created
         replaced, rows_before = _remove_earlier_import(session, period, source)
         batch = ImportBatch(
             kind="3w", file_name=path.name, sheet=table.sheet, sha256=sha256, period=period, source=source,
@@ -361,7 +407,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         session.flush()
         activities, rejected = [], []
         issues = (reader_notes(batch.id, table) + mapping_notes(batch.id, table, mapping)
-                  + boundary_note(batch.id, file_checks)
+                  + acronym_note(batch.id, table, mapping, acronym_reading) + boundary_note(batch.id, file_checks)
                   + sector_note(batch.id, mapping, [(number, row) for (number, _), row in zip(data_rows, checked)]))
         labels = column_labels(table)
         extra_values = ExtraValues(mapping, labels)
@@ -387,6 +433,8 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                 if organisation_id not in registered_before:
                     first_rows.setdefault(organisation_id, data_rows[position][0])
             issues.extend(_resemblance_issues(session, batch.id, first_rows, mapping, table))
+        issues.extend(match_issues(session, batch.id, [data_rows[position][0] for position in accepted_positions],
+                                   registered, mapping, table))
         if activities:
             session.execute(insert(Activity.__table__), activities)  # Core: no ORM work per row
         if rejected:
@@ -431,11 +479,10 @@ def reject_other_organisations(engine: Engine, organisation_id: int, rows: list[
                                checked: list[CheckedRow]) -> None:
     """Reject the rows (field → cell) that do not name ``organisation_id`` by one of its known spellings."""
     with Session(engine) as session:
-        registry = alias_registry(session)
+        known = known_organisations(session)
     for values, row in zip(rows, checked):
         acronym, name, _ = row.organisation
-        keys = alias_keys(acronym, name)
-        if not any(registry.get(key) == organisation_id for key in keys):
+        if organisation_id not in known.designated(acronym, name):
             named = clean_text(acronym) or clean_text(name)
             row.issues.append(CellIssue.of("error", organisation_field(values), named, "msg.not_your_organisation",
                                            "advice.send_to_imo", method="partner's own rows"))
@@ -444,18 +491,76 @@ def reject_other_organisations(engine: Engine, organisation_id: int, rows: list[
 def _resemblance_issues(session: Session, batch_id: int, first_rows: dict[int, int], mapping: ColumnMapping,
                         table: RawTable) -> list[dict]:
     """A warning, on its first row, for each organisation this import created that resembles another one
-    (see :mod:`dashboard.ingest.organisation_matching`): an IMO decides on the Registry page."""
+    (see :mod:`dashboard.ingest.organisation_matching`): an IMO decides on the Registry page. A missing
+    acronym or name (NaN in the proposals' frame) is left out of the message, never written ``nan``."""
     field = organisation_field(mapping.fields)
     issues = []
     for pair in merge_proposals(session, among=set(first_rows)).itertuples():
         new, other = ("first", "second") if pair.first_id in first_rows else ("second", "first")
         new_id = pair.first_id if new == "first" else pair.second_id
-        label = getattr(pair, f"{new}_acronym") or getattr(pair, f"{new}_name")
-        like = " ".join(str(part) for part in (getattr(pair, f"{other}_acronym"), getattr(pair, f"{other}_name"))
-                        if part is not None)
+        label = clean_text(getattr(pair, f"{new}_acronym")) or clean_text(getattr(pair, f"{new}_name"))
+        like = " ".join(part for part in (clean_text(getattr(pair, f"{other}_acronym")),
+                                          clean_text(getattr(pair, f"{other}_name"))) if part)
         issues.append(issue_record(batch_id, first_rows[new_id], mapping, table, CellIssue.of(
             "warning", field, label, "msg.resembles", "advice.merge_or_distinct", method="organisation matching",
             label=label, like=like, why=[f"@organisations.reason.{reason}" for reason in pair.reasons])))
+    return issues
+
+
+#: how a spelling no file used before was matched, as the report's "rule or method" column says it
+MATCH_METHODS = {"known_acronym": "known acronym written as a name", "known_name": "known name written as an acronym",
+                 "equivalents": "UN acronyms in French and English", "hapi_mapping": "HDX HAPI name mapping",
+                 "hapi_organisations": "HDX HAPI organisation list"}
+PARTNER_FIELDS = ("implementing_partner_acronym", "implementing_partner_name", "implementing_partner")
+
+
+def organisation_label(organisation: Organisation) -> str:
+    """``PAM (Programme Alimentaire Modial)``, or the acronym or the name alone when only one is known."""
+    acronym, name = clean_text(organisation.acronym), clean_text(organisation.name)
+    if acronym and name and fold(acronym) != fold(name):
+        return f"{acronym} ({name})"
+    return acronym or name or f"#{organisation.id}"
+
+
+def match_labels(session: Session, matches: list[Match | None]) -> dict[int, str]:
+    """The label (:func:`organisation_label`) of each organisation ``matches`` name."""
+    ids = {match.organisation_id for match in matches if match is not None} | {
+        candidate for match in matches if match is not None for candidate in match.candidates}
+    if not ids - {None}:
+        return {}
+    return {organisation.id: organisation_label(organisation)
+            for organisation in session.scalars(select(Organisation).where(Organisation.id.in_(ids - {None})))}
+
+
+def match_issue(field: str, match: Match, labels: dict[int, str]) -> CellIssue:
+    """A repair for a row whose organisation spelling was matched (the organisation, the method, how sure);
+    a warning when the spelling may be several organisations (a new one was created: an IMO merges it if
+    it is one of them)."""
+    how = {"how": f"@organisations.match.{match.method}", "spelling": match.spelling}
+    if match.organisation_id is not None:
+        return CellIssue.of("repair", field, match.spelling, "msg.organisation_matched",
+                            suggestion=labels[match.organisation_id], method=MATCH_METHODS[match.method],
+                            confidence=match.confidence, label=labels[match.organisation_id], **how)
+    return CellIssue.of("warning", field, match.spelling, "msg.organisation_ambiguous", "advice.merge_if_one",
+                        method=MATCH_METHODS[match.method], candidates=[labels[c] for c in match.candidates], **how)
+
+
+def match_issues(session: Session, batch_id: int, source_rows: list[int], registered: RowOrganisations,
+                 mapping: ColumnMapping, table: RawTable) -> list[dict]:
+    """What the report says of spellings no file used before (:func:`match_issue`): a repair on each row whose
+    organisation (or partner) was so found; a warning on the first row of a spelling that may be several."""
+    labels = match_labels(session, registered.matches + registered.partner_matches)
+    if not labels:
+        return []
+    partner_field = next((name for name in PARTNER_FIELDS if name in mapping.fields), "implementing_partner")
+    issues, told = [], set()
+    for source_row, match, partner_match in zip(source_rows, registered.matches, registered.partner_matches):
+        for field, found in ((organisation_field(mapping.fields), match), (partner_field, partner_match)):
+            if found is None or (found.organisation_id is None and (field, found.spelling) in told):
+                continue
+            if found.organisation_id is None:
+                told.add((field, found.spelling))
+            issues.append(issue_record(batch_id, source_row, mapping, table, match_issue(field, found, labels)))
     return issues
 
 

@@ -49,9 +49,9 @@ from dashboard.ingest.coordination_tables import (
     read_mapped_table,
     store_batch,
 )
-from dashboard.ingest.importer import file_sha256
+from dashboard.ingest.importer import file_sha256, match_issue, match_labels
 from dashboard.ingest.pcodes import Hierarchy, normalise_pcode
-from dashboard.ingest.registry import apply_registry_types, organisation_identities, register_organisations
+from dashboard.ingest.registry import Registration, apply_registry_types, organisation_identities, register
 from dashboard.store.database import serialise_imports
 from dashboard.store.models import ClusterMembership, Organisation
 from dashboard.text import clean_text, header_key
@@ -240,17 +240,33 @@ def import_memberships(engine: Engine, path: Path, *, sheet: str | None = None, 
         identities = organisation_identities(session, [organisations[p] for p in candidates])
         _reject_repeats(records, dict(zip(candidates, identities)), organisation_field(mapping.fields))
         candidates = [position for position in candidates if not records[position].rejected]
-        ids, organisations_created = register_organisations(session, [organisations[p] for p in candidates])
+        registration = register(session, [organisations[p] for p in candidates])
+        ids, organisations_created = registration.ids, registration.created
+        _tell_matches(session, [records[p] for p in candidates], registration, organisation_field(mapping.fields))
         apply_registry_types(session)
         batch, warnings = store_batch(session, kind=KIND, path=path, sha256=sha256, table=table, mapping=mapping,
                                       records=records, raw_rows=[raw for _, raw in rows], imported_by=imported_by,
-                                      source=source)
+                                      source=source, acronym_reading=mapped.acronym_reading)
         created, updated = _store_memberships(
             session, batch.id, list(zip((records[p] for p in candidates), ids)))
         result = CoordinationImportResult(batch.id, batch.period, batch.rows_read, batch.rows_accepted,
                                           batch.rows_rejected, warnings, organisations_created, kind=KIND,
                                           records_created=created, records_updated=updated)
         return checked_or_kept(session, batch, result, check_only)
+
+
+def _tell_matches(session: Session, records: list[CheckedMembership], registration: Registration,
+                  field: str) -> None:
+    """A repair (or a warning) on each row whose organisation spelling no file used before was matched, as the
+    3W report has them (see :func:`dashboard.ingest.importer.match_issue`)."""
+    labels = match_labels(session, registration.matches)
+    told = set()
+    for record, match in zip(records, registration.matches):
+        if match is None or (match.organisation_id is None and match.spelling in told):
+            continue
+        if match.organisation_id is None:
+            told.add(match.spelling)
+        record.issues.append(match_issue(field, match, labels))
 
 
 def membership_frame(engine: Engine) -> pd.DataFrame:

@@ -2,22 +2,29 @@
 ones are created, and a curated table gives a type to organisations no file typed.
 
 Every import (3W, memberships, partnerships) goes through :func:`register_organisations`, so ``UNICEF``
-in a membership list is the ``Unicef`` of the 3W. The type registry (``data/registry/organisation_types.csv``)
-is a small table the project ships, e.g. for the partners of a partnership table, which has no type column.
+in a membership list is the ``Unicef`` of the 3W. A spelling no file used before is matched to a registered
+organisation when exactly one is known by it in the other role (a name column holding acronyms), or through
+the curated table of UN acronyms and HDX HAPI's reference (see :mod:`dashboard.ingest.organisations`); it is
+then registered as a spelling of that organisation, so later files resolve directly. The type registry
+(``data/registry/organisation_types.csv``) is a small table the project ships, e.g. for the partners of a
+partnership table, which has no type column.
 """
 
 from __future__ import annotations
 
 import csv
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from dashboard.config import PROJECT_ROOT
-from dashboard.ingest.organisations import alias_keys, group_organisations
-from dashboard.store.models import OrgAlias, Organisation
+from dashboard.ingest.organisation_reference import OrganisationReference, ReferenceEntry, read_equivalents
+from dashboard.ingest.organisations import KnownOrganisations, Match, alias_keys, group_organisations
+from dashboard.store.models import OrgAlias, Organisation, OrgReference
 from dashboard.text import clean_text
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY
 
@@ -26,26 +33,68 @@ REGISTRY_PATH = PROJECT_ROOT / "data" / "registry" / "organisation_types.csv"
 REGISTRY_COLUMNS = ("acronym", "name", "org_type", "scope", "note")
 SCOPES = ("national", "international")
 
+log = logging.getLogger(__name__)
+
 
 def alias_registry(session: Session) -> dict[str, int]:
     """Every known spelling key and the organisation it designates."""
     return dict(session.execute(select(OrgAlias.alias, OrgAlias.organisation_id)).all())
 
 
+def organisation_reference(session: Session) -> OrganisationReference:
+    """The curated table of UN acronyms and HDX HAPI's reference (table ``org_reference``). Never fails: what
+    cannot be read is left out, with a warning in the log, and organisations are matched without it."""
+    try:
+        equivalents = read_equivalents()
+    except (OSError, ValueError, csv.Error) as error:
+        log.warning("organisation equivalents not read (%s)", error)
+        equivalents = []
+    entries = []
+    try:
+        if inspect(session.connection()).has_table(OrgReference.__tablename__):
+            entries = [ReferenceEntry(*row) for row in session.execute(
+                select(OrgReference.source, OrgReference.spelling, OrgReference.acronym, OrgReference.name,
+                       OrgReference.org_type).order_by(OrgReference.id))]
+        else:
+            log.warning("table org_reference missing (run `python -m dashboard setup`): HDX HAPI's reference "
+                        "is not used to match organisations")
+    except SQLAlchemyError as error:
+        log.warning("HDX HAPI's organisation reference not read (%s)", error)
+    return OrganisationReference.build(equivalents, entries)
+
+
+def known_organisations(session: Session) -> KnownOrganisations:
+    """Registered spellings and types of organisations, with the reference that matches new spellings."""
+    types = dict(session.execute(select(Organisation.id, Organisation.org_type)).all())
+    return KnownOrganisations(alias_registry(session), types, organisation_reference(session))
+
+
 def organisation_identities(session: Session, rows: list[tuple[object, object, object]]) -> list[int]:
     """For each row ``(acronym, name, reported type)``, a number that is the same for rows designating the
     same organisation (-1 for none), creating nothing: to find repeated rows before anything is stored."""
-    return group_organisations(rows, alias_registry(session))[0]
+    return group_organisations(rows, known_organisations(session))[0]
 
 
-def register_organisations(session: Session, rows: list[tuple[object, object, object]]) -> tuple[list[int | None], int]:
+@dataclass(frozen=True)
+class Registration:
+    """What :func:`register` did: one organisation id per row (None for a row naming none), how many
+    organisations it created, and for each row whose spelling no file used before how it was matched (None
+    otherwise; a :class:`Match` without an id when several organisations may be meant and one was created)."""
+
+    ids: list[int | None]
+    created: int
+    matches: list[Match | None]
+
+
+def register(session: Session, rows: list[tuple[object, object, object]]) -> Registration:
     """Resolve rows ``(acronym, name, reported type)`` to organisation ids, creating the unknown ones.
 
-    Known spellings resolve through ``org_alias``; new spellings are added to it. Returns one id per row
-    (``None`` for a row naming no organisation) and how many organisations were created.
+    Known spellings resolve through ``org_alias``; spellings matched to a registered organisation (see
+    :meth:`KnownOrganisations.resolve`) and new spellings are added to it.
     """
-    registry = alias_registry(session)
-    assignment, groups = group_organisations(rows, registry)
+    known = known_organisations(session)
+    registry = known.aliases
+    assignment, groups = group_organisations(rows, known)
     created = 0
     for group in groups:
         if group.existing_id is None:
@@ -58,7 +107,17 @@ def register_organisations(session: Session, rows: list[tuple[object, object, ob
             session.add(OrgAlias(alias=key, organisation_id=group.existing_id))
             registry[key] = group.existing_id
     session.flush()
-    return [groups[index].existing_id if index >= 0 else None for index in assignment], created
+    ids = [groups[index].existing_id if index >= 0 else None for index in assignment]
+    matches = [groups[index].match_of(acronym, name) if index >= 0 else None
+               for index, (acronym, name, _) in zip(assignment, rows)]
+    return Registration(ids, created, matches)
+
+
+def register_organisations(session: Session, rows: list[tuple[object, object, object]]) -> tuple[list[int | None], int]:
+    """:func:`register`, returning one id per row (``None`` for a row naming no organisation) and how many
+    organisations were created."""
+    registration = register(session, rows)
+    return registration.ids, registration.created
 
 
 @dataclass(frozen=True)

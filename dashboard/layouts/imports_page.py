@@ -18,6 +18,7 @@ from dashboard.reports import ReportParams
 from dashboard.reports.imports import import_batches
 from dashboard.security.roles import Permission, Role, Viewer
 from dashboard.security.web import current_viewer
+from dashboard.text import clean_text
 from dashboard.web_data import Snapshot
 
 #: pending suggestions listed at once (the oldest first); deciding on them brings the next ones
@@ -102,7 +103,8 @@ def suggestions_table(viewer: Viewer, engine, lang: str) -> html.Div:
     head = html.Thead(html.Tr([html.Th(translate(key, lang)) for key in
                                ("review.file", "review.row", "table.acronym", "review.problem", "review.decision")]))
     rows = [html.Tr([
-        html.Td(row.file_name), html.Td(str(row.source_row)), html.Td(row.acronym or ""), html.Td(row.problem),
+        html.Td(row.file_name), html.Td(str(row.source_row)), html.Td(clean_text(row.acronym) or ""),
+        html.Td(row.problem),
         html.Td([html.Button(translate(f"review.{decision}", lang), className="decision-button",
                              id={"type": "suggestion", "issue": int(row.issue_id), "decision": decision})
                  for decision in ("accepted", "declined")]),

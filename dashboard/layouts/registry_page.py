@@ -12,6 +12,7 @@ from dashboard.ingest.sector_spellings import taught_spellings, unknown_sector_s
 from dashboard.layouts import shell
 from dashboard.reports import ReportParams
 from dashboard.store.organisation_decisions import decision_history, merge_proposals, organisation_frame
+from dashboard.text import clean_text
 from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 from dashboard.web_data import Snapshot
 
@@ -21,11 +22,11 @@ DECISIONS_SHOWN = 100
 
 
 def _label(acronym, name) -> str:
-    return acronym or name or "?"
+    return clean_text(acronym) or clean_text(name) or "?"
 
 
 def _organisation_cell(pair, side: str, lang: str) -> list:
-    acronym, name = getattr(pair, f"{side}_acronym"), getattr(pair, f"{side}_name")
+    acronym, name = clean_text(getattr(pair, f"{side}_acronym")), clean_text(getattr(pair, f"{side}_name"))
     rows = int(getattr(pair, f"{side}_rows"))
     return [html.Strong(_label(acronym, name)), html.Br(),
             html.Small(" · ".join(part for part in (
@@ -65,7 +66,7 @@ def proposals_table(engine, lang: str) -> html.Div:
 
 def by_hand_section(engine, lang: str) -> html.Div:
     organisations = organisation_frame(engine)
-    options = [{"label": f"{_label(row.acronym, row.name)} — {row.name or ''} "
+    options = [{"label": f"{_label(row.acronym, row.name)} — {clean_text(row.name) or ''} "
                          f"({translate('organisations.rows', lang, count=format_number(int(row.rows), lang))})",
                 "value": int(row.organisation_id)} for row in organisations.itertuples()]
     return html.Div([

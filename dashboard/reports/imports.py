@@ -14,6 +14,7 @@ from dashboard.exports import neutralise
 import re
 
 from dashboard.i18n import catalogue, issue_text, kind_text, translate
+from dashboard.ingest.columns import AS_ACRONYMS
 from dashboard.ingest.preview import group_issues, issue_kind
 from dashboard.security.roles import Permission, Role, Viewer
 from dashboard.store.models import ImportBatch, ImportIssue, RejectedRow
@@ -196,6 +197,8 @@ def recognition_label(how: str, lang: str) -> str:
     words = catalogue(lang)
     if f"recognised.{how}" in words:
         return words[f"recognised.{how}"]
+    if how.endswith(AS_ACRONYMS):
+        return words["recognised.as_acronyms"].format(how=recognition_label(how[:-len(AS_ACRONYMS)], lang))
     close = _CLOSE.match(how)
     if close:
         return words["recognised.close"].format(known=close["known"])

@@ -94,6 +94,23 @@ class OrgAlias(Base):
     organisation: Mapped[Organisation] = relationship(back_populates="aliases")
 
 
+class OrgReference(Base):
+    """A spelling an outside reference (HDX HAPI's organisation list and name mapping) gives for an
+    organisation, loaded from the data mirror by ``setup`` (see :mod:`dashboard.ingest.organisation_reference`)."""
+
+    __tablename__ = "org_reference"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: "hapi_mapping" or "hapi_organisations"
+    source: Mapped[str] = mapped_column(String(40))
+    spelling: Mapped[str] = mapped_column(String(500))
+    acronym: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(500))
+    #: a code of :data:`dashboard.vocabulary.ORG_TYPES`, or None when the reference gives none
+    org_type: Mapped[str | None] = mapped_column(String(40))
+    #: the version of the dataset (``data/manifest.toml``) the line comes from
+    version: Mapped[str] = mapped_column(String(200))
+
+
 class ImportBatch(Base):
     __tablename__ = "import_batch"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -53,9 +53,17 @@ def organisation_frame(where: Engine | Connection | Session) -> pd.DataFrame:
             result = connection.execute(query).all()
     else:
         result = where.execute(query).all()
-    frame = pd.DataFrame(result, columns=ORGANISATION_COLUMNS)
+    frame = _none_for_missing(pd.DataFrame(result, columns=ORGANISATION_COLUMNS), ("acronym", "name"))
     order = frame["acronym"].fillna(frame["name"]).fillna("").str.casefold()
     return frame.loc[order.sort_values(kind="stable").index].reset_index(drop=True)
+
+
+def _none_for_missing(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """``columns`` of text with None where a value is missing (pandas reads them as NaN, which reads ``nan``
+    once written into a label or a message)."""
+    for column in columns:
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
 
 
 def merge_proposals(where: Engine | Connection | Session, among: set[int] | None = None) -> pd.DataFrame:
@@ -80,7 +88,8 @@ def merge_proposals(where: Engine | Connection | Session, among: set[int] | None
             first, second = second, first
         rows.append([first, second, pair.score, pair.reasons,
                      *details.loc[first, ORGANISATION_COLUMNS[1:]], *details.loc[second, ORGANISATION_COLUMNS[1:]]])
-    return pd.DataFrame(rows, columns=PROPOSAL_COLUMNS)
+    return _none_for_missing(pd.DataFrame(rows, columns=PROPOSAL_COLUMNS),
+                             [f"{side}_{column}" for side in ("first", "second") for column in ("acronym", "name")])
 
 
 def _check(viewer: Viewer) -> None:
