@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from dashboard.i18n import format_number, translate
+from dashboard.i18n import format_number, format_period, translate
 from dashboard.ingest.preview import group_issues
 from dashboard.layouts import shell
 from dashboard.reports import ReportParams
@@ -73,7 +73,7 @@ def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
                                     id="import-rejected-csv")]
     content = [
         html.H2(translate("report.title", lang, file=batch.file_name)),
-        html.P(translate("report.facts", lang, period=batch.period, sheet=batch.sheet or "—",
+        html.P(translate("report.facts", lang, period=format_period(batch.period, lang), sheet=batch.sheet or "—",
                          who=batch.imported_by or "—", when=f"{batch.imported_at:%Y-%m-%d %H:%M}"), className="note"),
         _counts(counts, lang),
         html.P(downloads, className="downloads"),
@@ -88,4 +88,6 @@ def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
         _table(readable_issues(issues.head(ISSUES_SHOWN), lang), "import-issues"),
         html.A(translate("report.back_to_imports", lang), href=f"/imports?lang={lang}"),
     ]
-    return shell.page(snapshot, params, "imports", content, show_filters=False)
+    # the header names the period this import is for (a 3W), not the period the dashboard shows by default
+    periods = [batch.period] if batch.kind == "3w" else None
+    return shell.page(snapshot, params, "imports", content, show_filters=False, periods=periods)

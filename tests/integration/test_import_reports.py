@@ -175,3 +175,23 @@ def test_a_replacement_is_reported(prepared_engine, tmp_path):
     workbook = openpyxl.load_workbook(io.BytesIO(validation_report_xlsx(prepared_engine, later, "fr")))
     # by hand: NRC had 2 rows, now 1
     assert list(workbook["Changements"].iter_rows(min_row=2, values_only=True)) == [("NRC", 2, 1)]
+
+
+def test_every_rule_an_importer_records_has_its_words_in_both_languages():
+    """The report's "rule or method" column is translated: every method string the importers record (a literal
+    ``method="..."`` or a value of a table of methods) has its catalogue entry in French and English."""
+    import ast
+    from pathlib import Path
+
+    from dashboard.i18n import catalogue
+    methods = set()
+    for path in Path("dashboard/ingest").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "method" and isinstance(node.value, ast.Constant):
+                methods.add(node.value.value)
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "").endswith("METHODS") for t in node.targets):
+                methods |= {value.value for value in getattr(node.value, "values", []) if isinstance(value, ast.Constant)}
+    methods.discard(None)
+    assert len(methods) > 20
+    for lang in ("fr", "en"):
+        assert sorted(method for method in methods if f"method.{method}" not in catalogue(lang)) == [], lang
