@@ -29,8 +29,8 @@ from dashboard.reports import REPORTS, ReportParams, labelled, params_from_query
 from dashboard.reports.imports import import_batch, may_read, rejected_rows_csv, validation_report_xlsx
 from dashboard.result_cache import ResultCache
 from dashboard.security import web as security
-from dashboard.security.audit import audit_frame
-from dashboard.security.roles import SYSTEM, Permission
+from dashboard.store.audit import audit_frame
+from dashboard.domain.roles import SYSTEM, Permission
 from dashboard.store.database import make_engine, schema_is_current
 from dashboard.web_data import DashboardData, dashboard_data
 

@@ -157,8 +157,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Print (or write) one report with the same numbers as the dashboard's page and downloads."""
     from dashboard.exports import WRITERS
     from dashboard.reports import params_from_query, report_blank, report_header, run_report
-    from dashboard.security.roles import PUBLIC
-    from dashboard.text import fold
+    from dashboard.domain.roles import PUBLIC
+    from dashboard.domain.text import fold
     from dashboard.web_data import dashboard_data
     snapshot = dashboard_data(_engine(), get_settings()).snapshot(PUBLIC if args.public else _operator())
     known = {fold(acronym): str(org_id) for org_id, acronym in
@@ -213,7 +213,7 @@ def _add_report_commands(commands) -> None:
 def _operator():
     import getpass
 
-    from dashboard.security.roles import operator
+    from dashboard.domain.roles import operator
     return operator(getpass.getuser())
 
 
@@ -271,7 +271,7 @@ def cmd_accounts(_args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from dashboard.security.audit import audit_frame
+    from dashboard.store.audit import audit_frame
     frame = audit_frame(_engine(), action=args.action, limit=args.limit)
     sys.stdout.write(frame.to_csv(index=False))
     return 0
@@ -279,7 +279,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_organisations(args: argparse.Namespace) -> int:
     """The registered organisations with their ids, or (``--proposals``) the pairs that may be one."""
-    from dashboard.store.organisation_decisions import merge_proposals, organisation_frame
+    from dashboard.ingest.organisation_matching import merge_proposals
+    from dashboard.store.organisation_decisions import organisation_frame
     if not args.proposals:
         print(organisation_frame(_engine()).to_string(index=False))
         return 0
@@ -413,7 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
         run=cmd_sector_spellings)
     teach = commands.add_parser("teach-sector", help="say what a sector spelling means; its rejected rows are accepted")
     teach.add_argument("spelling", help="the spelling as written in the files, e.g. 'Eau hygiène'")
-    teach.add_argument("sector", help="the sector code, e.g. wash (see dashboard/vocabulary.py)")
+    teach.add_argument("sector", help="the sector code, e.g. wash (see dashboard/domain/vocabulary.py)")
     teach.set_defaults(run=cmd_teach_sector)
     commands.add_parser("data-check", help="verify the data mirror against data/manifest.toml").set_defaults(
         run=cmd_data_check)

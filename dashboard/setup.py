@@ -15,12 +15,13 @@ from dashboard.geo.boundaries import load_admin_units, load_legacy_units
 from dashboard.geo.crosswalk import legacy_crosswalk
 from dashboard.geo.web_geometry import ensure_web_geometry
 from dashboard.ingest.importer import ImportResult, import_3w
-from dashboard.ingest.organisation_reference import read_hapi_reference
+from dashboard.ingest.organisation_reference import read_hapi_reference, sync_organisation_reference
 from dashboard.ingest.partnerships import import_partnerships
 from dashboard.manifest import dataset_by_role, verify_mirror
 from dashboard.store.database import migrate
 from dashboard.store.models import ImportBatch
-from dashboard.store.reference import sync_admin_units, sync_crosswalk, sync_organisation_reference, sync_sectors
+from dashboard.store.reference import sync_admin_units, sync_crosswalk, sync_sectors
+from dashboard.domain.enums import ImportKind
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +70,11 @@ def import_sample_if_empty(engine: Engine, settings: Settings) -> ImportResult |
     """Import the real samples on a new database: the December 2023 Mali 3W and the 2023 partnership
     agreements of Kidal and Gao (funding delegated to local partners). Returns the 3W import's result."""
     result = None
-    if not _has_batch(engine, "3w"):
+    if not _has_batch(engine, ImportKind.THREE_W):
         sample = dataset_by_role("sample-3w")
         result = import_3w(engine, sample.path(settings.data_mirror), period=sample.period,
                            source=sample.attribution, imported_by="setup")
-    if not _has_batch(engine, "partnership"):
+    if not _has_batch(engine, ImportKind.PARTNERSHIP):
         agreements = dataset_by_role("partnerships")
         import_partnerships(engine, agreements.path(settings.data_mirror), source=agreements.attribution,
                             imported_by="setup")

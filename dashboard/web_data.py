@@ -23,7 +23,7 @@ from dashboard.ingest.membership import membership_frame
 from dashboard.ingest.partnerships import partnership_frame
 from dashboard.result_cache import ResultCache
 from dashboard.security.policy import Policy, load_policy, public_activities
-from dashboard.security.roles import Viewer
+from dashboard.domain.roles import Viewer
 from dashboard.store.duplicate_decisions import duplicate_records_frame
 from dashboard.store.queries import activity_frame, admin_unit_frame, batch_frame, dataset_version, organisation_frame
 

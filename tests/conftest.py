@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from dashboard.config import Settings, get_settings
-from dashboard.security.roles import SYSTEM
+from dashboard.domain.roles import SYSTEM
 from dashboard.setup import prepare_database
 from dashboard.store.database import make_engine
 

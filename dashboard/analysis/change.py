@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard.analysis.organisations import organisation_labels, sorted_label_lists
 from dashboard.analysis.presence import keyed_unit_pairs
-from dashboard.vocabulary import NO_SECTOR
+from dashboard.domain.vocabulary import NO_SECTOR
 
 #: counts per unit (and sector); ``net = organisations_to - organisations_from = arrived - left``
 CHANGE_COUNTS = ["organisations_from", "organisations_to", "arrived", "left", "stayed", "net"]

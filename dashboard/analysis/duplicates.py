@@ -12,7 +12,7 @@ implementer. Made precise here:
   not a canonical organisation.
 * **Sector** is the stored sector code (sub-clusters are their own sectors). Rows that state no sector are
   left out: nothing says two of them are the same work.
-* **Activity** is compared folded (:func:`dashboard.text.fold`: case, accents and spacing ignored); a
+* **Activity** is compared folded (:func:`dashboard.domain.text.fold`: case, accents and spacing ignored); a
   missing activity equals only another missing activity.
 * **Place** is the finest P-code known (``pcode``): a row known at cercle level is not the same place as a
   row at a commune of that cercle.
@@ -41,12 +41,10 @@ import json
 import numpy as np
 import pandas as pd
 
-from dashboard.text import clean_text, fold
-from dashboard.vocabulary import NO_SECTOR
+from dashboard.domain.text import clean_text, fold
+from dashboard.domain.vocabulary import NO_SECTOR
 
 #: Columns :func:`duplicate_groups` reads (one row per stored activity).
-RECORD_COLUMNS = ["activity_id", "batch_id", "period", "source_row", "organisation_id", "implementing_partner_id",
-                  "funder", "sector_code", "activity", "pcode", "start_date", "end_date"]
 
 #: Columns of the result of :func:`duplicate_groups`.
 GROUP_COLUMNS = ["group_key", "activity_ids", "count", "batches", "kind", "organisation_id", "sector_code",
@@ -93,7 +91,7 @@ def _empty_groups() -> pd.DataFrame:
 def duplicate_groups(records: pd.DataFrame) -> pd.DataFrame:
     """Groups of records that describe the same work (see the module docstring for the definition).
 
-    ``records``: one row per activity with :data:`RECORD_COLUMNS`. Returns one row per group of two records
+    ``records``: one row per activity with :data:`dashboard.domain.frames.RECORD_COLUMNS`. Returns one row per group of two records
     or more, largest first: ``group_key``, ``activity_ids`` (sorted list), ``count``, ``batches`` (sorted
     list of batch ids), ``kind``, then what the group was found for: ``organisation_id`` (the organisation
     doing the work), ``sector_code``, ``activity`` (the text of the first record, ``None`` if missing),

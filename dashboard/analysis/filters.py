@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.ingest.pcodes import LEVEL_BY_LENGTH
-from dashboard.vocabulary import NO_SECTOR
+from dashboard.domain.places import LEVEL_BY_LENGTH
+from dashboard.domain.vocabulary import NO_SECTOR
 
 
 @dataclass(frozen=True)

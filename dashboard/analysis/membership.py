@@ -9,7 +9,7 @@ Definitions (DESIGN.md, made precise here):
   (``Co-Lead``, ``co lead`` and ``co_lead`` are ``co-lead``).
 * **Reporting** in a cluster: at least one activity of the period in the cluster's sector.
 * **Sub-clusters** (areas of responsibility, e.g. ``gbv`` and ``child_protection`` under ``protection``;
-  parents in :data:`dashboard.vocabulary.SECTORS`): a parent cluster covers its areas of responsibility.
+  parents in :data:`dashboard.domain.vocabulary.SECTORS`): a parent cluster covers its areas of responsibility.
   For ``protection``, an activity in ``gbv`` counts as reporting, and a ``gbv`` member counts as a member;
   so a member of ``protection`` who reported only ``gbv`` work is not silent. A sub-cluster's own
   reconciliation uses only its own code: a ``gbv`` member who reported only general ``protection`` work
@@ -26,8 +26,8 @@ import pandas as pd
 
 from dashboard.analysis.filters import latest_period
 from dashboard.analysis.organisations import organisation_labels
-from dashboard.text import fold
-from dashboard.vocabulary import SECTORS
+from dashboard.domain.text import fold
+from dashboard.domain.vocabulary import SECTORS
 
 #: Roles that make an organisation a cluster member (observers are not members).
 MEMBER_ROLES = frozenset({"lead", "co-lead", "member"})

@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard.analysis.organisations import NATIONAL_NGO, organisation_labels, sorted_label_lists
 from dashboard.analysis.presence import keyed_unit_pairs
-from dashboard.text import fold
+from dashboard.domain.text import fold
 
 OVERLAP_COLUMNS = ["period", "pcode", "sector_code", "organisations", "acronyms", "national_ngos"]
 

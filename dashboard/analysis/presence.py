@@ -146,7 +146,7 @@ def coarser_only_counts(activities: pd.DataFrame, units: pd.DataFrame, level: in
 
 def ordered_type_codes(codes: pd.Series) -> list[str]:
     """The organisation types that occur, in vocabulary order (unknown codes last, sorted)."""
-    from dashboard.vocabulary import ORG_TYPES
+    from dashboard.domain.vocabulary import ORG_TYPES
 
     occurring = {str(code) for code in codes.dropna().unique()}
     known = [term.code for term in ORG_TYPES if term.code in occurring]

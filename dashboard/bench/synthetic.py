@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION
 from dashboard.store.models import Activity, AdminUnit, ImportBatch, Organisation
+from dashboard.domain.enums import ImportKind
 
 REAL_ROWS = 24_088
 PERIODS_BY_SCALE = {1: 1, 10: 12, 100: 24}
@@ -58,7 +59,7 @@ def _source_rows(engine: Engine) -> pd.DataFrame:
     query = (select(Activity.organisation_id, Organisation.org_type, Activity.sector_code, Activity.location_level,
                     Activity.adm1_pcode, Activity.adm2_pcode, Activity.adm3_pcode)
              .join(Organisation, Organisation.id == Activity.organisation_id)
-             .join(ImportBatch, ImportBatch.id == Activity.batch_id).where(ImportBatch.kind == "3w"))
+             .join(ImportBatch, ImportBatch.id == Activity.batch_id).where(ImportBatch.kind == ImportKind.THREE_W))
     with engine.connect() as connection:
         return pd.DataFrame(connection.execute(query).all(), columns=SOURCE_COLUMNS)
 

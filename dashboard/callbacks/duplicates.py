@@ -8,7 +8,7 @@ import flask
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from dashboard.i18n import translate
-from dashboard.security.roles import Permission
+from dashboard.domain.roles import Permission
 from dashboard.security.web import client_address, require
 from dashboard.store.duplicate_decisions import record_decision
 from dashboard.web_data import DashboardData

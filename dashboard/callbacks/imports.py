@@ -16,7 +16,7 @@ from dashboard.ingest.jobs import UploadRefused, failure_message, job_state, sub
 from dashboard.ingest.review import ReviewRefused, decide_suggestion
 from dashboard.layouts.imports_page import preview_section, suggestions_table
 from dashboard.reports.imports import import_batch
-from dashboard.security.roles import Permission
+from dashboard.domain.roles import Permission
 from dashboard.security.web import client_address, require
 from dashboard.web_data import DashboardData
 

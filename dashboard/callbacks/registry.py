@@ -9,7 +9,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from dashboard.i18n import translate
 from dashboard.ingest.sector_spellings import teach_sector_spelling
 from dashboard.layouts.registry_page import content
-from dashboard.security.roles import Permission
+from dashboard.domain.roles import Permission
 from dashboard.security.web import client_address, require
 from dashboard.store.organisation_decisions import mark_distinct, merge_organisations
 from dashboard.web_data import DashboardData

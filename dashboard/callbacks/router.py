@@ -15,7 +15,7 @@ from dash import Dash, Input, Output, dcc, html
 
 from dashboard.i18n import translate
 from dashboard.reports import ReportParams, params_from_query
-from dashboard.security.roles import Permission
+from dashboard.domain.roles import Permission
 from dashboard.security.web import current_viewer
 
 

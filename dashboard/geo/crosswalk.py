@@ -2,7 +2,7 @@
 
 Both sets write P-codes alike with other meanings (2015 ML0101 = Kayes, 2021 ML0101 = Bafoulabé) but share
 their line work, so a 2015 unit is found in 2021 by area: the 2021 unit of the same level that holds most
-of it. When none holds at least :data:`~dashboard.ingest.pcodes.WHOLE_UNIT_SHARE` of it, the unit was
+of it. When none holds at least :data:`~dashboard.domain.places.WHOLE_UNIT_SHARE` of it, the unit was
 split since (the 2015 cercle of Ménaka is the 2021 region of Ménaka, four cercles), and it goes to the
 coarser 2021 unit that holds it whole; failing that (the 2015 region of Gao, now Gao and Ménaka) to the
 unit holding most of it, with that share as the confidence of every translation made with it.
@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 from dashboard.geo.boundaries import LEGACY_DIR, LEGACY_LAYERS, load_boundaries
-from dashboard.ingest.pcodes import WHOLE_UNIT_SHARE
+from dashboard.domain.places import WHOLE_UNIT_SHARE
 
 CROSSWALK_COLUMNS = ["from_pcode", "to_pcode", "to_level", "share"]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, time, timedelta
 
-from dashboard.text import clean_text
+from dashboard.domain.text import clean_text
 
 #: integers from this magnitude on are kept as their digits (text): beyond 64 bits JSON readers differ
 INTEGER_LIMIT = 2**63

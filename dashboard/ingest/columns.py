@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.reader import HeaderFit, RawTable
-from dashboard.text import clean_text, fold, header_key
+from dashboard.domain.text import clean_text, fold, header_key
 
 #: (hashtag, attributes that must all be present, field). The most specific rule that fits a tag wins; of
 #: rules as specific, the first listed. A field of None marks tags that are not one of these fields.
@@ -296,7 +296,7 @@ _LANGUAGE_SUFFIX = re.compile(r"[\s_\-\.](fr|en|francais|english)$", re.IGNORECA
 
 
 def compare_key(value: object) -> str:
-    """The form headers are compared in: :func:`dashboard.text.header_key` without spaces, so that
+    """The form headers are compared in: :func:`dashboard.domain.text.header_key` without spaces, so that
     ``Admin 1 P-code``, ``admin1_pcode`` and ``ADMIN1PCODE`` are one."""
     return header_key(value).replace(" ", "")
 

@@ -32,16 +32,16 @@ from dashboard.ingest.importer import (
     reader_notes,
 )
 from dashboard.ingest.organisations import AcronymReading
-from dashboard.ingest.pcodes import Hierarchy, normalise_pcode
+from dashboard.domain.places import Hierarchy, normalise_pcode
 from dashboard.ingest.periods import infer_period
 from dashboard.ingest.preview import preview_of
 from dashboard.ingest.reader import RawTable, read_table
 from dashboard.ingest.validate import CellIssue, parse_date, parse_number
-from dashboard.security import audit
+from dashboard.store import audit
 from dashboard.store.models import ImportBatch, ImportIssue, RejectedRow
 from dashboard.store.reference import load_hierarchy, sector_vocabulary
-from dashboard.text import clean_text, fold
-from dashboard.vocabulary import SECTOR_VOCABULARY, Vocabulary
+from dashboard.domain.text import clean_text, fold
+from dashboard.domain.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def required_hierarchy(engine: Engine, file_name: str) -> Hierarchy:
 # --- cells -----------------------------------------------------------------------------------------------
 
 def check_sector(record: CheckedRecord, name: str, value: object, *, required: bool,
-                 sectors: Vocabulary = SECTOR_VOCABULARY) -> str | None:
+                 sectors: Vocabulary) -> str | None:
     """The sector code a cell names; an unknown (or, when ``required``, missing) sector is an error."""
     text = clean_text(value)
     if text is None:

@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 
 import pycountry
 
-from dashboard.text import clean_text, fold
+from dashboard.domain.text import clean_text, fold
 
 #: the country prefix of a code: two letters (alpha-2) or three (alpha-3), then digits
 _PREFIX = re.compile(r"([A-Z]{2,3})[0-9]")

@@ -26,19 +26,20 @@ from dashboard.ingest.columns import THREE_W_LAYOUT, ColumnMapping, TableLayout,
 from dashboard.ingest.countries import file_countries, foreign_countries, named_country, refusal_params
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.organisations import AcronymReading, Match, names_hold_acronyms
-from dashboard.ingest.pcodes import Hierarchy
+from dashboard.domain.places import Hierarchy
 from dashboard.ingest.periods import infer_period
 from dashboard.ingest.preview import preview_of
 from dashboard.ingest.reader import RawTable, check_file, read_table
 from dashboard.ingest.registry import alias_registry, known_organisations, register
 from dashboard.ingest.validate import CODE_SETS, CellIssue, CheckedRow, CheckedRows, check_rows
-from dashboard.security import audit
+from dashboard.store import audit
 from dashboard.store.database import serialise_imports
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
-from dashboard.store.organisation_decisions import merge_proposals
+from dashboard.ingest.organisation_matching import merge_proposals
 from dashboard.store.reference import load_crosswalk, load_hierarchy, sector_vocabulary
-from dashboard.text import clean_text, fold
-from dashboard.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY
+from dashboard.domain.text import clean_text, fold
+from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY
+from dashboard.domain.enums import ImportKind
 
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 #: told ``(fraction done, stage)`` as an import goes: read, check, write, done
@@ -396,7 +397,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         organisation_ids, partner_ids, created = registered.ids, registered.partner_ids, registered.created
         replaced, rows_before = _remove_earlier_import(session, period, source)
         batch = ImportBatch(
-            kind="3w", file_name=path.name, sheet=table.sheet, sha256=sha256, period=period, source=source,
+            kind=ImportKind.THREE_W, file_name=path.name, sheet=table.sheet, sha256=sha256, period=period, source=source,
             boundary_version=boundary_version,
             codes_version=LEGACY_BOUNDARY_VERSION if file_checks.file_coded_2015 else None,
             imported_at=datetime.now(timezone.utc), imported_by=imported_by,
@@ -566,7 +567,7 @@ def match_issues(session: Session, batch_id: int, source_rows: list[int], regist
 
 def _already_imported(session: Session, sha256: str) -> ImportResult | None:
     """The result of the earlier import of the same file content, if there is one."""
-    done = session.scalar(select(ImportBatch).where(ImportBatch.sha256 == sha256, ImportBatch.kind == "3w")
+    done = session.scalar(select(ImportBatch).where(ImportBatch.sha256 == sha256, ImportBatch.kind == ImportKind.THREE_W)
                           .order_by(ImportBatch.id).limit(1))
     if done is None:
         return None
@@ -580,7 +581,7 @@ def _remove_earlier_import(session: Session, period: str, source: str | None) ->
     if source is None:
         return None, Counter()
     earlier = session.scalars(select(ImportBatch.id).where(
-        ImportBatch.kind == "3w", ImportBatch.period == period, ImportBatch.source == source)
+        ImportBatch.kind == ImportKind.THREE_W, ImportBatch.period == period, ImportBatch.source == source)
         .order_by(ImportBatch.id.desc())).all()
     if not earlier:
         return None, Counter()

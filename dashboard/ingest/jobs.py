@@ -29,8 +29,9 @@ from dashboard.ingest.membership import import_memberships
 from dashboard.ingest.partnerships import import_partnerships
 from dashboard.ingest.reader import MAX_UPLOAD_BYTES
 from dashboard.ingest.validate import CODE_SETS
-from dashboard.security.roles import Permission, Role, Viewer
+from dashboard.domain.roles import Permission, Role, Viewer
 from dashboard.store.models import ImportJob
+from dashboard.domain.enums import JobMode, JobState
 
 KINDS = ("3w", "memberships", "partnerships")
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
@@ -51,12 +52,12 @@ def _safe_name(file_name: str) -> str:
 
 def submit(engine: Engine, upload_dir: Path, file_name: str, content: bytes, viewer: Viewer, *,
            kind: str = "3w", period: str | None = None, source: str | None = None, code_set: str = "auto",
-           mode: str = "check", run: bool = True) -> int:
+           mode: str = JobMode.CHECK, run: bool = True) -> int:
     """Store the upload and start its check (``mode`` "check") or its import in the background; returns the
     job's id."""
     if kind not in KINDS:
         raise UploadRefused(f"unknown kind of table {kind!r}")
-    if mode not in ("check", "import") or code_set not in CODE_SETS:
+    if mode not in set(JobMode) or code_set not in CODE_SETS:
         raise UploadRefused(f"unknown mode {mode!r} or P-code set {code_set!r}")
     if viewer.can(Permission.IMPORT_3W):
         only_organisation = None
@@ -77,7 +78,7 @@ def submit(engine: Engine, upload_dir: Path, file_name: str, content: bytes, vie
     with Session(engine) as session, session.begin():
         job = ImportJob(kind=kind, file_name=_safe_name(file_name), stored_path=str(stored), period=period or None,
                         source=source or None, submitted_by=viewer.username, organisation_id=only_organisation,
-                        state="queued", mode=mode, code_set=code_set, progress=0.0, created_at=datetime.now(UTC))
+                        state=JobState.QUEUED, mode=mode, code_set=code_set, progress=0.0, created_at=datetime.now(UTC))
         session.add(job)
         session.flush()
         job_id = job.id
@@ -107,8 +108,8 @@ def run_job(engine: Engine, job_id: int, viewer: Viewer) -> None:
     with Session(engine) as session:
         job = session.get(ImportJob, job_id)
         kind, path, period, source, only = job.kind, Path(job.stored_path), job.period, job.source, job.organisation_id
-        checking, code_set = job.mode == "check", job.code_set
-    _set(engine, job_id, state="running", progress=0.01)
+        checking, code_set = job.mode == JobMode.CHECK, job.code_set
+    _set(engine, job_id, state=JobState.RUNNING, progress=0.01)
     keep_file = False
     try:
         options = {"source": source, "imported_by": viewer.username, "check_only": checking}
@@ -121,28 +122,28 @@ def run_job(engine: Engine, job_id: int, viewer: Viewer) -> None:
             result = run(engine, path, **options)
         keep_file = checking and not result.already_imported
     except ImportRefused as error:
-        _set(engine, job_id, state="failed", message=str(error), finished_at=datetime.now(UTC),
+        _set(engine, job_id, state=JobState.FAILED, message=str(error), finished_at=datetime.now(UTC),
              preview={"failure": error.text} if error.text else None)
         return
     except Exception:  # the thread must always leave the job in a final state
         # the error (an SQL statement and its rows, say) goes to the log; the person reads one sentence
         _log.exception("import job %s failed", job_id)
         failure = {"problem": "upload.unexpected_error", "params": {"job": job_id}}
-        _set(engine, job_id, state="failed", message=render_message(failure, "problem", "en"),
+        _set(engine, job_id, state=JobState.FAILED, message=render_message(failure, "problem", "en"),
              preview={"failure": failure}, finished_at=datetime.now(UTC))
         return
     finally:  # the batch keeps the rows and the rejected rows as uploaded; the file itself is not kept
         if not keep_file:
             _delete_upload(path)
     if result.already_imported:
-        _set(engine, job_id, state="done", progress=1.0, batch_id=result.batch_id, finished_at=datetime.now(UTC),
+        _set(engine, job_id, state=JobState.DONE, progress=1.0, batch_id=result.batch_id, finished_at=datetime.now(UTC),
              message="already imported (same content)")
     elif checking:
-        _set(engine, job_id, state="checked", progress=1.0, preview=result.preview, finished_at=datetime.now(UTC),
+        _set(engine, job_id, state=JobState.CHECKED, progress=1.0, preview=result.preview, finished_at=datetime.now(UTC),
              message=f"checked: read {result.rows_read}, would accept {result.rows_accepted}, "
                      f"reject {result.rows_rejected}")
     else:
-        _set(engine, job_id, state="done", progress=1.0, batch_id=result.batch_id, finished_at=datetime.now(UTC),
+        _set(engine, job_id, state=JobState.DONE, progress=1.0, batch_id=result.batch_id, finished_at=datetime.now(UTC),
              message=f"read {result.rows_read}, accepted {result.rows_accepted}, rejected {result.rows_rejected}")
 
 
@@ -164,7 +165,7 @@ def _checked_job(session: Session, job_id: int, viewer: Viewer) -> ImportJob:
     job = _own_job(session, job_id, viewer)
     if job is None:
         raise UploadRefused("no such upload")
-    if job.state != "checked":
+    if job.state != JobState.CHECKED:
         raise UploadRefused(f"this upload is {job.state}, not waiting for a confirmation")
     return job
 
@@ -173,7 +174,7 @@ def confirm(engine: Engine, job_id: int, viewer: Viewer, *, run: bool = True) ->
     """Import for real a file whose check its submitter has read."""
     with Session(engine) as session, session.begin():
         job = _checked_job(session, job_id, viewer)
-        job.state, job.mode, job.progress, job.finished_at = "queued", "import", 0.0, None
+        job.state, job.mode, job.progress, job.finished_at = JobState.QUEUED, JobMode.IMPORT, 0.0, None
     if run:
         _start(engine, job_id, viewer)
 
@@ -182,7 +183,7 @@ def cancel(engine: Engine, job_id: int, viewer: Viewer) -> None:
     """Drop a checked upload: nothing was imported, and the file is deleted."""
     with Session(engine) as session, session.begin():
         job = _checked_job(session, job_id, viewer)
-        job.state, job.finished_at = "cancelled", datetime.now(UTC)
+        job.state, job.finished_at = JobState.CANCELLED, datetime.now(UTC)
         path = Path(job.stored_path)
     _delete_upload(path)
 

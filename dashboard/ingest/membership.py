@@ -50,14 +50,15 @@ from dashboard.ingest.coordination_tables import (
     store_batch,
 )
 from dashboard.ingest.importer import file_sha256, match_issue, match_labels
-from dashboard.ingest.pcodes import Hierarchy, normalise_pcode
+from dashboard.domain.places import Hierarchy, normalise_pcode
 from dashboard.ingest.registry import Registration, apply_registry_types, organisation_identities, register
 from dashboard.store.database import serialise_imports
 from dashboard.store.models import ClusterMembership, Organisation
-from dashboard.text import clean_text, header_key
-from dashboard.vocabulary import SECTOR_VOCABULARY, Term, Vocabulary
+from dashboard.domain.text import clean_text, header_key
+from dashboard.domain.vocabulary import SECTOR_VOCABULARY, Term, Vocabulary
+from dashboard.domain.enums import ImportKind
 
-KIND = "membership"
+KIND = ImportKind.MEMBERSHIP
 
 ROLE_VOCABULARY = Vocabulary((
     Term("lead", "Chef de file", "Lead", ("chef de file", "agence chef de file", "cluster lead", "lead agency")),
@@ -167,7 +168,7 @@ def _admin_scope(record: CheckedMembership, cells: dict[str, object], hierarchy:
 
 
 def check_membership(source_row: int, cells: dict[str, object], hierarchy: Hierarchy,
-                     sectors: Vocabulary = SECTOR_VOCABULARY) -> CheckedMembership:
+                     sectors: Vocabulary) -> CheckedMembership:
     """Check one row given as field → cell (only the fields the file has are keys); ``sectors`` may know
     spellings an IMO taught."""
     record = CheckedMembership(source_row)

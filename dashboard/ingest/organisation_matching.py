@@ -26,8 +26,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
 
-from dashboard.text import fold
+from dashboard.domain.text import fold
+from dashboard.store.organisation_decisions import ORGANISATION_COLUMNS as REGISTERED_COLUMNS
+from dashboard.store.organisation_decisions import distinct_pairs, none_for_missing, organisation_frame
 
 #: names at least this alike (rapidfuzz token sort ratio, 0-100) are proposed
 NAME_CUTOFF = 90
@@ -117,3 +121,26 @@ def candidate_pairs(organisations: pd.DataFrame, among: set[int] | None = None) 
     pairs = pd.DataFrame(rows, columns=PAIR_COLUMNS)
     return pairs.sort_values(["score", "first_id", "second_id"], ascending=[False, True, True],
                              ignore_index=True)
+
+
+PROPOSAL_COLUMNS = ["first_id", "second_id", "score", "reasons",
+                    *(f"{side}_{column}" for side in ("first", "second") for column in REGISTERED_COLUMNS[1:])]
+
+
+def merge_proposals(where: Engine | Connection | Session, among: set[int] | None = None) -> pd.DataFrame:
+    """Pairs that may be one organisation and that nobody marked distinct (``PROPOSAL_COLUMNS``), the surest
+    first. The first of a pair is the one with more 3W rows: the one a merge would naturally keep."""
+    organisations = organisation_frame(where)
+    pairs = candidate_pairs(organisations, among)
+    ruled_out = distinct_pairs(where)
+    pairs = pairs[[frozenset(pair) not in ruled_out for pair in zip(pairs["first_id"], pairs["second_id"])]]
+    details = organisations.set_index("organisation_id")
+    rows = []
+    for pair in pairs.itertuples():
+        first, second = pair.first_id, pair.second_id
+        if details.at[second, "rows"] > details.at[first, "rows"]:
+            first, second = second, first
+        rows.append([first, second, pair.score, pair.reasons,
+                     *details.loc[first, REGISTERED_COLUMNS[1:]], *details.loc[second, REGISTERED_COLUMNS[1:]]])
+    return none_for_missing(pd.DataFrame(rows, columns=PROPOSAL_COLUMNS),
+                             [f"{side}_{column}" for side in ("first", "second") for column in ("acronym", "name")])

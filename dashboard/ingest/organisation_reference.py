@@ -7,7 +7,7 @@
   "Fonds des Nations Unies pour l'Enfance" → UNICEF; rows limited to another country are left out) and its
   organisation list (``hdx_hapi_organisations_global.csv``: acronym, name, type). Both are read from the
   data mirror by ``setup`` into the table ``org_reference`` (see
-  :func:`dashboard.store.reference.sync_organisation_reference`).
+  :func:`sync_organisation_reference`).
 
 Each gives *identities*: the alias keys (``acronym:pam``, ``name:world food programme``, as
 :func:`dashboard.ingest.organisations.alias_keys` writes them) of one organisation, and the spellings that
@@ -21,9 +21,13 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
 from dashboard.config import PROJECT_ROOT
-from dashboard.text import clean_text, fold
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY
+from dashboard.domain.text import clean_text, fold
+from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY
+from dashboard.store.models import OrgReference
 
 #: The curated table of equivalent acronyms and names shipped with the project.
 EQUIVALENTS_PATH = PROJECT_ROOT / "data" / "registry" / "organisation_equivalents.csv"
@@ -171,3 +175,19 @@ class OrganisationReference:
 
     def __len__(self) -> int:
         return len(self.identities)
+
+
+def sync_organisation_reference(session: Session, entries: list[ReferenceEntry], version: str) -> int:
+    """Make table ``org_reference`` hold exactly ``entries`` (of dataset ``version``); returns their count.
+    Nothing is written when it already does."""
+    columns = (OrgReference.source, OrgReference.spelling, OrgReference.acronym, OrgReference.name,
+               OrgReference.org_type, OrgReference.version)
+    stored = sorted((tuple(row) for row in session.execute(select(*columns)).all()), key=repr)
+    wanted = [(entry.source, entry.spelling, entry.acronym, entry.name, entry.org_type, version) for entry in entries]
+    if stored == sorted(wanted, key=repr):
+        return len(stored)
+    session.execute(delete(OrgReference))
+    if wanted:
+        session.execute(insert(OrgReference), [dict(zip(("source", "spelling", "acronym", "name", "org_type",
+                                                         "version"), row)) for row in wanted])
+    return len(wanted)

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from dashboard.ingest.organisation_reference import OrganisationReference
-from dashboard.text import clean_text, fold, header_key
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY
+from dashboard.domain.text import clean_text, fold, header_key
+from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY
 
 #: how sure a match by each method is (0-1): exact spellings, but of another kind or from a reference
 MATCH_CONFIDENCE = {"known_acronym": 0.95, "known_name": 0.95, "equivalents": 0.95, "hapi_mapping": 0.9,

@@ -64,15 +64,16 @@ from dashboard.ingest.coordination_tables import (
     store_batch,
 )
 from dashboard.ingest.importer import file_sha256
-from dashboard.ingest.pcodes import Hierarchy
+from dashboard.domain.places import Hierarchy
 from dashboard.ingest.periods import infer_period
 from dashboard.ingest.registry import apply_registry_types, organisation_identities, register_organisations
 from dashboard.store.database import serialise_imports
 from dashboard.store.models import Organisation, Partnership
-from dashboard.text import clean_text, header_key
-from dashboard.vocabulary import SECTOR_VOCABULARY, Vocabulary
+from dashboard.domain.text import clean_text, header_key
+from dashboard.domain.vocabulary import Vocabulary
+from dashboard.domain.enums import ImportKind
 
-KIND = "partnership"
+KIND = ImportKind.PARTNERSHIP
 #: Fixed parity of the CFA franc of West Africa (XOF, "FCFA") to the euro.
 XOF_PER_EUR = 655.957
 #: A given EUR amount may differ from the FCFA amount at the peg by this share (rounding in the source).
@@ -232,7 +233,7 @@ def _place(record: CheckedPartnership, cells: dict[str, object], hierarchy: Hier
 
 
 def check_partnership(source_row: int, cells: dict[str, object], hierarchy: Hierarchy,
-                      sectors: Vocabulary = SECTOR_VOCABULARY) -> CheckedPartnership:
+                      sectors: Vocabulary) -> CheckedPartnership:
     """Check one row given as field → cell (only the fields the file has are keys); ``sectors`` may know
     spellings an IMO taught."""
     record = CheckedPartnership(source_row)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from dashboard.text import fold
+from dashboard.domain.text import fold
 
 _MONTH_WORDS = {
     1: ("janvier", "january", "janv", "jan"), 2: ("fevrier", "february", "fevr", "fev", "feb"),

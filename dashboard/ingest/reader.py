@@ -30,7 +30,7 @@ import python_calamine
 
 from dashboard.ingest.cells import ERROR_VALUES
 from dashboard.ingest.errors import ImportRefused
-from dashboard.text import clean_text
+from dashboard.domain.text import clean_text
 
 #: How many rows from the top are searched for the header and HXL rows.
 HEADER_SEARCH_ROWS = 25

@@ -25,8 +25,8 @@ from dashboard.config import PROJECT_ROOT
 from dashboard.ingest.organisation_reference import OrganisationReference, ReferenceEntry, read_equivalents
 from dashboard.ingest.organisations import KnownOrganisations, Match, alias_keys, group_organisations
 from dashboard.store.models import OrgAlias, Organisation, OrgReference
-from dashboard.text import clean_text
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY
+from dashboard.domain.text import clean_text
+from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY
 
 #: The curated organisation-type registry shipped with the project.
 REGISTRY_PATH = PROJECT_ROOT / "data" / "registry" / "organisation_types.csv"

@@ -12,12 +12,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION
-from dashboard.security import audit
-from dashboard.security.roles import Viewer
+from dashboard.store import audit
+from dashboard.domain.roles import Viewer
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation
 from dashboard.store.reference import load_hierarchy
+from dashboard.domain.enums import SuggestionChoice
 
-DECISIONS = ("accepted", "declined")
+DECISIONS = tuple(SuggestionChoice)
 PENDING_COLUMNS = ["issue_id", "batch_id", "file_name", "source_row", "column", "value", "problem", "suggestion",
                    "organisation_id", "acronym", "sector_code", "pcode"]
 
@@ -57,7 +58,7 @@ def decide_suggestion(engine: Engine, issue_id: int, decision: str, viewer: View
         if row is None or not viewer.covers(row.organisation_id, row.sector_code):
             raise ReviewRefused("this row is outside your organisation or clusters")
         before = {"pcode": row.pcode, "location_level": row.location_level}
-        if decision == "accepted":
+        if decision == SuggestionChoice.ACCEPTED:
             code = issue.suggestion
             level = hierarchy.level[code]
             row.location_level, row.pcode = level, code

@@ -21,13 +21,14 @@ from dashboard.i18n import render_message
 from dashboard.ingest.importer import activity_record, register_row_organisations, reject_other_organisations, \
     stored_in_columns
 from dashboard.ingest.validate import UNKNOWN_SECTOR, boundary_evidence, check_row, closest_sector, coded_2015
-from dashboard.security import audit
-from dashboard.security.roles import Permission, Viewer
+from dashboard.store import audit
+from dashboard.domain.roles import Permission, Viewer
 from dashboard.store.database import serialise_imports
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, RejectedRow, SectorAlias
 from dashboard.store.reference import load_crosswalk, load_hierarchy, sector_vocabulary
-from dashboard.text import clean_text, header_key
-from dashboard.vocabulary import SECTOR_VOCABULARY
+from dashboard.domain.text import clean_text, header_key
+from dashboard.domain.vocabulary import SECTOR_VOCABULARY
+from dashboard.domain.enums import ImportKind
 
 UNKNOWN_COLUMNS = ["spelling_key", "spelling", "rows", "imports", "suggested_code"]
 TAUGHT_COLUMNS = ["spelling", "sector_code", "added_by", "added_at"]
@@ -45,7 +46,7 @@ def _unknown_sector_issues(session: Session):
               & (RejectedRow.source_row == ImportIssue.source_row))
         .join(ImportBatch, ImportBatch.id == ImportIssue.batch_id)
         .where(ImportIssue.severity == "error", ImportIssue.problem.startswith(UNKNOWN_SECTOR),
-               ImportBatch.kind == "3w")
+               ImportBatch.kind == ImportKind.THREE_W)
         .order_by(ImportIssue.batch_id, ImportIssue.source_row)).all()
 
 
@@ -65,7 +66,7 @@ def unknown_sector_spellings(engine: Engine) -> pd.DataFrame:
         batches.setdefault(key, set()).add(batch_id)
     rows = []
     for key, written in spellings.items():
-        closest = closest_sector(key)
+        closest = closest_sector(key, vocabulary)
         rows.append([key, written.most_common(1)[0][0], sum(written.values()), len(batches[key]),
                      closest.code if closest else None])
     frame = pd.DataFrame(rows, columns=UNKNOWN_COLUMNS)
@@ -125,7 +126,7 @@ def _accept_past_rows(engine: Engine, session: Session, key: str, vocabulary, vi
         # read in the boundary set the import read the row in (its own names, else the file's verdict)
         in_2015 = coded_2015(boundary_evidence(values, hierarchies[version], legacy),
                              batch.codes_version == LEGACY_BOUNDARY_VERSION)
-        row = check_row(values, hierarchies[version], legacy, vocabulary, crosswalk=crosswalks[version],
+        row = check_row(values, hierarchies[version], legacy, sectors=vocabulary, crosswalk=crosswalks[version],
                         coded_2015=in_2015)
         if batch.source and batch.source.startswith("partner:"):  # a partner's upload: its own rows only
             reject_other_organisations(engine, int(batch.source.split(":", 1)[1]), [values], [row])

@@ -16,9 +16,9 @@ from rapidfuzz import fuzz, process
 
 from dashboard.i18n import render_message
 from dashboard.ingest.columns import organisation_field, row_organisation
-from dashboard.ingest.pcodes import WHOLE_UNIT_SHARE, Crosswalk, Hierarchy, normalise_pcode
-from dashboard.text import clean_text, fold, header_key, place_key
-from dashboard.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY, Term, Vocabulary
+from dashboard.domain.places import WHOLE_UNIT_SHARE, Crosswalk, Hierarchy, normalise_pcode
+from dashboard.domain.text import clean_text, fold, header_key, place_key
+from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, Term, Vocabulary
 
 #: Similarity (0-100) above which a misspelt unit name is offered as a suggestion for review.
 NAME_SUGGESTION_CUTOFF = 85
@@ -422,7 +422,7 @@ UNKNOWN_SECTOR = "unknown sector"
 SECTOR_CUTOFF = 85
 
 
-def closest_sector(spelling: object, sectors: Vocabulary = SECTOR_VOCABULARY) -> Term | None:
+def closest_sector(spelling: object, sectors: Vocabulary) -> Term | None:
     """The sector an unknown spelling most likely means (``Eau hygiène`` → WASH), or ``None``."""
     known = sectors.keys()
     found = process.extractOne(header_key(spelling), list(known), scorer=fuzz.WRatio, score_cutoff=SECTOR_CUTOFF)
@@ -488,7 +488,7 @@ def _check_values(cells: dict[str, object], row: CheckedRow, people: tuple[str, 
 
 
 def check_row(cells: dict[str, object], hierarchy: Hierarchy, legacy: Hierarchy | None = None,
-              sectors: Vocabulary = SECTOR_VOCABULARY, *, crosswalk: Crosswalk | None = None,
+              *, sectors: Vocabulary, crosswalk: Crosswalk | None = None,
               coded_2015: bool = False, people: tuple[str, ...] | None = None,
               places: dict[tuple, Place] | None = None) -> CheckedRow:
     """Check a row given as canonical field → cell value; ``sectors`` may know spellings an IMO taught (see
@@ -543,7 +543,7 @@ def coded_2015(evidence: int, file_coded_2015: bool) -> bool:
 
 
 def check_rows(rows: list[dict[str, object]], hierarchy: Hierarchy, legacy: Hierarchy | None,
-               crosswalk: Crosswalk | None, sectors: Vocabulary = SECTOR_VOCABULARY,
+               crosswalk: Crosswalk | None, sectors: Vocabulary,
                code_set: str = "auto") -> CheckedRows:
     """Check every row of a file. Which boundary set its P-codes are written in is decided row by row from
     what each row says (:func:`boundary_evidence`); rows that do not tell follow the file's majority. With
@@ -564,6 +564,6 @@ def check_rows(rows: list[dict[str, object]], hierarchy: Hierarchy, legacy: Hier
         file_2015 = usable and code_set == "2015"
         decisions = [file_2015] * len(rows)
     people, places = (people_fields(rows[0]) if rows else ()), {}
-    checked = [check_row(values, hierarchy, legacy, sectors, crosswalk=crosswalk, coded_2015=decision,
+    checked = [check_row(values, hierarchy, legacy, sectors=sectors, crosswalk=crosswalk, coded_2015=decision,
                          people=people, places=places) for values, decision in zip(rows, decisions)]
     return CheckedRows(checked, saying_2015, saying_2021, file_2015)

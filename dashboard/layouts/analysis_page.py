@@ -18,7 +18,7 @@ from dashboard.layouts.choropleth import MAP_CONFIG, MapView, Scale, stepped_fig
 from dashboard.layouts.map_page import unit_labels
 from dashboard.layouts.tables import report_table
 from dashboard.reports import REPORTS, ReportParams, report_blank, report_notes, run_report
-from dashboard.security.roles import Permission
+from dashboard.domain.roles import Permission
 from dashboard.web_data import Snapshot
 
 

@@ -10,7 +10,7 @@ from dash import html
 from dashboard.i18n import translate
 from dashboard.layouts import shell
 from dashboard.reports import ReportParams
-from dashboard.security.audit import audit_frame
+from dashboard.store.audit import audit_frame
 from dashboard.web_data import Snapshot
 
 EVENTS_SHOWN = 500

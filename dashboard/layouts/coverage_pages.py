@@ -19,7 +19,7 @@ from dashboard.reports.coverage import (
     gap_type,
     overlap_threshold,
 )
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY
+from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY
 from dashboard.web_data import Snapshot
 
 NO_GAP, COARSER_ONLY = 0, 1

@@ -27,6 +27,7 @@ from dashboard.reports.imports import (
 )
 from dashboard.security.web import current_viewer
 from dashboard.web_data import Snapshot
+from dashboard.domain.enums import ImportKind
 
 #: problems listed row by row on the page (the Excel report has them all)
 ISSUES_SHOWN = 200
@@ -89,5 +90,5 @@ def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
         html.A(translate("report.back_to_imports", lang), href=f"/imports?lang={lang}"),
     ]
     # the header names the period this import is for (a 3W), not the period the dashboard shows by default
-    periods = [batch.period] if batch.kind == "3w" else None
+    periods = [batch.period] if batch.kind == ImportKind.THREE_W else None
     return shell.page(snapshot, params, "imports", content, show_filters=False, periods=periods)

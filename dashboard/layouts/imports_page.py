@@ -16,9 +16,9 @@ from dashboard.ingest.validate import CODE_SETS
 from dashboard.layouts import shell
 from dashboard.reports import ReportParams
 from dashboard.reports.imports import import_batches
-from dashboard.security.roles import Permission, Role, Viewer
+from dashboard.domain.roles import Permission, Role, Viewer
 from dashboard.security.web import current_viewer
-from dashboard.text import clean_text
+from dashboard.domain.text import clean_text
 from dashboard.web_data import Snapshot
 
 #: pending suggestions listed at once (the oldest first); deciding on them brings the next ones

@@ -12,7 +12,7 @@ from dashboard.layouts.analysis_page import AnalysisPage
 from dashboard.layouts.shell import download_links
 from dashboard.layouts.tables import report_table
 from dashboard.reports import ReportParams, run_report
-from dashboard.vocabulary import SECTOR_VOCABULARY
+from dashboard.domain.vocabulary import SECTOR_VOCABULARY
 from dashboard.web_data import Snapshot
 
 

@@ -14,7 +14,7 @@ from dashboard.layouts import shell
 from dashboard.layouts.choropleth import MAP_CONFIG, MapView, category, presence_figure
 from dashboard.reports import ReportParams, params_to_query, report_blank
 from dashboard.security.policy import Policy
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
+from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 from dashboard.web_data import Snapshot
 
 

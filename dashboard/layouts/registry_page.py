@@ -11,9 +11,10 @@ from dashboard.i18n import format_number, translate
 from dashboard.ingest.sector_spellings import taught_spellings, unknown_sector_spellings
 from dashboard.layouts import shell
 from dashboard.reports import ReportParams
-from dashboard.store.organisation_decisions import decision_history, merge_proposals, organisation_frame
-from dashboard.text import clean_text
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
+from dashboard.ingest.organisation_matching import merge_proposals
+from dashboard.store.organisation_decisions import decision_history, organisation_frame
+from dashboard.domain.text import clean_text
+from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 from dashboard.web_data import Snapshot
 
 #: proposals listed at once, the surest first; deciding on them brings the next ones

@@ -11,9 +11,10 @@ from dashboard.layouts.shell import page_param
 from dashboard.layouts.tables import cell_text
 from dashboard.reports import ReportParams
 from dashboard.web_data import Snapshot
+from dashboard.domain.enums import DuplicateChoice
 
 DUPLICATE_ROWS_SHOWN = 25
-DECISIONS = ("keep_both", "merge")
+DECISIONS = tuple(DuplicateChoice)
 
 
 # --- membership reconciliation ---------------------------------------------------------------------------------

@@ -17,9 +17,9 @@ from flask_wtf.csrf import generate_csrf
 from dashboard.i18n import format_period, translate
 from dashboard.reports import ReportParams, params_to_query
 from dashboard.reports.describe import period_facts
-from dashboard.security.roles import Permission, Viewer
+from dashboard.domain.roles import Permission, Viewer
 from dashboard.security.web import current_viewer
-from dashboard.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
+from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 from dashboard.web_data import Snapshot
 
 #: (page name, path, what opening it needs) in the order of the navigation bar

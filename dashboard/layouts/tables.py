@@ -12,7 +12,7 @@ import pandas as pd
 from dash import html
 
 from dashboard.i18n import catalogue, format_number, language, translate
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
+from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 
 LABELLED_CODES = {"sector_code": SECTOR_VOCABULARY, "org_type": ORG_TYPE_VOCABULARY}
 

@@ -23,7 +23,7 @@ from dashboard.reports.describe import (
     without_sector_note,
 )
 from dashboard.reports.params import ReportParams, params_from_query, params_to_query
-from dashboard.security.roles import Permission
+from dashboard.domain.roles import Permission
 from dashboard.web_data import Snapshot
 
 

@@ -14,7 +14,7 @@ from dashboard.reports.describe import with_unit_names
 from dashboard.i18n import translate
 from dashboard.reports.params import ReportParams
 from dashboard.security.policy import hide_names
-from dashboard.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY
+from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY
 from dashboard.web_data import Snapshot
 
 DEFAULT_OVERLAP_K = 3

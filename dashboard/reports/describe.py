@@ -9,7 +9,7 @@ import pandas as pd
 from dashboard.analysis.filters import filter_activities, latest_period
 from dashboard.i18n import catalogue, format_number, format_period, language, translate
 from dashboard.reports.params import ReportParams
-from dashboard.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
+from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 from dashboard.web_data import Snapshot
 
 

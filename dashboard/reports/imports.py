@@ -16,7 +16,7 @@ import re
 from dashboard.i18n import catalogue, issue_text, kind_text, translate
 from dashboard.ingest.columns import AS_ACRONYMS
 from dashboard.ingest.preview import group_issues, issue_kind
-from dashboard.security.roles import Permission, Role, Viewer
+from dashboard.domain.roles import Permission, Role, Viewer
 from dashboard.store.models import ImportBatch, ImportIssue, RejectedRow
 
 BATCH_COLUMNS = ["batch_id", "kind", "file_name", "sheet", "period", "imported_at", "imported_by", "rows_read",

@@ -13,7 +13,7 @@ from dashboard.analysis.localisation import (
     partner_network,
 )
 from dashboard.reports.params import ReportParams
-from dashboard.vocabulary import NO_SECTOR
+from dashboard.domain.vocabulary import NO_SECTOR
 from dashboard.web_data import Snapshot
 
 

@@ -16,8 +16,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.security import audit
-from dashboard.security.roles import Role, Viewer
+from dashboard.store import audit
+from dashboard.domain.roles import Role, Viewer
 from dashboard.store.models import AuditEvent, Organisation, Sector, UserAccount
 
 #: failed attempts for one user name (or from one address) within the window before logins are refused

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.config import PROJECT_ROOT
-from dashboard.vocabulary import SECTOR_VOCABULARY
+from dashboard.domain.vocabulary import SECTOR_VOCABULARY
 
 DEFAULT_POLICY_PATH = PROJECT_ROOT / "data" / "policy.toml"
 LEVEL_COLUMNS = {1: "adm1_pcode", 2: "adm2_pcode", 3: "adm3_pcode"}

@@ -24,8 +24,9 @@ from sqlalchemy import Engine
 
 from dashboard.i18n import language, translate
 from dashboard.ingest.reader import MAX_UPLOAD_BYTES
-from dashboard.security import accounts, audit
-from dashboard.security.roles import PUBLIC, Permission, Viewer
+from dashboard.security import accounts
+from dashboard.store import audit
+from dashboard.domain.roles import PUBLIC, Permission, Viewer
 
 CSRF_COOKIE = "_csrf_token"
 SESSION_LIFETIME = timedelta(hours=8)

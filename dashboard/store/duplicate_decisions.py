@@ -16,11 +16,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dashboard.analysis.duplicates import RECORD_COLUMNS
-from dashboard.security import audit
+from dashboard.domain.frames import RECORD_COLUMNS
+from dashboard.store import audit
 from dashboard.store.models import Activity, DuplicateDecision, ImportBatch
+from dashboard.domain.enums import DuplicateChoice, ImportKind
 
-DECISIONS = frozenset({"keep_both", "merge"})
+DECISIONS = frozenset(DuplicateChoice)
 DECISION_COLUMNS = ["group_key", "decision", "activity_ids", "decided_by", "decided_at", "note"]
 _GROUP_KEY = re.compile(r"^[0-9a-f]{64}$")
 
@@ -32,7 +33,7 @@ def duplicate_records_frame(engine: Engine) -> pd.DataFrame:
                     Activity.implementing_partner_id, Activity.funder, Activity.sector_code, Activity.activity,
                     Activity.pcode, Activity.start_date, Activity.end_date)
              .join(ImportBatch, ImportBatch.id == Activity.batch_id)
-             .where(ImportBatch.kind == "3w")
+             .where(ImportBatch.kind == ImportKind.THREE_W)
              .order_by(Activity.id))
     with engine.connect() as connection:
         frame = pd.DataFrame(connection.execute(query).all(), columns=RECORD_COLUMNS)

@@ -62,10 +62,10 @@ class Sector(Base):
 
 
 class SectorAlias(Base):
-    """A sector spelling an IMO taught the importer (on top of those :mod:`dashboard.vocabulary` ships)."""
+    """A sector spelling an IMO taught the importer (on top of those :mod:`dashboard.domain.vocabulary` ships)."""
 
     __tablename__ = "sector_alias"
-    #: the spelling as :func:`dashboard.text.header_key` folds it
+    #: the spelling as :func:`dashboard.domain.text.header_key` folds it
     spelling_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     spelling: Mapped[str] = mapped_column(String(200))
     sector_code: Mapped[str] = mapped_column(ForeignKey("sector.code"))
@@ -78,7 +78,7 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     acronym: Mapped[str | None] = mapped_column(String(120))
     name: Mapped[str | None] = mapped_column(String(400))
-    #: a code of :data:`dashboard.vocabulary.ORG_TYPES`
+    #: a code of :data:`dashboard.domain.vocabulary.ORG_TYPES`
     org_type: Mapped[str] = mapped_column(String(40), default="other")
     #: "national", "international" or None when unknown
     scope: Mapped[str | None] = mapped_column(String(20))
@@ -105,7 +105,7 @@ class OrgReference(Base):
     spelling: Mapped[str] = mapped_column(String(500))
     acronym: Mapped[str | None] = mapped_column(String(200))
     name: Mapped[str | None] = mapped_column(String(500))
-    #: a code of :data:`dashboard.vocabulary.ORG_TYPES`, or None when the reference gives none
+    #: a code of :data:`dashboard.domain.vocabulary.ORG_TYPES`, or None when the reference gives none
     org_type: Mapped[str | None] = mapped_column(String(40))
     #: the version of the dataset (``data/manifest.toml``) the line comes from
     version: Mapped[str] = mapped_column(String(200))

@@ -1,4 +1,5 @@
-"""Merging organisations: the proposals an IMO reviews, and their decisions applied to the store.
+"""Merging organisations: the decisions an IMO takes on proposals (see
+:func:`dashboard.ingest.organisation_matching.merge_proposals`), applied to the store.
 
 A merge folds one organisation (``other``) into another (``kept``) in one transaction: every 3W row,
 implementing-partner mention, cluster membership, partnership, account and upload of ``other`` becomes
@@ -16,9 +17,8 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.ingest.organisation_matching import candidate_pairs
-from dashboard.security import audit
-from dashboard.security.roles import Permission, Viewer
+from dashboard.store import audit
+from dashboard.domain.roles import Permission, Viewer
 from dashboard.store.database import serialise_imports
 from dashboard.store.models import (
     Activity,
@@ -32,8 +32,6 @@ from dashboard.store.models import (
 )
 
 ORGANISATION_COLUMNS = ["organisation_id", "acronym", "name", "org_type", "scope", "rows"]
-PROPOSAL_COLUMNS = ["first_id", "second_id", "score", "reasons",
-                    *(f"{side}_{column}" for side in ("first", "second") for column in ORGANISATION_COLUMNS[1:])]
 HISTORY_COLUMNS = ["decided_at", "decided_by", "decision", "kept_id", "kept_acronym", "other_id", "other_label",
                    "rows_moved"]
 
@@ -53,12 +51,12 @@ def organisation_frame(where: Engine | Connection | Session) -> pd.DataFrame:
             result = connection.execute(query).all()
     else:
         result = where.execute(query).all()
-    frame = _none_for_missing(pd.DataFrame(result, columns=ORGANISATION_COLUMNS), ("acronym", "name"))
+    frame = none_for_missing(pd.DataFrame(result, columns=ORGANISATION_COLUMNS), ("acronym", "name"))
     order = frame["acronym"].fillna(frame["name"]).fillna("").str.casefold()
     return frame.loc[order.sort_values(kind="stable").index].reset_index(drop=True)
 
 
-def _none_for_missing(frame: pd.DataFrame, columns) -> pd.DataFrame:
+def none_for_missing(frame: pd.DataFrame, columns) -> pd.DataFrame:
     """``columns`` of text with None where a value is missing (pandas reads them as NaN, which reads ``nan``
     once written into a label or a message)."""
     for column in columns:
@@ -66,30 +64,14 @@ def _none_for_missing(frame: pd.DataFrame, columns) -> pd.DataFrame:
     return frame
 
 
-def merge_proposals(where: Engine | Connection | Session, among: set[int] | None = None) -> pd.DataFrame:
-    """Pairs that may be one organisation and that nobody marked distinct (``PROPOSAL_COLUMNS``), the surest
-    first. The first of a pair is the one with more 3W rows: the one a merge would naturally keep."""
-    organisations = organisation_frame(where)
-    pairs = candidate_pairs(organisations, among)
+def distinct_pairs(where: Engine | Connection | Session) -> set[frozenset[int]]:
+    """The pairs of organisations an IMO marked distinct: never proposed again."""
     query = select(OrganisationDecision.kept_id, OrganisationDecision.other_id).where(
         OrganisationDecision.decision == "distinct")
     if isinstance(where, Engine):
         with where.connect() as connection:
-            distinct = connection.execute(query).all()
-    else:
-        distinct = where.execute(query).all()
-    ruled_out = {frozenset(pair) for pair in distinct}
-    pairs = pairs[[frozenset(pair) not in ruled_out for pair in zip(pairs["first_id"], pairs["second_id"])]]
-    details = organisations.set_index("organisation_id")
-    rows = []
-    for pair in pairs.itertuples():
-        first, second = pair.first_id, pair.second_id
-        if details.at[second, "rows"] > details.at[first, "rows"]:
-            first, second = second, first
-        rows.append([first, second, pair.score, pair.reasons,
-                     *details.loc[first, ORGANISATION_COLUMNS[1:]], *details.loc[second, ORGANISATION_COLUMNS[1:]]])
-    return _none_for_missing(pd.DataFrame(rows, columns=PROPOSAL_COLUMNS),
-                             [f"{side}_{column}" for side in ("first", "second") for column in ("acronym", "name")])
+            return {frozenset(pair) for pair in connection.execute(query).all()}
+    return {frozenset(pair) for pair in where.execute(query).all()}
 
 
 def _check(viewer: Viewer) -> None:

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from dashboard.store.models import Activity, AdminUnit, ImportBatch, ImportIssue, Organisation, OrganisationDecision
+from dashboard.domain.enums import ImportKind
 
 #: Columns of the activity frame the analyses work on: one row per distinct presence key, ``rows`` counts
 #: the 3W rows behind it.
@@ -57,7 +58,7 @@ def activity_frame(engine: Engine) -> pd.DataFrame:
     query = (select(*keys, func.count().label("rows"))
              .join(ImportBatch, ImportBatch.id == Activity.batch_id)
              .join(Organisation, Organisation.id == Activity.organisation_id)
-             .where(ImportBatch.kind == "3w")
+             .where(ImportBatch.kind == ImportKind.THREE_W)
              .group_by(*keys))
     with engine.connect() as connection:
         frame = pd.DataFrame(connection.execute(query).all(), columns=ACTIVITY_COLUMNS)
@@ -89,6 +90,6 @@ def batch_frame(engine: Engine) -> pd.DataFrame:
     """The 3W imports, oldest first: what a view's "as of" and "source" name for the period it shows."""
     query = (select(ImportBatch.id, ImportBatch.period, ImportBatch.file_name, ImportBatch.source,
                     ImportBatch.imported_at, ImportBatch.rows_read, ImportBatch.rows_accepted)
-             .where(ImportBatch.kind == "3w").order_by(ImportBatch.period, ImportBatch.id))
+             .where(ImportBatch.kind == ImportKind.THREE_W).order_by(ImportBatch.period, ImportBatch.id))
     with engine.connect() as connection:
         return pd.DataFrame(connection.execute(query).all(), columns=BATCH_COLUMNS)

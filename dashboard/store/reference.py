@@ -9,10 +9,9 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from dashboard.ingest.organisation_reference import ReferenceEntry
-from dashboard.ingest.pcodes import Crosswalk, Hierarchy
-from dashboard.store.models import AdminUnit, OrgReference, Sector, SectorAlias, UnitCrosswalk
-from dashboard.vocabulary import SECTOR_VOCABULARY, SECTORS, Vocabulary
+from dashboard.domain.places import Crosswalk, Hierarchy
+from dashboard.store.models import AdminUnit, Sector, SectorAlias, UnitCrosswalk
+from dashboard.domain.vocabulary import SECTOR_VOCABULARY, SECTORS, Vocabulary
 
 
 def sync_sectors(session: Session) -> None:
@@ -76,19 +75,3 @@ def sector_vocabulary(engine: Engine) -> Vocabulary:
     with engine.connect() as connection:
         taught = dict(connection.execute(select(SectorAlias.spelling, SectorAlias.sector_code)).all())
     return SECTOR_VOCABULARY.with_spellings(taught)
-
-
-def sync_organisation_reference(session: Session, entries: list[ReferenceEntry], version: str) -> int:
-    """Make table ``org_reference`` hold exactly ``entries`` (of dataset ``version``); returns their count.
-    Nothing is written when it already does."""
-    columns = (OrgReference.source, OrgReference.spelling, OrgReference.acronym, OrgReference.name,
-               OrgReference.org_type, OrgReference.version)
-    stored = sorted((tuple(row) for row in session.execute(select(*columns)).all()), key=repr)
-    wanted = [(entry.source, entry.spelling, entry.acronym, entry.name, entry.org_type, version) for entry in entries]
-    if stored == sorted(wanted, key=repr):
-        return len(stored)
-    session.execute(delete(OrgReference))
-    if wanted:
-        session.execute(insert(OrgReference), [dict(zip(("source", "spelling", "acronym", "name", "org_type",
-                                                         "version"), row)) for row in wanted])
-    return len(wanted)

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from dashboard.security import accounts
 from dashboard.security.accounts import AccountError, create_account, log_in, session_viewer, set_active, set_password
-from dashboard.security.audit import audit_frame
-from dashboard.security.roles import Permission, Role
+from dashboard.store.audit import audit_frame
+from dashboard.domain.roles import Permission, Role
 from dashboard.store.models import AuditEvent, Organisation, UserAccount
 
 PASSWORD = "a long test password"

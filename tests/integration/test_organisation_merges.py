@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.ingest.importer import import_3w
-from dashboard.security.audit import audit_frame
-from dashboard.security.roles import Role, Viewer
+from dashboard.store.audit import audit_frame
+from dashboard.domain.roles import Role, Viewer
 from dashboard.store.models import (
     Activity,
     ClusterMembership,
@@ -23,12 +23,12 @@ from dashboard.store.models import (
     Partnership,
     UserAccount,
 )
+from dashboard.ingest.organisation_matching import merge_proposals
 from dashboard.store.organisation_decisions import (
     MergeRefused,
     decision_history,
     mark_distinct,
     merge_organisations,
-    merge_proposals,
 )
 from dashboard.store.queries import dataset_version
 from tests.workbooks import write_workbook

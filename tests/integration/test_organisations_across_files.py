@@ -22,7 +22,7 @@ from dashboard.ingest.membership import import_memberships
 from dashboard.reports.imports import recognition_label
 from dashboard.setup import prepare_database
 from dashboard.store.models import Activity, ClusterMembership, ImportBatch, ImportIssue, Organisation, OrgReference
-from dashboard.store.organisation_decisions import merge_proposals
+from dashboard.ingest.organisation_matching import merge_proposals
 from tests.independent import organisation_labels, read_sample
 from tests.releases import NEW_ORGANISATIONS, march_2022_release, organisation_key
 from tests.workbooks import write_workbook

@@ -12,7 +12,7 @@ from dashboard.ingest import importer
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.importer import import_3w
 from dashboard.ingest.jobs import failure_message, job_state, run_job, submit
-from dashboard.security.roles import Role, Viewer
+from dashboard.domain.roles import Role, Viewer
 from dashboard.store.models import ImportBatch, ImportIssue, Organisation, RejectedRow
 from tests.workbooks import write_workbook
 

@@ -17,7 +17,7 @@ from dashboard.app_factory import create_app
 from dashboard.i18n import catalogue
 from dashboard.ingest.importer import import_3w
 from dashboard.security.accounts import create_account
-from dashboard.security.roles import SYSTEM
+from dashboard.domain.roles import SYSTEM
 from dashboard.setup import prepare_database
 from dashboard.store.database import make_engine
 from tests.conftest import TEST_PASSWORD

@@ -19,7 +19,7 @@ from dashboard import cli
 from dashboard.geo.boundaries import load_admin_units
 from dashboard.ingest.importer import import_3w
 from dashboard.reports import ReportParams, report_blank, report_header, report_notes, run_report
-from dashboard.security.roles import SYSTEM
+from dashboard.domain.roles import SYSTEM
 from dashboard.store.models import Activity, ImportIssue, Organisation
 from dashboard.web_data import DashboardData
 from tests.independent import folded, placed_rows, read_sample

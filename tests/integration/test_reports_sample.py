@@ -163,7 +163,7 @@ def page_texts(component) -> list[str]:
 def test_the_import_report_page_of_the_sample(sample_snapshot, monkeypatch):
     from dashboard.layouts import import_report_page
     from dashboard.reports.imports import import_batches
-    from dashboard.security.roles import PUBLIC, SYSTEM
+    from dashboard.domain.roles import PUBLIC, SYSTEM
     batches = import_batches(sample_snapshot.engine)
     sample = int(batches[batches["file_name"] == "operational_presence_mli_mali_3w_december_2023.xlsx"].iloc[0]["batch_id"])
     monkeypatch.setattr(import_report_page, "current_viewer", lambda: SYSTEM)

@@ -12,8 +12,8 @@ from dashboard.ingest.sector_spellings import (
     teach_sector_spelling,
     unknown_sector_spellings,
 )
-from dashboard.security.audit import audit_frame
-from dashboard.security.roles import Role, Viewer
+from dashboard.store.audit import audit_frame
+from dashboard.domain.roles import Role, Viewer
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, RejectedRow
 from tests.workbooks import write_workbook
 

@@ -11,8 +11,8 @@ from dashboard.ingest import jobs
 from dashboard.ingest.jobs import UploadRefused, cancel, confirm, failure_message, job_state, run_job, submit
 from dashboard.ingest.review import ReviewRefused, decide_suggestion, pending_suggestions
 from dashboard.layouts.imports_page import preview_section
-from dashboard.security.audit import audit_frame
-from dashboard.security.roles import PUBLIC, Role, Viewer
+from dashboard.store.audit import audit_frame
+from dashboard.domain.roles import PUBLIC, Role, Viewer
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
 from tests.workbooks import write_workbook
 

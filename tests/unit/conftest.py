@@ -1,6 +1,6 @@
 import pytest
 
-from dashboard.ingest.pcodes import Hierarchy
+from dashboard.domain.places import Hierarchy
 
 # A hand-made piece of the 2021 hierarchy: Mopti (ML05) > Bankass (ML0502) > Baye (ML050202), Bankass
 # (ML050201); Kayes (ML01) > Kéniéba (ML0104) > a namesake commune Baye (ML010401).

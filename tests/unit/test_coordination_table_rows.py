@@ -12,7 +12,7 @@ from dashboard.ingest.membership import MEMBERSHIP_LAYOUT, check_membership
 from dashboard.ingest.partnerships import PARTNERSHIP_LAYOUT, XOF_PER_EUR, check_partnership
 from dashboard.ingest.reader import RawTable
 from dashboard.ingest.registry import REGISTRY_PATH, read_registry
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY
+from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 
 
 def table(headers, hxl=None):
@@ -62,7 +62,7 @@ def membership(hierarchy):
     """Check a membership row: a national NRC Protection member, with the cells given changed."""
     def check(**cells):
         return check_membership(7, {"org_acronym": "NRC", "sector": "Protection", "role": "Membre",
-                                    "level": "National", **cells}, hierarchy)
+                                    "level": "National", **cells}, hierarchy, SECTOR_VOCABULARY)
     return check
 
 
@@ -120,7 +120,7 @@ def partnership(hierarchy):
     """Check a partnership row: Luxembourg to DRS-KIDAL in Mopti, with the cells given changed."""
     def check(**cells):
         return check_partnership(3, {"funder": "Luxembourg", "partner": "DRS-KIDAL", "pcode": "ML05", **cells},
-                                 hierarchy)
+                                 hierarchy, SECTOR_VOCABULARY)
     return check
 
 

@@ -6,7 +6,8 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard.analysis.duplicates import RECORD_COLUMNS, duplicate_groups, pending_groups
+from dashboard.analysis.duplicates import duplicate_groups, pending_groups
+from dashboard.domain.frames import RECORD_COLUMNS
 
 PERIOD_OF_BATCH = {1: "2023-09", 2: "2023-12"}
 # organisations: 1 NRC, 2 AMSS, 3 PAM, 4 UNICEF

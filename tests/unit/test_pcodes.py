@@ -1,6 +1,6 @@
 import pytest
 
-from dashboard.ingest.pcodes import normalise_pcode
+from dashboard.domain.places import normalise_pcode
 
 
 @pytest.mark.parametrize("written, expected", [

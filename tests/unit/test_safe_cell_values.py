@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.ingest.cells import json_value
 from dashboard.ingest.validate import parse_date, parse_number
-from dashboard.text import clean_text
+from dashboard.domain.text import clean_text
 
 
 @pytest.mark.parametrize("value, stored", [

@@ -1,7 +1,7 @@
 import pytest
 
-from dashboard.text import clean_text, fold, header_key
-from dashboard.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY, SECTORS
+from dashboard.domain.text import clean_text, fold, header_key
+from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY, SECTORS
 
 
 def test_clean_text_trims_collapses_and_empties():

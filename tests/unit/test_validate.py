@@ -4,7 +4,13 @@ from datetime import date
 
 import pytest
 
-from dashboard.ingest.validate import check_row
+from dashboard.domain.vocabulary import SECTOR_VOCABULARY
+from dashboard.ingest import validate
+
+
+def check_row(cells, hierarchy, *args, **kwargs):
+    """The row check with the vocabulary the project ships (an import passes the one its IMO taught too)."""
+    return validate.check_row(cells, hierarchy, *args, sectors=kwargs.pop("sectors", SECTOR_VOCABULARY), **kwargs)
 
 
 def row(**cells):
@@ -215,7 +221,7 @@ LEGACY = [("ML", 0, None, "Mali"), ("ML01", 1, "ML", "Kayes"), ("ML0104", 2, "ML
 
 
 def with_bafoulabe(hierarchy):
-    from dashboard.ingest.pcodes import Hierarchy
+    from dashboard.domain.places import Hierarchy
     from tests.unit.conftest import SMALL_UNITS
     return Hierarchy.from_units("cod-test", [*SMALL_UNITS, ("ML0101", 2, "ML01", "Bafoulabé")])
 
@@ -225,7 +231,7 @@ CROSSWALK = {"ML01": ("ML01", 1, 1.0), "ML0104": ("ML0101", 2, 0.99), "ML0502": 
 
 
 def test_a_row_says_which_boundary_set_its_codes_belong_to(hierarchy):
-    from dashboard.ingest.pcodes import Hierarchy
+    from dashboard.domain.places import Hierarchy
     from dashboard.ingest.validate import boundary_evidence
     legacy = Hierarchy.from_units("cod-2015", LEGACY)
     # the name beside ML0104 is the 2015 unit's (Bafoulabe), not the 2021 one's (Kéniéba)
@@ -240,7 +246,7 @@ def test_a_row_says_which_boundary_set_its_codes_belong_to(hierarchy):
 
 
 def test_a_row_coded_with_2015_codes_is_translated_with_each_translation_on_record(hierarchy):
-    from dashboard.ingest.pcodes import Hierarchy
+    from dashboard.domain.places import Hierarchy
     legacy = Hierarchy.from_units("cod-2015", LEGACY)
     checked = check_row({"org_acronym": "NRC", "sector": "Santé", "adm1_code": "ML01", "adm2_code": "ML0104",
                          "adm2_name": "Bafoulabé"}, with_bafoulabe(hierarchy), legacy, crosswalk=CROSSWALK,
@@ -253,7 +259,7 @@ def test_a_row_coded_with_2015_codes_is_translated_with_each_translation_on_reco
 
 
 def test_a_2015_code_that_the_2015_set_lacks_is_rejected(hierarchy):
-    from dashboard.ingest.pcodes import Hierarchy
+    from dashboard.domain.places import Hierarchy
     legacy = Hierarchy.from_units("cod-2015", LEGACY)
     checked = check_row({"org_acronym": "NRC", "sector": "Santé", "adm2_code": "ML0199"}, hierarchy, legacy,
                         crosswalk=CROSSWALK, coded_2015=True)
@@ -261,7 +267,7 @@ def test_a_2015_code_that_the_2015_set_lacks_is_rejected(hierarchy):
 
 
 def test_the_2021_meaning_and_spelling_variants_are_not_flagged(hierarchy):
-    from dashboard.ingest.pcodes import Hierarchy
+    from dashboard.domain.places import Hierarchy
     legacy = Hierarchy.from_units("cod-2015", LEGACY)
     right = check_row({"org_acronym": "NRC", "sector": "Santé", "adm2_code": "ML0104", "adm2_name": "KENIEBA"},
                       hierarchy, legacy)
@@ -274,7 +280,7 @@ def test_the_2021_meaning_and_spelling_variants_are_not_flagged(hierarchy):
 def test_a_region_name_nobody_knows_is_said_without_the_cod_s_country_label():
     # COD-AB names the country "Mali (le)": messages say "the country (Mali)" / "Mali", never "in Mali (le)".
     from dashboard.i18n import render_message
-    from dashboard.ingest.pcodes import Hierarchy
+    from dashboard.domain.places import Hierarchy
     hierarchy = Hierarchy.from_units("cod-test", [("ML", 0, None, "Mali (le)"), ("ML05", 1, "ML", "Mopti")])
     checked = check_row(names_only(adm1_name="Atlantide"), hierarchy)
     issue = next(i for i in checked.issues if i.field == "adm1_name")

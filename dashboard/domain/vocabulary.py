@@ -1,7 +1,7 @@
 """Canonical vocabularies: humanitarian sectors (clusters and sub-clusters) and organisation types.
 
 Each entry has a stable code stored in the database, French and English labels, and the spellings met
-in real 3W files (compared through :func:`dashboard.text.header_key`, so case, accents and punctuation
+in real 3W files (compared through :func:`dashboard.domain.text.header_key`, so case, accents and punctuation
 do not matter).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dashboard.text import header_key
+from dashboard.domain.text import header_key
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ class Vocabulary:
         return copy
 
     def keys(self) -> dict[str, Term]:
-        """Every known spelling, as compared (see :func:`dashboard.text.header_key`), and its term."""
+        """Every known spelling, as compared (see :func:`dashboard.domain.text.header_key`), and its term."""
         return dict(self._by_key)
 
     def match(self, value: object) -> Term | None:

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session
 
-from dashboard.security.roles import Viewer
+from dashboard.domain.roles import Viewer
 from dashboard.store.models import AuditEvent
 
 AUDIT_COLUMNS = ["at", "actor", "role", "action", "target", "before", "after", "ip"]

@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
 
-from dashboard.text import clean_text, place_key
+from dashboard.domain.text import clean_text, place_key
 
 _MLI_PREFIX = re.compile(r"^MLI(?=\d)")
 #: level of a Mali P-code by its length: ML01 region, ML0101 cercle, ML010101 commune
