@@ -155,6 +155,7 @@ def cmd_build_geo(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Print (or write) one report with the same numbers as the dashboard's page and downloads."""
+    from dashboard.domain.filters import FILTERS
     from dashboard.exports import WRITERS
     from dashboard.reports import params_from_query, report_blank, report_header, run_report
     from dashboard.domain.roles import PUBLIC
@@ -169,9 +170,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(f"unknown organisation {acronym!r}: give its acronym as in the dashboard", file=sys.stderr)
             return 2
         organisations.append(known[fold(acronym)])
-    query = {"level": args.level, "sector": args.sector, "type": args.type, "org": ",".join(organisations),
-             "period": args.period, "area": args.area, "lang": args.lang,
-             **{option: getattr(args, option) for option in args.report_options}}
+    query = {**{declared.url: getattr(args, declared.url) for declared in FILTERS}, "org": ",".join(organisations),
+             "lang": args.lang, **{option: getattr(args, option) for option in args.report_options}}
     params = params_from_query({key: str(value) for key, value in query.items() if value})
     blank = report_blank(args.report, snapshot, params)
     if blank is not None:
@@ -189,16 +189,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+#: what each declared filter takes on the command line
+FILTER_HELP = {"level": "1 region, 2 cercle, 3 commune (default 3)",
+               "period": "reporting period YYYY-MM (default: the latest)",
+               "area": "a region or cercle P-code, e.g. ML05",
+               "sectors": "sector codes, comma-separated (e.g. health,protection)",
+               "org_types": "organisation type codes, comma-separated (e.g. ngo_national)",
+               "organisations": "organisation acronyms, comma-separated"}
+
+
 def _add_report_commands(commands) -> None:
+    from dashboard.domain.filters import FILTERS, LEVELS
     from dashboard.reports import REPORTS
     for name, report in REPORTS.items():
         command = commands.add_parser(name, help=f"the {name} report (CSV, JSON or Excel)")
-        command.add_argument("--level", choices=["1", "2", "3"], help="1 region, 2 cercle, 3 commune (default 3)")
-        command.add_argument("--sector", help="sector codes, comma-separated (e.g. health,protection)")
-        command.add_argument("--type", help="organisation type codes, comma-separated (e.g. ngo_national)")
-        command.add_argument("--org", help="organisation acronyms, comma-separated")
-        command.add_argument("--period", help="reporting period YYYY-MM (default: the latest)")
-        command.add_argument("--area", help="a region or cercle P-code, e.g. ML05")
+        for declared in FILTERS:  # the filters every view shares, under their address keys
+            command.add_argument(f"--{declared.url}", help=FILTER_HELP[declared.name],
+                                 choices=[str(level) for level in LEVELS] if declared.name == "level" else None)
         command.add_argument("--lang", choices=["fr", "en"], default="fr")
         command.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
         command.add_argument("--output", help="write to this file instead of the screen")

@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 
 from dashboard.bench.synthetic import load_synthetic
 from dashboard.config import PROJECT_ROOT, Settings, get_settings
+from dashboard.domain.filters import FILTERS
 from dashboard.ingest.importer import import_3w
 from dashboard.manifest import dataset_by_role
 from dashboard.result_cache import ResultCache
@@ -39,8 +40,9 @@ from dashboard.setup import prepare_database, setup
 from dashboard.security.web import CSRF_COOKIE
 from dashboard.store.database import make_engine
 
-FILTER_IDS = ["level", "period", "area", "sector", "org-type", "organisation"]
-DEFAULT_FILTERS = {"level": 3, "period": None, "area": None, "sector": [], "org-type": [], "organisation": []}
+FILTER_IDS = [declared.control for declared in FILTERS]
+DEFAULT_FILTERS = {declared.control: list(declared.default) if isinstance(declared.default, tuple) else declared.default
+                   for declared in FILTERS}
 #: the filter changes a user makes, in turn (the value given to one filter, the others as they were)
 FILTER_CHANGES = [("sector", ["protection"]), ("sector", ["health", "wash"]), ("org-type", ["ngo_national"]),
                   ("sector", []), ("org-type", []), ("organisation", [1])]

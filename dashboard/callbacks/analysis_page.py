@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from dash import ALL, Dash, Input, Output, Patch, State, ctx
 
-from dashboard.callbacks.map_page import FILTER_INPUTS, params_from_filters
+from dashboard.callbacks.filters import params_from_values
+from dashboard.callbacks.map_page import FILTER_COUNT, FILTER_INPUTS
 from dashboard.layouts.analysis_page import AnalysisPage, content
 from dashboard.layouts.choropleth import MapView
 from dashboard.security.web import current_viewer, require
@@ -25,13 +26,13 @@ def register(app: Dash, data: DashboardData, view: MapView, pages: Mapping[str, 
         *FILTER_INPUTS, Input({"type": "page-param", "name": ALL}, "value"),
         State({"type": "page-param", "name": ALL}, "id"), State("lang", "data"), State("analysis-page", "data"),
         prevent_initial_call=True)
-    def update_analysis(level, period, area, sectors, org_types, organisations, values, ids, lang, page_name):
+    def update_analysis(*arguments):
+        filter_values, (values, ids, lang, page_name) = arguments[:FILTER_COUNT], arguments[FILTER_COUNT:]
         page = pages[page_name]
         if page.permission is not None:  # the page name comes from the browser: a forged one is refused here
             require(page.permission)
         options = {key["name"]: str(value) for key, value in zip(ids, values) if value not in (None, "", [])}
-        params = params_from_filters(level, period, area, sectors, org_types, organisations, lang)
-        params = replace(params, options=options)
+        params = replace(params_from_values(filter_values, lang), options=options)
         shown = content(page, data.snapshot(current_viewer()), params, view)
         figure = shown.figure
         if page.map_layer is not None and ctx.triggered_id not in ("level", "area"):

@@ -9,27 +9,20 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from dashboard.layouts.choropleth import MapView
 from dashboard.layouts.shell import header_facts
 from dashboard.layouts.map_page import map_figure, presence_map, unit_table
-from dashboard.reports import ReportParams
+from dashboard.callbacks.filters import filter_inputs, params_from_values
 from dashboard.security.web import current_viewer
 from dashboard.web_data import DashboardData
 
-FILTER_INPUTS = (Input("level", "value"), Input("period", "value"), Input("area", "value"),
-                 Input("sector", "value"), Input("org-type", "value"), Input("organisation", "value"))
-
-
-def params_from_filters(level, period, area, sectors, org_types, organisations, lang) -> ReportParams:
-    """The global filters as report parameters (the same object the URL and the exports use)."""
-    return ReportParams(level=int(level or 3), period=period or None, area=area or None,
-                        sectors=tuple(sectors or ()), org_types=tuple(org_types or ()),
-                        organisations=tuple(int(value) for value in organisations or ()), lang=lang)
+FILTER_INPUTS = filter_inputs()
+FILTER_COUNT = len(FILTER_INPUTS)
 
 
 def register(app: Dash, data: DashboardData, view: MapView) -> None:
     @app.callback(Output("presence-map", "figure"), Output("map-summary", "children"),
                   Output("data-facts", "children"), *FILTER_INPUTS, State("lang", "data"), prevent_initial_call=True)
-    def update_map(level, period, area, sectors, org_types, organisations, lang):
+    def update_map(*values):
         snapshot = data.snapshot(current_viewer())
-        params = params_from_filters(level, period, area, sectors, org_types, organisations, lang)
+        params = params_from_values(values[:FILTER_COUNT], values[FILTER_COUNT])
         facts = header_facts(snapshot, params)
         if ctx.triggered_id in ("level", "area"):
             return *map_figure(snapshot, params, view), facts
@@ -42,8 +35,8 @@ def register(app: Dash, data: DashboardData, view: MapView) -> None:
     @app.callback(Output("unit-table", "children"),
                   Input("presence-map", "clickData"), *FILTER_INPUTS, State("lang", "data"),
                   prevent_initial_call=True)
-    def show_unit(click, level, period, area, sectors, org_types, organisations, lang):
+    def show_unit(click, *values):
         if not click or not click.get("points"):
             return no_update
-        params = params_from_filters(level, period, area, sectors, org_types, organisations, lang)
+        params = params_from_values(values[:FILTER_COUNT], values[FILTER_COUNT])
         return unit_table(data.snapshot(current_viewer()), params, click["points"][0].get("location"))

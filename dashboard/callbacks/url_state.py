@@ -1,43 +1,42 @@
 """Keep the address bar, the navigation links, the language switch and the download links in step with
 the filters, in the browser (no server round trip, no page reload).
 
-The query written here is read back by :func:`dashboard.reports.params_from_query`: same names, lists
-comma-separated, defaults left out (level 3, French).
+The query written here is read back by :func:`dashboard.reports.params_from_query`: both are made from the
+filter declarations of :mod:`dashboard.domain.filters` (same keys, lists comma-separated, defaults left out).
 """
 
 from __future__ import annotations
 
+import json
+
 from dash import ALL, Dash, Input, Output, State
 
+from dashboard.callbacks.filters import filter_inputs
+from dashboard.domain.filters import codec_spec
+
+#: the address codec in the browser is ``window.mali3wEncodeQuery`` (``dashboard/assets/url-codec.js``), given the
+#: filter declarations (:func:`dashboard.domain.filters.codec_spec`): the same keys, list separator and defaults as
+#: :func:`dashboard.reports.params_to_query`, which a browser test holds it to.
 SYNC_URL = """
-function(level, period, area, sectors, orgTypes, organisations, pageValues, lang, pageIds, navIds, exportIds) {
-    const shared = new URLSearchParams();
-    if (level !== null && level !== undefined && String(level) !== "3") { shared.set("level", level); }
-    if (period) { shared.set("period", period); }
-    if (area) { shared.set("area", area); }
-    if (sectors && sectors.length) { shared.set("sector", sectors.join(",")); }
-    if (orgTypes && orgTypes.length) { shared.set("type", orgTypes.join(",")); }
-    if (organisations && organisations.length) { shared.set("org", organisations.join(",")); }
-    const own = new URLSearchParams(shared);
-    pageValues.forEach(function(value, index) {
-        if (value !== null && value !== undefined && value !== "" && !(Array.isArray(value) && !value.length)) {
-            own.set(pageIds[index].name, Array.isArray(value) ? value.join(",") : value);
-        }
-    });
+function(...args) {
+    const spec = SPEC;
+    const values = args.slice(0, spec.length);
+    const [pageValues, lang, pageIds, navIds, exportIds] = args.slice(spec.length);
+    const query = window.mali3wEncodeQuery(spec, values, pageIds.map(function(id) { return id.name; }), pageValues);
     function search(params, language) {
         const copy = new URLSearchParams(params);
         if (language !== "fr") { copy.set("lang", language); }
         const text = copy.toString().replace(/%2C/g, ",");
         return text ? "?" + text : "";
     }
-    window.history.replaceState(window.history.state, "", window.location.pathname + search(own, lang));
+    window.history.replaceState(window.history.state, "", window.location.pathname + search(query.own, lang));
     return [
-        navIds.map(function(id) { return id.path + search(shared, lang); }),
-        exportIds.map(function(id) { return id.base + search(own, lang); }),
-        search(own, lang === "fr" ? "en" : "fr") || "?lang=fr",
+        navIds.map(function(id) { return id.path + search(query.shared, lang); }),
+        exportIds.map(function(id) { return id.base + search(query.own, lang); }),
+        search(query.own, lang === "fr" ? "en" : "fr") || "?lang=fr",
     ];
 }
-"""
+""".replace("SPEC", json.dumps(codec_spec()))
 
 
 def register(app: Dash) -> None:
@@ -46,8 +45,7 @@ def register(app: Dash) -> None:
         Output({"type": "nav-link", "path": ALL}, "href"),
         Output({"type": "export-link", "base": ALL}, "href"),
         Output("language-switch", "href"),
-        Input("level", "value"), Input("period", "value"), Input("area", "value"), Input("sector", "value"),
-        Input("org-type", "value"), Input("organisation", "value"),
+        *filter_inputs(),
         Input({"type": "page-param", "name": ALL}, "value"),
         State("lang", "data"), State({"type": "page-param", "name": ALL}, "id"),
         State({"type": "nav-link", "path": ALL}, "id"), State({"type": "export-link", "base": ALL}, "id"),

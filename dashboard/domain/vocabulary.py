@@ -137,3 +137,5 @@ class Vocabulary:
 
 SECTOR_VOCABULARY = Vocabulary(SECTORS)
 ORG_TYPE_VOCABULARY = Vocabulary(ORG_TYPES)
+#: the vocabulary of each coded column of the activity frame (what a filter of codes offers and describes)
+VOCABULARIES = {"sector_code": SECTOR_VOCABULARY, "org_type": ORG_TYPE_VOCABULARY}

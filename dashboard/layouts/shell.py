@@ -1,8 +1,7 @@
 """What every page shares: header with the data's "as of", navigation, the global filters, download links.
 
-Global filter ids are the same on every page (``level``, ``area``, ``period``, ``sector``, ``org-type``,
-``organisation``); page-specific settings use ids ``{"type": "page-param", "name": <query name>}``. A
-clientside callback (:mod:`dashboard.callbacks.url_state`) writes all of them into the address bar, so a
+Global filter ids are the same on every page, those of :data:`dashboard.domain.filters.FILTERS`;
+page-specific settings use ids ``{"type": "page-param", "name": <query name>}``. A clientside callback (:mod:`dashboard.callbacks.url_state`) writes all of them into the address bar, so a
 copied link reproduces the view.
 """
 
@@ -19,7 +18,8 @@ from dashboard.reports import ReportParams, params_to_query
 from dashboard.reports.describe import period_facts
 from dashboard.domain.roles import Permission, Viewer
 from dashboard.security.web import current_viewer
-from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
+from dashboard.domain.filters import FILTERS, Filter, FilterKind
+from dashboard.domain.vocabulary import NO_SECTOR, SECTOR_VOCABULARY, VOCABULARIES
 from dashboard.web_data import Snapshot
 
 #: (page name, path, what opening it needs) in the order of the navigation bar
@@ -116,43 +116,48 @@ def _area_options(snapshot: Snapshot) -> list[dict]:
     return options
 
 
+def _code_options(snapshot: Snapshot, declared: Filter, lang: str) -> list[dict]:
+    """The codes of a vocabulary filter that occur in the data (a sector "not stated" is no choice: the views
+    by sector leave it out), in vocabulary order."""
+    vocabulary = VOCABULARIES[declared.field]
+    present = set(snapshot.activities[declared.field].astype(str)) - {NO_SECTOR}
+    return [{"label": vocabulary.label(code, lang), "value": code} for code in vocabulary.codes() if code in present]
+
+
 def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[int] = LEVELS) -> list:
-    """The filters every page shares, set from the page's URL."""
-    lang, activities = params.lang, snapshot.activities
+    """The filters every page shares (one control per declaration of :mod:`dashboard.domain.filters`, with the
+    declared id and label), set from the page's URL."""
+    lang = params.lang
     all_label = translate("filters.all", lang)
-    sectors_present = set(activities["sector_code"].astype(str))
-    types_present = set(activities["org_type"].astype(str))
-    periods = sorted(activities["period"].astype(str).unique(), reverse=True)
+    periods = sorted(snapshot.activities["period"].astype(str).unique(), reverse=True)
+    withheld = snapshot.public
 
-    def labelled(label_key: str, control_id: str, control) -> list:
-        """The label wraps its control, so it names it for screen readers whatever element holds the id."""
-        return [html.Label([translate(label_key, lang), control], id=f"{control_id}-label")]
+    def control(declared: Filter):
+        value = getattr(params, declared.name)
+        if declared.kind is FilterKind.LEVEL:
+            return dcc.RadioItems(id=declared.control, value=value if value in levels else levels[-1], inline=True,
+                                  className="level-choice",
+                                  options=[{"label": translate(f"level.{level}", lang), "value": level}
+                                           for level in levels])
+        if declared.kind is FilterKind.PERIOD:
+            return dcc.Dropdown(id=declared.control, value=value or (periods[0] if periods else None), clearable=False,
+                                options=[{"label": format_period(period, lang), "value": period} for period in periods])
+        if declared.kind is FilterKind.AREA:
+            return dcc.Dropdown(id=declared.control, value=value, options=_area_options(snapshot),
+                                placeholder=translate("filters.all_mali", lang))
+        if declared.kind is FilterKind.CODES:
+            return dcc.Dropdown(id=declared.control, value=list(value), multi=True, placeholder=all_label,
+                                options=_code_options(snapshot, declared, lang))
+        hidden = withheld and not declared.public
+        return dcc.Dropdown(id=declared.control, value=[] if hidden else list(value), multi=True, disabled=hidden,
+                            placeholder=translate("filters.organisation_login", lang) if hidden else all_label,
+                            options=[] if hidden else _organisation_options(snapshot))
 
-    return [
-        *labelled("filters.level", "level", dcc.RadioItems(
-            id="level", value=params.level if params.level in levels else levels[-1], inline=True,
-            className="level-choice",
-            options=[{"label": translate(f"level.{level}", lang), "value": level} for level in levels])),
-        *labelled("filters.period", "period", dcc.Dropdown(
-            id="period", value=params.period or (periods[0] if periods else None), clearable=False,
-            options=[{"label": format_period(period, lang), "value": period} for period in periods])),
-        *labelled("filters.area", "area", dcc.Dropdown(
-            id="area", value=params.area, options=_area_options(snapshot), placeholder=translate("filters.all_mali", lang))),
-        *labelled("filters.sector", "sector", dcc.Dropdown(
-            id="sector", value=list(params.sectors), multi=True, placeholder=all_label,
-            options=[{"label": SECTOR_VOCABULARY.label(code, lang), "value": code}
-                     for code in SECTOR_VOCABULARY.codes() if code in sectors_present and code != NO_SECTOR])),
-        *labelled("filters.org_type", "org-type", dcc.Dropdown(
-            id="org-type", value=list(params.org_types), multi=True, placeholder=all_label,
-            options=[{"label": ORG_TYPE_VOCABULARY.label(code, lang), "value": code}
-                     for code in ORG_TYPE_VOCABULARY.codes() if code in types_present])),
-        *labelled("filters.organisation", "organisation", dcc.Dropdown(
-            id="organisation", value=[] if snapshot.public else list(params.organisations), multi=True,
-            placeholder=translate("filters.organisation_login", lang) if snapshot.public else all_label,
-            disabled=snapshot.public, options=[] if snapshot.public else _organisation_options(snapshot))),
-        html.A(translate("filters.reset", lang), id="reset-filters", className="link-button", href="?"
-               + ("lang=en" if lang == "en" else "")),
-    ]
+    # the label wraps its control, so it names it for screen readers whatever element holds the id
+    return [*(html.Label([translate(declared.label, lang), control(declared)], id=f"{declared.control}-label")
+              for declared in FILTERS),
+            html.A(translate("filters.reset", lang), id="reset-filters", className="link-button", href="?"
+                   + ("lang=en" if lang == "en" else ""))]
 
 
 def page_param(name: str) -> dict:

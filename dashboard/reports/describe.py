@@ -9,7 +9,8 @@ import pandas as pd
 from dashboard.analysis.filters import filter_activities, latest_period
 from dashboard.i18n import catalogue, format_number, format_period, language, translate
 from dashboard.reports.params import ReportParams
-from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
+from dashboard.domain.filters import FILTERS, Filter, FilterKind
+from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, VOCABULARIES
 from dashboard.web_data import Snapshot
 
 
@@ -48,25 +49,29 @@ def _files(batches: pd.DataFrame, lang: str) -> str:
                      else row.file_name for row in batches.itertuples())
 
 
-def describe_filters(snapshot: Snapshot, params: ReportParams) -> str:
-    """The filters in words, e.g. "Niveau : Commune · Secteur : Protection · Période : décembre 2023"."""
-    lang = params.lang
+def describe_value(snapshot: Snapshot, declared: Filter, value: object, lang: str) -> str:
+    """A filter's value in words: a level's name, a unit's name, a period's month, codes' labels, acronyms."""
+    if declared.kind is FilterKind.LEVEL:
+        return translate(f"level.{value}", lang)
+    if declared.kind is FilterKind.PERIOD:
+        return format_period(value, lang)
+    if declared.kind is FilterKind.AREA:
+        return snapshot.unit_names().get(value, value)
+    if declared.kind is FilterKind.CODES:
+        return ", ".join(VOCABULARIES[declared.field].label(code, lang) for code in value)
     acronyms = dict(zip(snapshot.organisations["organisation_id"], snapshot.organisations["acronym"]))
-    period = params.period or latest_period(snapshot.activities)
-    parts = [(translate("filters.level", lang), translate(f"level.{params.level}", lang))]
-    if params.area:
-        parts.append((translate("filters.area", lang), snapshot.unit_names().get(params.area, params.area)))
-    if params.sectors:
-        parts.append((translate("filters.sector", lang),
-                      ", ".join(SECTOR_VOCABULARY.label(code, lang) for code in params.sectors)))
-    if params.org_types:
-        parts.append((translate("filters.org_type", lang),
-                      ", ".join(ORG_TYPE_VOCABULARY.label(code, lang) for code in params.org_types)))
-    if params.organisations and not snapshot.public:
-        parts.append((translate("filters.organisation", lang),
-                      ", ".join(str(acronyms.get(org, org)) for org in params.organisations)))
-    if period:
-        parts.append((translate("filters.period", lang), format_period(period, lang)))
+    return ", ".join(str(acronyms.get(each) or each) for each in value)
+
+
+def describe_filters(snapshot: Snapshot, params: ReportParams) -> str:
+    """The filters in words, e.g. "Niveau : Commune · Secteur : Protection · Période : décembre 2023" (one part
+    per declared filter that is set, the level always; the period shown when none is chosen)."""
+    lang = params.lang
+    values = {**params.filter_values(), "period": params.period or latest_period(snapshot.activities)}
+    parts = [(translate(declared.label, lang), describe_value(snapshot, declared, values[declared.name], lang))
+             for declared in FILTERS
+             if (values[declared.name] or declared.kind is FilterKind.LEVEL)
+             and (declared.public or not snapshot.public)]
     parts.extend(describe_option(name, value, lang) for name, value in params.options.items())
     separator = " : " if lang == "fr" else ": "
     return " · ".join(f"{name}{separator}{value}" for name, value in parts)

@@ -1,67 +1,71 @@
-"""The parameters every view depends on, and their form in a URL query (which makes a view shareable)."""
+"""The parameters every view depends on, and their form in a URL query (which makes a view shareable).
+
+The filters among them are those declared in :mod:`dashboard.domain.filters`: :class:`ReportParams` has one
+field per declaration (made from the declarations), and the address codec is theirs; the language and a
+report's own settings (``k``, ``from``...) complete them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field, make_dataclass
 
 from dashboard.analysis.filters import ActivityFilter, latest_period
+from dashboard.domain import filters
+from dashboard.domain.filters import DEFAULT_LEVEL, FILTERS, ROW_FILTERS
 from dashboard.i18n import DEFAULT_LANGUAGE, language
-from dashboard.web_data import Snapshot
 
-DEFAULT_LEVEL = 3
+__all__ = ["DEFAULT_LEVEL", "ReportParams", "params_from_controls", "params_from_query", "params_to_query"]
 
-
-@dataclass(frozen=True)
-class ReportParams:
-    """Everything a view depends on. ``None``/empty means the default (all, latest period...)."""
-
-    level: int = DEFAULT_LEVEL
-    sectors: tuple[str, ...] = ()
-    org_types: tuple[str, ...] = ()
-    organisations: tuple[int, ...] = ()
-    period: str | None = None
-    area: str | None = None
-    lang: str = DEFAULT_LANGUAGE
-    #: report-specific settings (e.g. ``k`` for overlaps), kept as text as in the URL
-    options: Mapping[str, str] = field(default_factory=dict)
-
-    def selection(self, snapshot: Snapshot) -> ActivityFilter:
-        """The rows these parameters select. The public view has no organisation filter: a map of one
-        organisation would name it in every cell, whatever the number of organisations there."""
-        organisations = () if snapshot.public else self.organisations
-        return ActivityFilter(self.sectors, self.org_types, organisations,
-                              self.period or latest_period(snapshot.activities), self.area)
-
-    def option(self, name: str, default: str | None = None) -> str | None:
-        return self.options.get(name) or default
+#: address keys that are not a report's own setting
+RESERVED = {declared.url for declared in FILTERS} | {"lang"}
 
 
-_LIST_PARAMS = {"sector": "sectors", "type": "org_types", "org": "organisations"}
-_SCALAR_PARAMS = {"level", "period", "area", "lang"}
+def _selection(self, snapshot) -> ActivityFilter:
+    """The rows these parameters select. The public view has no filter the policy withholds (an organisation
+    filter would name the organisation in every cell, whatever the number of organisations there)."""
+    values = {declared.name: getattr(self, declared.name) for declared in ROW_FILTERS
+              if declared.public or not snapshot.public}
+    values["period"] = values.get("period") or latest_period(snapshot.activities)
+    return ActivityFilter(**values)
 
 
-def _split(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split(",") if part.strip()]
+def _option(self, name: str, default: str | None = None) -> str | None:
+    return self.options.get(name) or default
+
+
+def _filter_values(self) -> dict[str, object]:
+    """The filters' values by declared name."""
+    return {declared.name: getattr(self, declared.name) for declared in FILTERS}
+
+
+ReportParams = make_dataclass(
+    "ReportParams",
+    [(declared.name, object, field(default=declared.default)) for declared in FILTERS]
+    + [("lang", str, field(default=DEFAULT_LANGUAGE)), ("options", Mapping, field(default_factory=dict))],
+    frozen=True,
+    namespace={"__doc__": "Everything a view depends on: one field per declared filter (its default meaning "
+                          "all, or the latest period), the language, and the report's own settings (kept as "
+                          "text, as in the URL).",
+               "selection": _selection, "option": _option, "filter_values": _filter_values,
+               "__module__": __name__})
 
 
 def params_from_query(query: Mapping[str, str]) -> ReportParams:
-    """Read parameters from a URL query (``sector=health,wash&level=2``); bad values fall back to defaults."""
-    level = query.get("level", "")
-    organisations = tuple(int(value) for value in _split(query.get("org")) if value.isdigit())
-    options = {key: value for key, value in query.items()
-               if key not in _LIST_PARAMS and key not in _SCALAR_PARAMS and value}
-    return ReportParams(level=int(level) if level in {"1", "2", "3"} else DEFAULT_LEVEL,
-                        sectors=tuple(_split(query.get("sector"))), org_types=tuple(_split(query.get("type"))),
-                        organisations=organisations, period=query.get("period") or None,
-                        area=query.get("area") or None, lang=language(query.get("lang")), options=options)
+    """Read parameters from a URL query (``sector=health,wash&level=2``); a value a filter cannot take falls back
+    to its default (see :func:`dashboard.domain.filters.decode`)."""
+    options = {key: value for key, value in query.items() if key not in RESERVED and value}
+    return ReportParams(**filters.decode(query), lang=language(query.get("lang")), options=options)
 
 
 def params_to_query(params: ReportParams) -> dict[str, str]:
     """The inverse of :func:`params_from_query`, leaving out defaults so links stay short."""
-    query = {"level": str(params.level) if params.level != DEFAULT_LEVEL else "",
-             "sector": ",".join(params.sectors), "type": ",".join(params.org_types),
-             "org": ",".join(map(str, params.organisations)), "period": params.period or "",
-             "area": params.area or "", "lang": params.lang if params.lang != DEFAULT_LANGUAGE else "",
-             **params.options}
+    query = {**filters.encode(params.filter_values()),
+             "lang": params.lang if params.lang != DEFAULT_LANGUAGE else "", **params.options}
     return {key: value for key, value in query.items() if value}
+
+
+def params_from_controls(values: Mapping[str, object], lang: str) -> ReportParams:
+    """Parameters from the Dash controls' values (by control id, see :data:`dashboard.domain.filters.FILTERS`)."""
+    return ReportParams(**filters.from_controls(values), lang=language(lang))
+
