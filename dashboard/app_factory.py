@@ -32,7 +32,7 @@ from dashboard.security import web as security
 from dashboard.store.audit import audit_frame
 from dashboard.domain.roles import SYSTEM, Permission
 from dashboard.store.database import make_engine, schema_is_current
-from dashboard.web_data import DashboardData, dashboard_data
+from dashboard.reports.snapshot import DashboardData, dashboard_data
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 ANALYSIS_PAGES = (GAPS, OVERLAPS, LOCALISATION, CHANGE, MEMBERSHIP, DUPLICATES, BRIEF)
@@ -129,7 +129,7 @@ def _register_export_route(server: flask.Flask, data: DashboardData) -> None:
         snapshot = data.snapshot(viewer)
         params = params_from_query(flask.request.args.to_dict())
         write, mimetype = WRITERS[fmt]
-        content = write(labelled(run_report(name, snapshot, params), params.lang),
+        content = write(labelled(run_report(name, snapshot, params, data.store), params.lang),
                         report_header(name, snapshot, params))
         period = params.selection(snapshot).period or ""
         response = flask.Response(content, mimetype=mimetype)
@@ -165,19 +165,19 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     def analysis(page):
         return router.Page(lambda params: analysis_page.layout(page, data.snapshot(security.current_viewer()),
-                                                               params, view), page.permission)
+                                                               params, view, data.store), page.permission)
 
     app.layout = router.app_layout()
     router.register(app, {"/": router.Page(presence_page),
                           **{page.path: analysis(page) for page in ANALYSIS_PAGES},
                           "/imports": router.Page(lambda params: imports_page.layout(
-                              data.snapshot(security.current_viewer()), params), Permission.VIEW_IMPORTS),
+                              data.snapshot(security.current_viewer()), params, data.engine), Permission.VIEW_IMPORTS),
                           "/imports/rapport": router.Page(lambda params: import_report_page.layout(
-                              data.snapshot(security.current_viewer()), params), Permission.VIEW_IMPORTS),
+                              data.snapshot(security.current_viewer()), params, data.engine), Permission.VIEW_IMPORTS),
                           "/referentiel": router.Page(lambda params: registry_page.layout(
-                              data.snapshot(security.current_viewer()), params), Permission.MANAGE_REGISTRY),
+                              data.snapshot(security.current_viewer()), params, data.engine), Permission.MANAGE_REGISTRY),
                           "/journal": router.Page(lambda params: audit_page.layout(
-                              data.snapshot(security.current_viewer()), params), Permission.VIEW_AUDIT)})
+                              data.snapshot(security.current_viewer()), params, data.engine), Permission.VIEW_AUDIT)})
     map_callbacks.register(app, data, view)
     analysis_callbacks.register(app, data, view, {page.name: page for page in ANALYSIS_PAGES})
     duplicate_callbacks.register(app, data)

@@ -160,8 +160,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from dashboard.reports import params_from_query, report_blank, report_header, run_report
     from dashboard.domain.roles import PUBLIC
     from dashboard.domain.text import fold
-    from dashboard.web_data import dashboard_data
-    snapshot = dashboard_data(_engine(), get_settings()).snapshot(PUBLIC if args.public else _operator())
+    from dashboard.reports.snapshot import dashboard_data
+    data = dashboard_data(_engine(), get_settings())
+    snapshot = data.snapshot(PUBLIC if args.public else _operator())
     known = {fold(acronym): str(org_id) for org_id, acronym in
              zip(snapshot.organisations["organisation_id"], snapshot.organisations["acronym"]) if fold(acronym)}
     organisations = []
@@ -178,7 +179,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(blank, file=sys.stderr)
         return 1
     write, _mimetype = WRITERS[args.format]
-    content = write(run_report(args.report, snapshot, params), report_header(args.report, snapshot, params))
+    content = write(run_report(args.report, snapshot, params, data.store), report_header(args.report, snapshot, params))
     if args.output:
         Path(args.output).write_bytes(content)
     elif args.format == "xlsx":

@@ -120,6 +120,12 @@ def sample_accounts(sample_settings) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def sample_snapshot(sample_settings):
-    from dashboard.web_data import DashboardData
-    return DashboardData(make_engine(sample_settings.database_url)).snapshot(SYSTEM)
+def sample_data(sample_settings):
+    """The sample installation's data as the dashboard reads it (with the store, for what reads it on demand)."""
+    from dashboard.reports.snapshot import DashboardData
+    return DashboardData(make_engine(sample_settings.database_url))
+
+
+@pytest.fixture(scope="session")
+def sample_snapshot(sample_data):
+    return sample_data.snapshot(SYSTEM)

@@ -150,40 +150,79 @@ def duplicate_groups(records: pd.DataFrame) -> pd.DataFrame:
     component = _components(links["node"].to_numpy(), links["other"].to_numpy(), node_count)
     frame["component"] = component[frame["node"].to_numpy()]
 
-    size = frame.groupby("component")["activity_id"].transform("size")
-    rows = frame[size >= 2].sort_values(["component", "activity_id"])
-    if rows.empty:
+    return _groups(frame)
+
+
+def _pairs(group: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (group, value) pairs of non-negative integers, sorted by group then value."""
+    values = values.astype(np.int64)
+    span = int(values.max()) + 1 if len(values) else 1
+    keys = np.unique(group.astype(np.int64) * span + values)
+    return keys // span, keys % span
+
+
+def _lists(group: np.ndarray, values: np.ndarray, groups: int) -> list[list]:
+    """Per group number ``0..groups-1``: the sorted distinct ``values`` of its rows, as Python lists."""
+    owner, value = _pairs(group, values)
+    starts = np.searchsorted(owner, np.arange(groups + 1)).tolist()
+    flat = value.tolist()
+    return [flat[starts[n]:starts[n + 1]] for n in range(groups)]
+
+
+def _groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """The groups of records of two rows or more sharing a component, described (columns ``GROUP_COLUMNS``):
+    computed with arrays, one pass per column, since a large 3W holds hundreds of thousands of groups."""
+    component = frame["component"].to_numpy()
+    in_group = np.bincount(component)[component] >= 2
+    if not in_group.any():
         return _empty_groups()
-    by = rows.groupby("component", sort=False)
-    groups = by.agg(activity_ids=("activity_id", lambda ids: [int(i) for i in ids]), count=("activity_id", "size"),
-                    organisation_id=("implementer", "first"), sector_code=("sector_code", "first"),
-                    activity_key=("activity_key", "first"), activity=("activity_text", "first"),
-                    pcode=("pcode", "first"), reporters=("reporter", "nunique"), batch_count=("batch_id", "nunique"))
-    groups["batches"] = _sorted_lists(rows, "batch_id")
-    groups["periods"] = _sorted_lists(rows, "period")
-    groups["reported_by"] = _sorted_lists(rows, "reporter")
-    undated_anchor = rows[~rows["dated"]].groupby("component")["period"].min()
-    dated_anchor = rows[rows["dated"]].groupby("component")["start"].min().dt.strftime("%Y-%m-%d")
-    groups["undated_anchor"] = undated_anchor.reindex(groups.index).astype(object)
-    groups["dated_anchor"] = dated_anchor.reindex(groups.index).astype(object)
-    groups["group_key"] = [
-        _group_key(org, sector, activity if isinstance(activity, str) else None, pcode,
-                   u if isinstance(u, str) else None, d if isinstance(d, str) else None)
-        for org, sector, activity, pcode, u, d in zip(groups["organisation_id"], groups["sector_code"],
-                                                      groups["activity_key"], groups["pcode"],
-                                                      groups["undated_anchor"], groups["dated_anchor"])]
-    groups["kind"] = np.select([groups["reporters"] > 1, groups["batch_count"] > 1],
-                               ["funder_and_implementer", "across_files"], "within_file")
-    groups["activity"] = groups["activity"].astype(object).where(groups["activity"].notna(), None)
-    result = groups.sort_values(["count", "group_key"], ascending=[False, True])[GROUP_COLUMNS]
+    rows = frame[in_group]
+    order = np.lexsort((rows["activity_id"].to_numpy(), rows["component"].to_numpy()))
+    rows = rows.iloc[order]
+    _, group = np.unique(rows["component"].to_numpy(), return_inverse=True)
+    groups = int(group.max()) + 1
+    starts = np.flatnonzero(np.r_[True, np.diff(group) != 0])
+    ends = np.r_[starts[1:], len(group)]
+    ids = rows["activity_id"].to_numpy().tolist()
+    periods = pd.Categorical(rows["period"].astype(str))
+    period_codes = periods.codes.astype(np.int64)
+    period_names = np.asarray(periods.categories, dtype=object)
+    text = rows["activity_text"].to_numpy(dtype=object)
+    has_text = pd.notna(text)
+    position = np.where(has_text, np.arange(len(rows)), len(rows))
+    first_text = np.minimum.reduceat(position, starts)
+    dated = rows["dated"].to_numpy()
+    undated_first = np.minimum.reduceat(np.where(dated, np.iinfo(np.int64).max, period_codes), starts)
+    start_days = rows["start"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    dated_first = np.minimum.reduceat(np.where(dated, start_days, np.iinfo(np.int64).max), starts)
+    reporters = np.bincount(_pairs(group, rows["reporter"].to_numpy())[0], minlength=groups)
+    batch_count = np.bincount(_pairs(group, rows["batch_id"].to_numpy())[0], minlength=groups)
+    table = pd.DataFrame({
+        "activity_ids": [ids[start:end] for start, end in zip(starts.tolist(), ends.tolist())],
+        "count": (ends - starts).astype("int64"),
+        "organisation_id": rows["implementer"].to_numpy()[starts].astype("int64"),
+        "sector_code": rows["sector_code"].to_numpy()[starts],
+        "activity_key": rows["activity_key"].to_numpy(dtype=object)[starts],
+        "activity": [text[n] if n < len(rows) else None for n in first_text.tolist()],
+        "pcode": rows["pcode"].to_numpy()[starts],
+        "batches": _lists(group, rows["batch_id"].to_numpy(), groups),
+        "periods": [[str(period_names[code]) for code in codes]
+                    for codes in _lists(group, period_codes, groups)],
+        "reported_by": _lists(group, rows["reporter"].to_numpy(), groups),
+    })
+    never = np.iinfo(np.int64).max
+    undated_anchor = [None if code == never else str(period_names[code]) for code in undated_first.tolist()]
+    dated_anchor = [None if day == never else str(np.datetime64(day, "D")) for day in dated_first.tolist()]
+    table["group_key"] = [
+        _group_key(org, sector, activity if isinstance(activity, str) else None, pcode, undated, dated_day)
+        for org, sector, activity, pcode, undated, dated_day in zip(
+            table["organisation_id"].tolist(), table["sector_code"].tolist(), table["activity_key"].tolist(),
+            table["pcode"].tolist(), undated_anchor, dated_anchor)]
+    table["kind"] = np.select([reporters > 1, batch_count > 1], ["funder_and_implementer", "across_files"],
+                              "within_file")
+    table["activity"] = table["activity"].astype(object).where(table["activity"].notna(), None)
+    result = table.sort_values(["count", "group_key"], ascending=[False, True])[GROUP_COLUMNS]
     return result.astype({"count": "int64", "organisation_id": "int64"}).reset_index(drop=True)
-
-
-def _sorted_lists(rows: pd.DataFrame, column: str) -> pd.Series:
-    """Per component, the sorted distinct values of ``column`` as a Python list."""
-    distinct = rows[["component", column]].drop_duplicates().sort_values(["component", column])
-    return distinct.groupby("component")[column].agg(lambda values: [v.item() if hasattr(v, "item") else v
-                                                                    for v in values])
 
 
 def pending_groups(groups: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:

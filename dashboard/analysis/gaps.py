@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
-from dashboard.analysis.presence import coarser_only_counts, keyed_unit_pairs
+from dashboard.analysis.cube import Selection, counts
+from dashboard.analysis.presence import given_rows
 
 GAP_KEYS = ["pcode", "sector_code"]
 
@@ -32,9 +34,11 @@ def _denominator(population: pd.DataFrame | pd.Series | None) -> tuple[str, pd.S
     return str(population.name or "population"), population.convert_dtypes()  # nullable: <NA> when missing
 
 
-def sector_gaps(activities: pd.DataFrame, units: pd.DataFrame, level: int, sectors: Sequence[str],
-                population: pd.DataFrame | pd.Series | None = None, org_type: str | None = None) -> pd.DataFrame:
-    """The gap cells among every unit at ``level`` x each of ``sectors``.
+def gap_table(selection: Selection, level: int, sectors: Sequence[str],
+              population: pd.DataFrame | pd.Series | None = None, org_type: str | None = None,
+              area: str | None = None) -> pd.DataFrame:
+    """The gap cells among every unit at ``level`` (inside ``area``) x each of ``sectors``, from a cube
+    selection of one period.
 
     A cell is a gap when no organisation is present in it (rows at ``level`` or finer), or, when
     ``org_type`` is given (e.g. ``"ngo_national"``), no organisation of that type. Columns: ``pcode``,
@@ -42,25 +46,29 @@ def sector_gaps(activities: pd.DataFrame, units: pd.DataFrame, level: int, secto
     meeting the gap's criterion, i.e. of ``org_type`` when given, reported only at a coarser level containing
     the unit), the denominator (``population`` by default, or the name of the Series given; <NA> when
     unknown) and ``<denominator>_known``. Sorted by denominator descending, unknown last, then P-code and the
-    order of ``sectors``. Pass the activities of one period.
+    order of ``sectors``.
     """
     column, values = _denominator(population)
     sectors = list(dict.fromkeys(str(sector) for sector in sectors))
-    unit_codes = units.loc[units["level"] == level, "pcode"].astype(str).tolist()
-    grid = pd.MultiIndex.from_product([unit_codes, sectors], names=GAP_KEYS)
-    scope = activities if org_type is None else activities[activities["org_type"].astype(object) == org_type]
-
-    by = ("sector_code",)
-    present_any = keyed_unit_pairs(activities, level, by, units).groupby(GAP_KEYS)["organisation_id"].nunique()
-    present = keyed_unit_pairs(scope, level, by, units).groupby(GAP_KEYS)["organisation_id"].nunique()
-    coarser = coarser_only_counts(scope, units, level, by)
-
-    frame = pd.DataFrame(index=grid)
-    frame["present"] = present.reindex(grid, fill_value=0).to_numpy()
-    frame["organisations"] = present_any.reindex(grid, fill_value=0).astype(int).to_numpy()
-    frame["coarser_only"] = coarser.reindex(grid, fill_value=0).astype(int).to_numpy()
-    gaps = frame[frame["present"] == 0].drop(columns="present").reset_index()
-
+    cube = selection.cube
+    slots = len(cube.sectors)
+    size = len(cube.units.codes[level]) * slots
+    scope = selection.of_type(org_type)
+    any_present = counts(selection.cells(level, True), size)
+    scope_cells = scope.cells(level, True)
+    present = counts(scope_cells, size)
+    coarser = scope.coarser_only(level, True, scope_cells)
+    units = np.flatnonzero(cube.units.inside(level, area))
+    slot = np.array([cube.sectors.index(code) if code in cube.sectors else -1 for code in sectors], dtype=np.int64)
+    unit_grid, slot_grid = np.repeat(units, len(sectors)), np.tile(slot, len(units))
+    cells = unit_grid * slots + np.maximum(slot_grid, 0)
+    known = slot_grid >= 0
+    grid = pd.DataFrame({"pcode": cube.units.codes[level][unit_grid],
+                         "sector_code": np.tile(np.array(sectors, dtype=object), len(units)),
+                         "present": np.where(known, present[cells] if size else 0, 0),
+                         "organisations": np.where(known, any_present[cells] if size else 0, 0).astype(int),
+                         "coarser_only": np.where(known, coarser[cells] if size else 0, 0).astype(int)})
+    gaps = grid[grid["present"] == 0].drop(columns="present").reset_index(drop=True)
     if values is None:
         gaps[column] = pd.array([pd.NA] * len(gaps), dtype="Int64")
     elif values.index.nlevels == 2:
@@ -72,6 +80,12 @@ def sector_gaps(activities: pd.DataFrame, units: pd.DataFrame, level: int, secto
     gaps = gaps.sort_values([column, "pcode", "_sector_order"], ascending=[False, True, True],
                             na_position="last", kind="stable")
     return gaps.drop(columns="_sector_order").reset_index(drop=True)
+
+
+def sector_gaps(activities: pd.DataFrame, units: pd.DataFrame, level: int, sectors: Sequence[str],
+                population: pd.DataFrame | pd.Series | None = None, org_type: str | None = None) -> pd.DataFrame:
+    """:func:`gap_table` of the rows given (pass the activities of one period)."""
+    return gap_table(given_rows(activities, units), level, sectors, population, org_type)
 
 
 def gap_summary(gaps: pd.DataFrame, units: pd.DataFrame, level: int) -> pd.DataFrame:

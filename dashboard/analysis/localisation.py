@@ -105,6 +105,36 @@ def national_ngo_share(activities: pd.DataFrame, organisations: pd.DataFrame | N
     return _share_table(pairs, by, "organisations")
 
 
+def national_share(selection, by: str | None) -> pd.DataFrame:
+    """:func:`national_ngo_share` read from a presence-cube selection (see :mod:`dashboard.analysis.cube`):
+    ``by`` ``"sector_code"`` (each sector the rows state, then all sectors) or ``"adm1_pcode"`` (each region,
+    then the whole country), or None for the total only. Same columns and total row."""
+    from dashboard.analysis.presence import presence_table
+
+    def share(table: pd.DataFrame) -> pd.DataFrame:
+        national = table[NATIONAL_NGO] if NATIONAL_NGO in table.columns else pd.Series(0, index=table.index)
+        return pd.DataFrame({"organisations": table["total"].astype(int), "national_ngos": national.astype(int)})
+
+    total = share(presence_table(selection, 0, by_sector=False)).assign(**({by: [None]} if by else {}))
+    if by is None:
+        frames = [total]
+    elif by == "sector_code":
+        groups = presence_table(selection, 0, by_sector=True)
+        frames = [share(groups).assign(sector_code=groups["sector_code"].to_numpy()), total]
+    elif by == "adm1_pcode":
+        groups = presence_table(selection, 1, by_sector=False)
+        frames = [share(groups).assign(adm1_pcode=groups["pcode"].to_numpy()), total]
+    else:
+        raise ValueError(f"national_share groups by {SHARE_BY} only, not {by!r}")
+    table = pd.concat(frames, ignore_index=True)
+    table = table[(table["organisations"] > 0) | table.index.isin([len(table) - 1])]
+    columns = ([by] if by else []) + ["organisations", "national_ngos"]
+    table = table[columns].astype({column: object for column in ([by] if by else [])}).reset_index(drop=True)
+    table["share"] = np.where(table["organisations"] > 0,
+                              table["national_ngos"] / table["organisations"].clip(lower=1), np.nan)
+    return table
+
+
 def member_national_share(memberships: pd.DataFrame, organisations: pd.DataFrame,
                           by_sector: bool = True) -> pd.DataFrame:
     """Number and share of national NGOs among cluster members (lead, co-lead, member; not observers).

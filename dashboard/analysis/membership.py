@@ -95,7 +95,7 @@ def membership_reconciliation(activities: pd.DataFrame, memberships: pd.DataFram
     """
     period = period or latest_period(activities)
     clusters = pd.Index(sorted(set(memberships["sector_code"].dropna().astype(str))), name="sector_code")
-    rows = activities[activities["period"].astype(str) == str(period)] if period else activities.iloc[0:0]
+    rows = activities[activities["period"] == str(period)] if period else activities.iloc[0:0]
     reporting = _with_parents(pd.DataFrame({"sector_code": rows["sector_code"].astype(str).to_numpy(),
                                             "organisation_id": rows["organisation_id"].astype("int64").to_numpy()})
                               .drop_duplicates())

@@ -16,7 +16,7 @@ from dashboard.callbacks.map_page import FILTER_COUNT, FILTER_INPUTS
 from dashboard.layouts.analysis_page import AnalysisPage, content
 from dashboard.layouts.choropleth import MapView
 from dashboard.security.web import current_viewer, require
-from dashboard.web_data import DashboardData
+from dashboard.reports.snapshot import DashboardData
 
 
 def register(app: Dash, data: DashboardData, view: MapView, pages: Mapping[str, AnalysisPage]) -> None:
@@ -33,7 +33,7 @@ def register(app: Dash, data: DashboardData, view: MapView, pages: Mapping[str, 
             require(page.permission)
         options = {key["name"]: str(value) for key, value in zip(ids, values) if value not in (None, "", [])}
         params = replace(params_from_values(filter_values, lang), options=options)
-        shown = content(page, data.snapshot(current_viewer()), params, view)
+        shown = content(page, data.snapshot(current_viewer()), params, view, data.store)
         figure = shown.figure
         if page.map_layer is not None and ctx.triggered_id not in ("level", "area"):
             figure = Patch()

@@ -11,7 +11,7 @@ from dashboard.i18n import translate
 from dashboard.domain.roles import Permission
 from dashboard.security.web import client_address, require
 from dashboard.store.duplicate_decisions import record_decision
-from dashboard.web_data import DashboardData
+from dashboard.reports.snapshot import DashboardData
 
 
 def register(app: Dash, data: DashboardData) -> None:
@@ -25,7 +25,7 @@ def register(app: Dash, data: DashboardData) -> None:
         if not ctx.triggered_id or not any(clicks):
             return no_update, no_update
         key, decision = ctx.triggered_id["key"], ctx.triggered_id["decision"]
-        groups = data.snapshot(viewer).duplicate_groups
+        groups = data.store.duplicate_groups(data.snapshot(viewer).version)
         group = groups[groups["group_key"] == key]
         if group.empty:
             return translate("duplicates.gone", lang), status

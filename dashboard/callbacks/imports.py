@@ -18,7 +18,7 @@ from dashboard.layouts.imports_page import preview_section, suggestions_table
 from dashboard.reports.imports import import_batch
 from dashboard.domain.roles import Permission
 from dashboard.security.web import client_address, require
-from dashboard.web_data import DashboardData
+from dashboard.reports.snapshot import DashboardData
 
 
 def register(app: Dash, data: DashboardData, upload_dir: Path) -> None:

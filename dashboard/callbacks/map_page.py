@@ -11,7 +11,7 @@ from dashboard.layouts.shell import header_facts
 from dashboard.layouts.map_page import map_figure, presence_map, unit_table
 from dashboard.callbacks.filters import filter_inputs, params_from_values
 from dashboard.security.web import current_viewer
-from dashboard.web_data import DashboardData
+from dashboard.reports.snapshot import DashboardData
 
 FILTER_INPUTS = filter_inputs()
 FILTER_COUNT = len(FILTER_INPUTS)

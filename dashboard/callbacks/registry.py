@@ -12,7 +12,7 @@ from dashboard.layouts.registry_page import content
 from dashboard.domain.roles import Permission
 from dashboard.security.web import client_address, require
 from dashboard.store.organisation_decisions import mark_distinct, merge_organisations
-from dashboard.web_data import DashboardData
+from dashboard.reports.snapshot import DashboardData
 
 
 def register(app: Dash, data: DashboardData) -> None:

@@ -1,4 +1,10 @@
-"""P-codes as written in 3W files, checked against one boundary version's hierarchy."""
+"""Places: P-codes, the units of a boundary set and how they nest.
+
+One implementation of the nesting serves every layer: :class:`UnitIndex` numbers the units of each level and
+holds each unit's parent, so ancestry and containment are array look-ups (the analyses' presence cube, the
+views' "inside an area", the lineage of a unit shown beside its P-code); :class:`Hierarchy`, which the intake
+checks rows against, answers its questions (a unit's ancestor) from the same index.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+import numpy as np
+import pandas as pd
 from rapidfuzz import fuzz, process
 
 from dashboard.domain.text import clean_text, place_key
@@ -29,6 +37,100 @@ def normalise_pcode(value: object) -> str | None:
     if text is None:
         return None
     return _MLI_PREFIX.sub("ML", text.upper().replace(" ", ""))
+
+
+#: levels of a boundary set: 0 the country, 1 regions, 2 cercles (departments, provinces), 3 communes
+LEVELS = (0, 1, 2, 3)
+
+
+@dataclass(frozen=True)
+class UnitIndex:
+    """The units of a boundary set by level, each level's units numbered in the order given (level 0, the
+    country, is unit 0), and the parent of each unit as a number at the level above (-1 for none)."""
+
+    codes: dict[int, np.ndarray]
+    parent: dict[int, np.ndarray]
+    names: dict[int, np.ndarray]
+
+    @classmethod
+    def build(cls, units: pd.DataFrame) -> UnitIndex:
+        """From a units frame (``pcode, level, parent_pcode`` and ``name_fr``), in its order."""
+        return cls.from_units(list(zip(units["pcode"], units["level"], units["parent_pcode"],
+                                       units["name_fr"] if "name_fr" in units else units["pcode"])))
+
+    @classmethod
+    def from_units(cls, units: list[tuple[str, int, str | None, str]]) -> UnitIndex:
+        codes, parent, names, number = {}, {}, {}, {}
+        for level in LEVELS:
+            at_level = [unit for unit in units if int(unit[1]) == level]
+            codes[level] = np.array([str(unit[0]) for unit in at_level], dtype=object)
+            names[level] = np.array([unit[3] for unit in at_level], dtype=object)
+            number[level] = {code: index for index, code in enumerate(codes[level])}
+            above = number.get(level - 1, {})
+            parent[level] = np.array([above.get(unit[2], -1) for unit in at_level], dtype=np.int32)
+        return cls(codes, parent, names)
+
+    @cached_property
+    def number(self) -> dict[int, dict[str, int]]:
+        """Level → unit code → its number."""
+        return {level: {code: index for index, code in enumerate(codes)} for level, codes in self.codes.items()}
+
+    def locate(self, code: str | None) -> tuple[int, int] | None:
+        """(level, number) of a unit code, or None."""
+        for level in LEVELS:
+            if code in self.number[level]:
+                return level, self.number[level][code]
+        return None
+
+    def ancestors(self, level: int, coarse: int) -> np.ndarray:
+        """For each unit of ``level``, the number of its ancestor at ``coarse`` (itself at its own level)."""
+        current = np.arange(len(self.codes[level]), dtype=np.int32)
+        for step in range(level, coarse, -1):
+            current = np.where(current >= 0, self.parent[step][np.maximum(current, 0)], -1)
+        return current
+
+    def ancestor(self, code: str, level: int) -> str | None:
+        """The unit at ``level`` that contains ``code`` (itself at its own level), or None."""
+        found = self.locate(code)
+        if found is None or found[0] < level:
+            return None
+        number = found[1]
+        for step in range(found[0], level, -1):
+            number = int(self.parent[step][number])
+            if number < 0:
+                return None
+        return str(self.codes[level][number])
+
+    def inside(self, level: int, area: str | None) -> np.ndarray:
+        """Which units of ``level`` lie in ``area`` (a unit of any level; all of them without one)."""
+        if not area:
+            return np.ones(len(self.codes[level]), dtype=bool)
+        found = self.locate(area)
+        if found is None or found[0] > level:
+            return np.zeros(len(self.codes[level]), dtype=bool)
+        return self.ancestors(level, found[0]) == found[1]
+
+    @cached_property
+    def lineage(self) -> pd.DataFrame:
+        """Per unit of levels 1 to 3 (index ``pcode``): ``level``, ``name``, the codes of its region, cercle and
+        commune (itself at its own level, empty below it) and the names ``cercle`` and ``region``."""
+        frames = []
+        for level in (1, 2, 3):
+            frame = pd.DataFrame({"level": level, "name": self.names[level]}, index=pd.Index(self.codes[level],
+                                                                                           name="pcode"))
+            for coarse in (1, 2, 3):
+                if coarse <= level:
+                    frame[f"adm{coarse}_pcode"] = self.codes[coarse][self.ancestors(level, coarse)] \
+                        if len(self.codes[level]) else []
+                else:
+                    frame[f"adm{coarse}_pcode"] = None
+            frames.append(frame)
+        table = pd.concat(frames)
+        names = pd.Series(np.concatenate([self.names[level] for level in (1, 2, 3)]),
+                          index=np.concatenate([self.codes[level] for level in (1, 2, 3)]))
+        table["cercle"] = table["adm2_pcode"].map(names)
+        table["region"] = table["adm1_pcode"].map(names)
+        return table
 
 
 @dataclass(frozen=True)
@@ -74,12 +176,14 @@ class Hierarchy:
             return None
         return names[best[0]][0], best[1]
 
+    @cached_property
+    def index(self) -> UnitIndex:
+        return UnitIndex.from_units([(code, level, self.parent[code], self.name[code])
+                                     for code, level in self.level.items()])
+
     def ancestor(self, pcode: str, level: int) -> str | None:
         """The unit at ``level`` that contains ``pcode`` (itself if it is at that level)."""
-        current: str | None = pcode
-        while current is not None and self.level.get(current, -1) > level:
-            current = self.parent.get(current)
-        return current if current is not None and self.level.get(current) == level else None
+        return self.index.ancestor(pcode, level)
 
     def __len__(self) -> int:
         return len(self.level)

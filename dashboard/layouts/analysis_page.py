@@ -19,7 +19,7 @@ from dashboard.layouts.map_page import unit_labels
 from dashboard.layouts.tables import report_table
 from dashboard.reports import REPORTS, ReportParams, report_blank, report_notes, run_report
 from dashboard.domain.roles import Permission
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot, StoreReader
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,9 @@ def summary_with_notes(summary: object, notes: list[str]) -> list:
     return [summary, *(part for note in notes for part in (html.Br(), html.Span(note, className="note")))]
 
 
-def content(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: MapView) -> PageContent:
-    frame = run_report(page.report, snapshot, params)
+def content(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: MapView,
+            store: StoreReader | None = None) -> PageContent:
+    frame = run_report(page.report, snapshot, params, store)
     blank = report_blank(page.report, snapshot, params)
     figure = {}
     if page.map_layer is not None:
@@ -87,8 +88,9 @@ def shown_periods(page: AnalysisPage, snapshot: Snapshot, params: ReportParams) 
     return periods(snapshot, params) if periods is not None else None
 
 
-def layout(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:
-    shown = content(page, snapshot, params, view)
+def layout(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: MapView,
+           store: StoreReader | None = None) -> html.Div:
+    shown = content(page, snapshot, params, view, store)
     return shell.page(snapshot, params, page.name, [
         dcc.Store(id="analysis-page", data=page.name),
         html.P(shown.summary, id="analysis-summary", className="summary"),

@@ -3,6 +3,8 @@ Nothing on it can be changed; it is read from a table the database keeps append-
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
+
 import json
 
 from dash import html
@@ -11,7 +13,7 @@ from dashboard.i18n import translate
 from dashboard.layouts import shell
 from dashboard.reports import ReportParams
 from dashboard.store.audit import audit_frame
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 
 EVENTS_SHOWN = 500
 COLUMNS = ("at", "actor", "role", "action", "target", "before", "after", "ip")
@@ -27,9 +29,9 @@ def _cell(value) -> str:
     return str(value)
 
 
-def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
+def layout(snapshot: Snapshot, params: ReportParams, engine: Engine) -> html.Div:
     lang = params.lang
-    events = audit_frame(snapshot.engine, limit=EVENTS_SHOWN)
+    events = audit_frame(engine, limit=EVENTS_SHOWN)
     head = html.Thead(html.Tr([html.Th(translate(f"audit.{column}", lang)) for column in COLUMNS]))
     body = html.Tbody([html.Tr([html.Td(_cell(getattr(event, column))) for column in COLUMNS])
                        for event in events.itertuples()])

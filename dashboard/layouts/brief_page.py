@@ -15,7 +15,7 @@ from dashboard.layouts.map_page import presence_map
 from dashboard.layouts.tables import report_table
 from dashboard.reports import ReportParams, run_report
 from dashboard.reports.brief import brief_cercle
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 
 COMMUNE = 3
 

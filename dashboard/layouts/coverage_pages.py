@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.analysis.change import net_change_by_unit
 from dashboard.i18n import format_number, format_period, translate
 from dashboard.layouts.analysis_page import AnalysisPage, MapLayer
 from dashboard.layouts.choropleth import Scale
@@ -14,13 +13,13 @@ from dashboard.reports import ReportParams
 from dashboard.reports.coverage import (
     change_by_sector,
     change_periods,
-    compared_activities,
+    change_by_unit,
     gap_sectors,
     gap_type,
     overlap_threshold,
 )
 from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 
 NO_GAP, COARSER_ONLY = 0, 1
 GAP_BINS = ((1, 1), (2, 2), (3, 4), (5, None))
@@ -141,21 +140,14 @@ OVERLAPS = AnalysisPage("overlaps", "/chevauchements", "overlaps", overlaps_summ
 
 def change_map(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> MapLayer:
     """Net change of distinct organisations per unit, all sectors together."""
-    units = snapshot.units_in(params.level, params.area)
-    earlier, later = change_periods(snapshot, params)
-    if not (snapshot.has_rows(earlier) and snapshot.has_rows(later)):
-        totals = pd.DataFrame(columns=["arrived", "left"])
-    else:
-        totals = net_change_by_unit(compared_activities(snapshot, params), snapshot.units, params.level,
-                                    earlier, later).set_index("pcode")
-    arrived = units.map(totals["arrived"]).fillna(0).astype(int)
-    left = units.map(totals["left"]).fillna(0).astype(int)
+    totals = change_by_unit(snapshot, params)
+    arrived, left = totals["arrived"].astype(int), totals["left"].astype(int)
     net = arrived - left
     lang = params.lang
     scale = Scale(translate("change.map.title", lang), CHANGE_COLOURS, _bin_labels(CHANGE_BINS, signed=True))
     hover = [translate("change.hover.arrived", lang, count="%{customdata[0]}"),
              translate("change.hover.left", lang, count="%{customdata[1]}")]
-    return MapLayer(units.tolist(), [_bin(int(value), CHANGE_BINS) for value in net],
+    return MapLayer(totals["pcode"].tolist(), [_bin(int(value), CHANGE_BINS) for value in net],
                     [[int(a), int(b)] for a, b in zip(arrived, left)], scale, hover)
 
 

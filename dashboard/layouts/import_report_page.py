@@ -8,6 +8,8 @@ downloads: the whole report (Excel) and the rejected rows as uploaded (CSV), to 
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
+
 import pandas as pd
 from dash import html
 
@@ -26,7 +28,7 @@ from dashboard.reports.imports import (
     readable_mapping,
 )
 from dashboard.security.web import current_viewer
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 from dashboard.domain.enums import ImportKind
 
 #: problems listed row by row on the page (the Excel report has them all)
@@ -54,16 +56,16 @@ def _counts(batch: pd.Series, lang: str) -> html.Ul:
                     for name in COUNTS], className="import-counts", id="import-counts")
 
 
-def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
+def layout(snapshot: Snapshot, params: ReportParams, engine: Engine) -> html.Div:
     lang, viewer = params.lang, current_viewer()
     number = params.option("import", "")
-    batch = import_batch(snapshot.engine, int(number)) if number.isdigit() else None
+    batch = import_batch(engine, int(number)) if number.isdigit() else None
     if batch is None or not may_read(viewer, batch):
         return shell.page(snapshot, params, "imports", [
             html.P(translate("report.unknown_import", lang), id="import-report-missing"),
             html.A(translate("report.back_to_imports", lang), href=f"/imports?lang={lang}")], show_filters=False)
-    counts = import_batches(snapshot.engine, batch.id).iloc[0]
-    issues = batch_issues(snapshot.engine, batch.id, lang)  # read once: the groups are made from it
+    counts = import_batches(engine, batch.id).iloc[0]
+    issues = batch_issues(engine, batch.id, lang)  # read once: the groups are made from it
     groups = readable_groups(group_issues(issues), lang)
     issues = issues.drop(columns="kind")
     issues["confidence"] = issues["confidence"].map(lambda share: percent(share, lang))
@@ -83,7 +85,7 @@ def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
         (_table(readable_issues(groups, lang), "import-issue-groups") if not groups.empty
          else html.P(translate("report.no_problem", lang), id="import-issue-groups")),
         html.H3(translate("imports.sheet.columns", lang)),
-        _table(readable_mapping(column_mapping(snapshot.engine, batch.id), lang), "import-columns"),
+        _table(readable_mapping(column_mapping(engine, batch.id), lang), "import-columns"),
         html.H3(translate("report.issues", lang, shown=format_number(min(len(issues), ISSUES_SHOWN), lang),
                           total=format_number(len(issues), lang))),
         _table(readable_issues(issues.head(ISSUES_SHOWN), lang), "import-issues"),

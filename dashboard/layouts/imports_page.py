@@ -6,6 +6,8 @@ Each part shows only to the roles allowed to use it, and the callbacks behind th
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
+
 from dash import dcc, html
 
 from dashboard.i18n import catalogue, format_number, issue_text, kind_text, translate
@@ -19,7 +21,7 @@ from dashboard.reports.imports import import_batches
 from dashboard.domain.roles import Permission, Role, Viewer
 from dashboard.security.web import current_viewer
 from dashboard.domain.text import clean_text
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 
 #: pending suggestions listed at once (the oldest first); deciding on them brings the next ones
 SUGGESTIONS_SHOWN = 100
@@ -122,9 +124,9 @@ def review_section(viewer: Viewer, engine, lang: str) -> html.Section | None:
                          suggestions_table(viewer, engine, lang)], className="report-section")
 
 
-def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
+def layout(snapshot: Snapshot, params: ReportParams, engine: Engine) -> html.Div:
     lang, viewer = params.lang, current_viewer()
-    batches = import_batches(snapshot.engine)
+    batches = import_batches(engine)
     if viewer.role is Role.PARTNER:  # a partner follows its own uploads
         batches = batches[batches["imported_by"] == viewer.username]
     head = html.Thead(html.Tr([html.Th(translate("imports.kind" if name == "kind" else f"column.{name}", lang))
@@ -149,7 +151,7 @@ def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
         rows.append(html.Tr([html.Td(cell) for cell in cells] + [html.Td(links)]))
     return shell.page(snapshot, params, "imports", [
         upload_section(viewer, lang),
-        review_section(viewer, snapshot.engine, lang),
+        review_section(viewer, engine, lang),
         html.H3(translate("imports.list", lang)),
         html.P(translate("imports.summary", lang, count=len(batches)), className="summary", id="imports-summary"),
         html.P(translate("imports.how", lang), className="note"),

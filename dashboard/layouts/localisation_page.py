@@ -13,7 +13,7 @@ from dashboard.layouts.shell import download_links
 from dashboard.layouts.tables import report_table
 from dashboard.reports import ReportParams, run_report
 from dashboard.domain.vocabulary import SECTOR_VOCABULARY
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 
 
 def share_bars(title: str, labels: list[str], national: list[int], total: list[int], lang: str) -> html.Figure:

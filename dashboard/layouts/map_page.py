@@ -8,14 +8,14 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.analysis.filters import filter_activities
-from dashboard.analysis.presence import organisations_in_unit, presence_by_unit
+from dashboard.analysis.presence import organisations_in_unit
 from dashboard.i18n import format_number, translate
 from dashboard.layouts import shell
 from dashboard.layouts.choropleth import MAP_CONFIG, MapView, category, presence_figure
-from dashboard.reports import ReportParams, params_to_query, report_blank
+from dashboard.reports import ReportParams, report_blank, run_report
 from dashboard.security.policy import Policy
 from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -39,28 +39,24 @@ def unit_labels(snapshot: Snapshot, pcodes: list[str]) -> list[str]:
 
 
 def presence_map(snapshot: Snapshot, params: ReportParams) -> PresenceMap:
-    """Colours, hover counts and summary of the presence map (cached per dataset version and view)."""
-    return snapshot.cached(("presence_map", tuple(sorted(params_to_query(params).items()))),
-                           lambda: _presence_map(snapshot, params))
-
-
-def _presence_map(snapshot: Snapshot, params: ReportParams) -> PresenceMap:
+    """Colours, hover counts and summary of the presence map: the ``presence`` report's ``organisations`` and
+    ``coarser_only`` per unit (the same numbers, under the same cache key, as the page's download)."""
     lang, level = params.lang, params.level
-    activities = filter_activities(snapshot.activities, params.selection(snapshot))
-    presence = presence_by_unit(activities, snapshot.units_for(params.area), level)
-    presence = presence[presence["pcode"].isin(snapshot.units_in(level, params.area))]
+    presence = run_report("presence", snapshot, params)
     categories = [category(count, coarser) for count, coarser in zip(presence["organisations"], presence["coarser_only"])]
-    units_word = translate(f"level.{level}.plural", lang)
-    summary = translate("summary.text", lang, organisations=activities["organisation_id"].nunique(),
-                        covered=int((presence["organisations"] > 0).sum()), total=len(presence), units=units_word,
-                        rows=format_number(int(activities["rows"].sum()), lang))
-    coarser_only = int(((presence["organisations"] == 0) & (presence["coarser_only"] > 0)).sum())
-    if coarser_only:
-        summary += translate("summary.coarser", lang, count=coarser_only, units=units_word,
-                             coarser=translate(f"level.{level - 1}", lang).lower())
     blank = report_blank("presence", snapshot, params)
     if blank is not None:
         summary = blank
+    else:
+        rows = snapshot.rows(params.selection(snapshot))
+        units_word = translate(f"level.{level}.plural", lang)
+        summary = translate("summary.text", lang, organisations=len(rows.organisations),
+                            covered=int((presence["organisations"] > 0).sum()), total=len(presence),
+                            units=units_word, rows=format_number(int(rows.rows.rows[rows.mask].sum()), lang))
+        coarser_only = int(((presence["organisations"] == 0) & (presence["coarser_only"] > 0)).sum())
+        if coarser_only:
+            summary += translate("summary.coarser", lang, count=coarser_only, units=units_word,
+                                 coarser=translate(f"level.{level - 1}", lang).lower())
     return PresenceMap(presence["pcode"].tolist(), categories,
                        presence[["organisations", "coarser_only"]].values.tolist(), summary)
 

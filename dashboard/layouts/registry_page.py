@@ -5,6 +5,8 @@ each taught in one click. The callbacks behind the buttons check the role again.
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
+
 from dash import dcc, html
 
 from dashboard.i18n import format_number, translate
@@ -15,7 +17,7 @@ from dashboard.ingest.organisation_matching import merge_proposals
 from dashboard.store.organisation_decisions import decision_history, organisation_frame
 from dashboard.domain.text import clean_text
 from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 
 #: proposals listed at once, the surest first; deciding on them brings the next ones
 PROPOSALS_SHOWN = 50
@@ -135,9 +137,9 @@ def content(engine, lang: str) -> list:
     ]
 
 
-def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
+def layout(snapshot: Snapshot, params: ReportParams, engine: Engine) -> html.Div:
     lang = params.lang
     return shell.page(snapshot, params, "registry", [
         html.P(id="organisation-feedback", role="status", className="feedback"),
-        html.Div(content(snapshot.engine, lang), id="organisations-content"),
+        html.Div(content(engine, lang), id="organisations-content"),
     ], show_filters=False)

@@ -10,7 +10,7 @@ from dashboard.layouts.analysis_page import AnalysisPage
 from dashboard.layouts.shell import page_param
 from dashboard.layouts.tables import cell_text
 from dashboard.reports import ReportParams
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 from dashboard.domain.enums import DuplicateChoice
 
 DUPLICATE_ROWS_SHOWN = 25

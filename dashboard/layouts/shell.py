@@ -20,7 +20,7 @@ from dashboard.domain.roles import Permission, Viewer
 from dashboard.security.web import current_viewer
 from dashboard.domain.filters import FILTERS, Filter, FilterKind
 from dashboard.domain.vocabulary import NO_SECTOR, SECTOR_VOCABULARY, VOCABULARIES
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 
 #: (page name, path, what opening it needs) in the order of the navigation bar
 PAGES: tuple[tuple[str, str, Permission | None], ...] = (

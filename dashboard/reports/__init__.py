@@ -24,7 +24,7 @@ from dashboard.reports.describe import (
 )
 from dashboard.reports.params import ReportParams, params_from_query, params_to_query
 from dashboard.domain.roles import Permission
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot, StoreReader
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,8 @@ class Report:
     #: the reporting periods whose data the table shows (the header names them and their files); None for
     #: a report that does not come from the 3W (partnership agreements, memberships)
     periods: Callable[[Snapshot, ReportParams], list[str | None]] | None = shown_period
+    #: whether it reads the store when asked (it is then given the :class:`StoreReader` as a third argument)
+    reads_store: bool = False
 
 
 REPORTS: dict[str, Report] = {
@@ -87,25 +89,23 @@ REPORTS: dict[str, Report] = {
     "cercle_brief": Report(brief.cercle_brief_report, by_sector=always),
     "duplicates": Report(review.duplicates_report, (
         ReportOption("status", "pending (default) or all", "pending"),), Permission.REVIEW_DUPLICATES,
-        by_sector=always),
+        by_sector=always, reads_store=True),
 }
 
 
-#: reports that read something the dataset version does not cover (duplicate decisions), never cached
-UNCACHED = {"duplicates"}
-
-
-def run_report(name: str, snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
-    """The report's table for these parameters (cached per dataset version, shared by server processes)."""
+def run_report(name: str, snapshot: Snapshot, params: ReportParams, store: StoreReader | None = None) -> pd.DataFrame:
+    """The report's table for these parameters (cached per dataset version, shared by server processes). A
+    report that reads the store when asked (the duplicate review) needs ``store``; its cached tables are keyed
+    by the store's decisions too."""
     if name not in REPORTS:
         raise KeyError(f"unknown report {name!r}; reports: {', '.join(sorted(REPORTS))}")
-
-    def compute() -> pd.DataFrame:
-        return REPORTS[name].compute(snapshot, params).reset_index(drop=True)
-
-    if name in UNCACHED:
-        return compute()
-    return snapshot.cached(("report", name, tuple(sorted(params_to_query(params).items()))), compute)
+    report = REPORTS[name]
+    if report.reads_store and store is None:
+        raise ValueError(f"the {name} report reads the store: pass the StoreReader")
+    extra = (store,) if report.reads_store else ()
+    key = ("report", name, tuple(sorted(params_to_query(params).items())),
+           store.decisions_version() if report.reads_store else None)
+    return snapshot.cached(key, lambda: report.compute(snapshot, params, *extra).reset_index(drop=True))
 
 
 def report_notes(name: str, snapshot: Snapshot, params: ReportParams) -> list[str]:

@@ -3,15 +3,13 @@ nobody works and where many do, and the national-NGO share: a one-page view for 
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 
-from dashboard.analysis.filters import filter_activities, with_stated_sector
-from dashboard.analysis.presence import presence_by_type
+from dashboard.analysis.presence import presence_table
+from dashboard.domain.vocabulary import NO_SECTOR
 from dashboard.reports.coverage import DEFAULT_OVERLAP_K
 from dashboard.reports.params import ReportParams
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 
 BRIEF_COLUMNS = ["sector_code", "organisations", "ngo_national", "national_ngo_share", "communes_covered",
                  "communes_without", "communes_coarser_only", "communes_overlap", "communes"]
@@ -30,13 +28,9 @@ def cercle_brief_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFram
     cercle = brief_cercle(snapshot, params)
     if cercle is None:
         return pd.DataFrame(columns=BRIEF_COLUMNS)
-    activities = with_stated_sector(filter_activities(snapshot.activities,
-                                                      replace(params, area=cercle).selection(snapshot)))
-    units = snapshot.units_for(cercle)
-    at_cercle = presence_by_type(activities, units, 2)
-    at_cercle = at_cercle[at_cercle["pcode"] == cercle].set_index("sector_code")
-    communes = presence_by_type(activities, units, 3)
-    communes = communes[snapshot.inside(communes["pcode"], cercle)]
+    rows = snapshot.rows(params.selection(snapshot), area=cercle).stated_sector(NO_SECTOR)
+    at_cercle = presence_table(rows, 2, by_sector=True, area=cercle).set_index("sector_code")
+    communes = presence_table(rows, 3, by_sector=True, area=cercle)
     per_sector = communes.groupby("sector_code").agg(
         communes_covered=("total", lambda counts: int((counts > 0).sum())),
         communes_without=("total", lambda counts: int((counts == 0).sum())),

@@ -11,7 +11,7 @@ from dashboard.i18n import catalogue, format_number, format_period, language, tr
 from dashboard.reports.params import ReportParams
 from dashboard.domain.filters import FILTERS, Filter, FilterKind
 from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, VOCABULARIES
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 
 
 def with_unit_names(frame: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.analysis.filters import filter_activities
 from dashboard.analysis.localisation import (
     funding_to_local_partners,
     member_national_share,
-    national_ngo_share,
+    national_share,
     partner_network,
 )
 from dashboard.reports.params import ReportParams
 from dashboard.domain.vocabulary import NO_SECTOR
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 
 
 def _named_regions(table: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
@@ -28,15 +27,13 @@ def _named_regions(table: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
 def national_share_by_sector_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
     """Per sector (and all sectors, last row): operational organisations and the national NGOs among them. Rows
     that state no sector count in the last row only."""
-    activities = filter_activities(snapshot.activities, params.selection(snapshot))
-    table = national_ngo_share(activities, snapshot.organisations, by=("sector_code",))
+    table = national_share(snapshot.rows(params.selection(snapshot)), "sector_code")
     return table[table["sector_code"] != NO_SECTOR].reset_index(drop=True)
 
 
 def national_share_by_region_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
     """Per region (and the whole country, last row): operational organisations and national NGOs."""
-    activities = filter_activities(snapshot.activities, params.selection(snapshot))
-    return _named_regions(national_ngo_share(activities, snapshot.organisations, by=("adm1_pcode",)), snapshot)
+    return _named_regions(national_share(snapshot.rows(params.selection(snapshot)), "adm1_pcode"), snapshot)
 
 
 def member_share_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:

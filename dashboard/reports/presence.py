@@ -1,24 +1,23 @@
-"""Presence reports: organisations per unit (and sector), split by type, with the national-NGO share."""
+"""Presence reports: organisations per unit (and sector), split by type, with the national-NGO share, read from
+the presence cube; the presence map's colours are this report's ``organisations`` and ``coarser_only``."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.analysis.filters import filter_activities, with_stated_sector
-from dashboard.analysis.presence import presence_by_type
+from dashboard.analysis.presence import presence_table
+from dashboard.domain.vocabulary import NO_SECTOR
 from dashboard.reports.describe import with_unit_names
 from dashboard.reports.params import ReportParams
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot
 
 
 def _presence(snapshot: Snapshot, params: ReportParams, by_sector: bool) -> pd.DataFrame:
-    activities = filter_activities(snapshot.activities, params.selection(snapshot))
+    rows = snapshot.rows(params.selection(snapshot))
     if by_sector:
-        activities = with_stated_sector(activities)
-    table = presence_by_type(activities, snapshot.units_for(params.area), params.level,
-                             by_sector=by_sector)
-    table = table.rename(columns={"total": "organisations"})
-    return with_unit_names(table[snapshot.inside(table["pcode"], params.area)], snapshot)
+        rows = rows.stated_sector(NO_SECTOR)
+    table = presence_table(rows, params.level, by_sector=by_sector, area=params.area)
+    return with_unit_names(table.rename(columns={"total": "organisations"}), snapshot)
 
 
 def presence_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:

@@ -8,8 +8,7 @@ from dashboard.analysis.duplicates import pending_groups
 from dashboard.analysis.membership import membership_reconciliation
 from dashboard.reports.describe import with_unit_names
 from dashboard.reports.params import ReportParams
-from dashboard.store.duplicate_decisions import decision_frame
-from dashboard.web_data import Snapshot
+from dashboard.reports.snapshot import Snapshot, StoreReader
 
 
 def membership_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
@@ -21,13 +20,15 @@ def membership_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
     return table.drop(columns=[column for column in table.columns if column.endswith("_ids")])
 
 
-def duplicates_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
-    """Groups of possibly duplicated records; ``status=pending`` (default) hides the groups already decided."""
-    groups = snapshot.duplicate_groups
+def duplicates_report(snapshot: Snapshot, params: ReportParams, store: StoreReader) -> pd.DataFrame:
+    """Groups of possibly duplicated records; ``status=pending`` (default) hides the groups already decided.
+    The groups are read through the store (grouped once per dataset version), with the decisions taken so
+    far."""
+    groups = store.duplicate_groups(snapshot.version)
     if params.option("status", "pending") == "pending":
-        groups = pending_groups(groups, decision_frame(snapshot.engine))
+        groups = pending_groups(groups, store.duplicate_decisions())
     selection = params.selection(snapshot)
-    keep = groups["periods"].map(lambda periods: selection.period in periods)
+    keep = groups["periods"].map(lambda periods: selection.period in periods).astype(bool)
     if params.sectors:
         keep &= groups["sector_code"].isin(params.sectors)
     if params.organisations:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,10 @@ _GROUP_KEY = re.compile(r"^[0-9a-f]{64}$")
 
 def duplicate_records_frame(engine: Engine) -> pd.DataFrame:
     """Every stored 3W activity with its import's period: the input of
-    :func:`dashboard.analysis.duplicates.duplicate_groups` (columns ``RECORD_COLUMNS``)."""
+    :func:`dashboard.analysis.duplicates.duplicate_groups` (columns ``RECORD_COLUMNS``).
+
+    Read column by column as the database gives them (no per-row type conversion: at 2.4 million rows that
+    took 20 seconds), then typed as a whole: texts as categories, dates parsed once per distinct value."""
     query = (select(Activity.id, Activity.batch_id, ImportBatch.period, Activity.source_row, Activity.organisation_id,
                     Activity.implementing_partner_id, Activity.funder, Activity.sector_code, Activity.activity,
                     Activity.pcode, Activity.start_date, Activity.end_date)
@@ -36,10 +39,19 @@ def duplicate_records_frame(engine: Engine) -> pd.DataFrame:
              .where(ImportBatch.kind == ImportKind.THREE_W)
              .order_by(Activity.id))
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=RECORD_COLUMNS)
+        compiled = query.compile(connection, compile_kwargs={"literal_binds": True})
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            cursor.execute(str(compiled))
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+    frame = pd.DataFrame.from_records(rows, columns=RECORD_COLUMNS, coerce_float=False)
     frame["implementing_partner_id"] = pd.to_numeric(frame["implementing_partner_id"]).astype("Int64")
+    for column in ("period", "funder", "sector_code", "activity", "pcode"):
+        frame[column] = frame[column].astype("category")
     for column in ("start_date", "end_date"):
-        frame[column] = pd.to_datetime(frame[column])
+        frame[column] = pd.to_datetime(frame[column].astype("category"), errors="coerce")
     return frame
 
 
@@ -96,3 +108,11 @@ def decision_frame(engine: Engine) -> pd.DataFrame:
         frame = pd.DataFrame(connection.execute(query).all(), columns=DECISION_COLUMNS)
     frame["activity_ids"] = frame["activity_ids"].map(lambda ids: [int(i) for i in ids or []])
     return frame
+
+
+def decisions_version(engine: Engine) -> str:
+    """Changes whenever a decision is stored or replaced (their number and the newest one's id and time)."""
+    with engine.connect() as connection:
+        count, last, at = connection.execute(select(func.count(DuplicateDecision.id), func.max(DuplicateDecision.id),
+                                                    func.max(DuplicateDecision.decided_at))).one()
+    return f"{count}-{last}-{at}"

@@ -21,7 +21,7 @@ from dashboard.ingest.importer import import_3w
 from dashboard.reports import ReportParams, report_blank, report_header, report_notes, run_report
 from dashboard.domain.roles import SYSTEM
 from dashboard.store.models import Activity, ImportIssue, Organisation
-from dashboard.web_data import DashboardData
+from dashboard.reports.snapshot import DashboardData
 from tests.independent import folded, placed_rows, read_sample
 from tests.releases import NEW_ORGANISATIONS, march_2022_release, organisation_key
 from tests.workbooks import write_workbook

@@ -86,9 +86,10 @@ def client(sample_settings, sample_accounts):
 
 
 @pytest.mark.parametrize("name", sorted(REPORTS))
-def test_every_report_downloads_with_the_rows_the_page_computes(name, client, sample_snapshot):
+def test_every_report_downloads_with_the_rows_the_page_computes(name, client, sample_snapshot, sample_data):
     query = "level=2&area=ML05&k=5" if name != "cercle_brief" else "area=ML0502"
-    expected = run_report(name, sample_snapshot, params_from_query(dict(pair.split("=") for pair in query.split("&"))))
+    expected = run_report(name, sample_snapshot, params_from_query(dict(pair.split("=") for pair in query.split("&"))),
+                          sample_data.store)
     response = client.get(f"/export/{name}.csv?{query}")
     assert response.status_code == 200
     text = response.data.decode("utf-8-sig")
@@ -134,10 +135,10 @@ def test_the_map_base_layers_are_an_empty_topology_served_locally(client):
     assert all(layer["geometries"] == [] for layer in topology["objects"].values())
 
 
-def test_import_reports_download(client, sample_snapshot):
+def test_import_reports_download(client, sample_snapshot, sample_data):
     from dashboard.layouts.imports_page import layout
     from dashboard.reports.imports import import_batches
-    batches = import_batches(sample_snapshot.engine)
+    batches = import_batches(sample_data.engine)
     # found by its name: other tests of the session add their own imports to this database
     sample = batches[batches["file_name"] == "operational_presence_mli_mali_3w_december_2023.xlsx"].iloc[0]
     assert (sample["rows_read"], sample["rows_accepted"], sample["rows_rejected"]) == (24088, 24088, 0)
@@ -146,7 +147,7 @@ def test_import_reports_download(client, sample_snapshot):
     assert pd.ExcelFile(io.BytesIO(response.data), engine="calamine").sheet_names == [
         "Summary", "Columns", "Problems", "Rejected rows"]
     assert client.get("/imports/9999/report.xlsx").status_code == 404
-    page = str(layout(sample_snapshot, ReportParams()))
+    page = str(layout(sample_snapshot, ReportParams(), sample_data.engine))
     assert "operational_presence_mli_mali_3w_december_2023.xlsx" in page
     assert "partnerships_apo_2023.csv" in page
 
@@ -160,14 +161,14 @@ def page_texts(component) -> list[str]:
     return page_texts(getattr(component, "children", None) or [])
 
 
-def test_the_import_report_page_of_the_sample(sample_snapshot, monkeypatch):
+def test_the_import_report_page_of_the_sample(sample_snapshot, sample_data, monkeypatch):
     from dashboard.layouts import import_report_page
     from dashboard.reports.imports import import_batches
     from dashboard.domain.roles import PUBLIC, SYSTEM
-    batches = import_batches(sample_snapshot.engine)
+    batches = import_batches(sample_data.engine)
     sample = int(batches[batches["file_name"] == "operational_presence_mli_mali_3w_december_2023.xlsx"].iloc[0]["batch_id"])
     monkeypatch.setattr(import_report_page, "current_viewer", lambda: SYSTEM)
-    texts = page_texts(import_report_page.layout(sample_snapshot, params_from_query({"import": str(sample)})))
+    texts = page_texts(import_report_page.layout(sample_snapshot, params_from_query({"import": str(sample)}), sample_data.engine))
     counts = " ".join(texts[texts.index("Lignes lues") - 2:texts.index("Avertissements") + 1])
     # README: 24,088 rows read and accepted; 214 rows placed in the commune named in their cercle; 493 + 21 rows
     # whose parent does not contain their commune or cercle, and 8 organisations resembling another one, warned
@@ -175,7 +176,7 @@ def test_the_import_report_page_of_the_sample(sample_snapshot, monkeypatch):
                       "Suggestions en attente 0   Rejetées 522   Avertissements")
     assert "commune nommée dans le cercle indiqué" in texts  # the rule, in French
     monkeypatch.setattr(import_report_page, "current_viewer", lambda: PUBLIC)
-    refused = page_texts(import_report_page.layout(sample_snapshot, params_from_query({"import": str(sample)})))
+    refused = page_texts(import_report_page.layout(sample_snapshot, params_from_query({"import": str(sample)}), sample_data.engine))
     assert translate("report.unknown_import", "fr") in refused and "Lignes lues" not in refused
 
 

@@ -169,7 +169,7 @@ def decide(client, key, decision="keep_both"):
                     changed=[dash_id(button) + ".n_clicks"])
 
 
-def test_duplicate_decisions_by_role(app, accounts, sample_snapshot, sample_settings):
+def test_duplicate_decisions_by_role(app, accounts, sample_snapshot, sample_data, sample_settings):
     # a coordinator of the nutrition cluster (the sample's WASH rows hold no duplicate group)
     from dashboard.security.accounts import create_account
     engine = make_engine(sample_settings.database_url)
@@ -178,7 +178,7 @@ def test_duplicate_decisions_by_role(app, accounts, sample_snapshot, sample_sett
         if not connection.execute(text("SELECT 1 FROM user_account WHERE username = :u"),
                                   {"u": coordinator_name}).first():
             create_account(engine, coordinator_name, TEST_PASSWORD, "coordinator", sectors=("nutrition",))
-    groups = sample_snapshot.duplicate_groups
+    groups = sample_data.store.duplicate_groups(sample_snapshot.version)
     wash = groups[groups["sector_code"] == "nutrition"]["group_key"].iloc[0]
     health = groups[groups["sector_code"] == "health"]["group_key"].iloc[0]
 

@@ -1,8 +1,12 @@
-"""What the web pages read: the stored 3W as DataFrames, cached per dataset version.
+"""What every view reads: the stored data at one dataset version, as plain data (:class:`Snapshot`), loaded
+from the store by :class:`DashboardData` only when the dataset version changed.
 
-The cache key is the dataset version (batches and row counts), so every worker process sees a new import
-at its next request. Who is asking matters in one way only: viewers without an account get the public
-snapshot, built from the full one under the data-responsibility policy, with its own cache keys.
+A snapshot holds frames and the presence cube built from them once per version (:mod:`dashboard.analysis.cube`);
+it holds no connection. What must be read from the store at the time of asking (the duplicate review, whose
+decisions change without a new version) is read by the report through :class:`StoreReader`.
+
+Who is asking matters in one way only: viewers without an account get the public snapshot, built from the
+full one under the data-responsibility policy, with its own cube and cache keys.
 """
 
 from __future__ import annotations
@@ -16,15 +20,18 @@ from typing import TypeVar
 import pandas as pd
 from sqlalchemy import Engine
 
+from dashboard.analysis.cube import PresenceCube, Selection
 from dashboard.analysis.duplicates import duplicate_groups
 from dashboard.config import BOUNDARY_VERSION, Settings
+from dashboard.domain.filters import ROW_FILTERS
+from dashboard.domain.places import UnitIndex
+from dashboard.domain.roles import Viewer
 from dashboard.geo.population import load_population
 from dashboard.ingest.membership import membership_frame
 from dashboard.ingest.partnerships import partnership_frame
 from dashboard.result_cache import ResultCache
 from dashboard.security.policy import Policy, load_policy, public_activities
-from dashboard.domain.roles import Viewer
-from dashboard.store.duplicate_decisions import duplicate_records_frame
+from dashboard.store.duplicate_decisions import decision_frame, decisions_version, duplicate_records_frame
 from dashboard.store.queries import activity_frame, admin_unit_frame, batch_frame, dataset_version, organisation_frame
 
 T = TypeVar("T")
@@ -32,7 +39,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The stored data at one dataset version."""
+    """The stored data at one dataset version, as the viewer may see it."""
 
     version: str
     activities: pd.DataFrame
@@ -44,8 +51,6 @@ class Snapshot:
     partnerships: pd.DataFrame
     #: population of regions and cercles (COD-PS), or None when the data mirror does not have it
     population: pd.DataFrame | None = None
-    #: the store the snapshot was read from, for what is read on demand (duplicate review, decisions)
-    engine: Engine | None = None
     #: views computed from this snapshot, shared with the other server processes
     cache: ResultCache = field(default_factory=ResultCache)
     #: the policy applied to this snapshot when it is the public view (None: the full data)
@@ -60,9 +65,21 @@ class Snapshot:
         return self.cache.get_or_compute((self.version, *key), compute)
 
     @cached_property
-    def duplicate_groups(self) -> pd.DataFrame:
-        """Groups of possibly duplicated 3W records (computed on first use, then kept with the snapshot)."""
-        return duplicate_groups(duplicate_records_frame(self.engine))
+    def index(self) -> UnitIndex:
+        """The units by level, numbered (see :class:`dashboard.domain.places.UnitIndex`)."""
+        return UnitIndex.build(self.units)
+
+    @cached_property
+    def cube(self) -> PresenceCube:
+        """The activities coded for counting (built once per snapshot: every presence-based view reads it)."""
+        return PresenceCube.build(self.activities, self.units, self.organisations, index=self.index)
+
+    def rows(self, selection, **changes) -> Selection:
+        """The cube rows an :class:`~dashboard.analysis.filters.ActivityFilter` selects (with ``changes``, e.g.
+        another period)."""
+        values = {declared.name: getattr(selection, declared.name) for declared in ROW_FILTERS} | changes
+        return self.cube.select(values["period"], values["sectors"], values["org_types"], values["organisations"],
+                                values["area"])
 
     def batches_of(self, period: str | None) -> pd.DataFrame:
         """The 3W imports of a reporting period (none for ``None``)."""
@@ -70,46 +87,62 @@ class Snapshot:
 
     def has_rows(self, period: str | None) -> bool:
         """Whether the period has accepted 3W rows (in this view of the data)."""
-        return period is not None and bool((self.activities["period"] == period).any())
+        return period is not None and period in self.cube.by_period
+
+    @cached_property
+    def periods(self) -> list[str]:
+        """The periods with accepted rows, oldest first."""
+        return list(self.cube.periods)
 
     def unit_names(self) -> dict[str, str]:
         return dict(zip(self.units["pcode"], self.units["name_fr"]))
 
-    @cached_property
+    @property
     def lineage(self) -> pd.DataFrame:
         """Per unit (index ``pcode``): ``level``, ``name``, and the code and name of its cercle and region
-        (the unit itself at its own level, empty above it)."""
-        units = self.units[self.units["level"] >= 1].set_index("pcode")
-        table = pd.DataFrame({"level": units["level"], "name": units["name_fr"]})
-        current = pd.Series(units.index, index=units.index)
-        for level in (3, 2, 1):
-            at_level = current.map(units["level"]) == level
-            table[f"adm{level}_pcode"] = current.where(at_level)
-            current = current.where(~at_level, current.map(units["parent_pcode"]))
-        table["cercle"] = table["adm2_pcode"].map(units["name_fr"])
-        table["region"] = table["adm1_pcode"].map(units["name_fr"])
-        return table
+        (the unit itself at its own level, empty below it)."""
+        return self.index.lineage
 
     def units_in(self, level: int, area: str | None) -> pd.Series:
         """The P-codes of the units of ``level`` inside ``area`` (all of them without an area): what a map draws."""
-        codes = self.units.loc[self.units["level"] == level, "pcode"]
-        return codes[self.inside(codes, area)].reset_index(drop=True)
-
-    def units_for(self, area: str | None) -> pd.DataFrame:
-        """The units an analysis of ``area`` needs: those inside it, and every unit of its level or coarser
-        (the parents of the units inside). All units when there is no area."""
-        if not area or area not in self.lineage.index:
-            return self.units
-        coarse = self.units["level"] <= int(self.lineage.loc[area, "level"])
-        return self.units[coarse | self.inside(self.units["pcode"], area).to_numpy()]
+        return pd.Series(self.index.codes[level][self.index.inside(level, area)], dtype=object)
 
     def inside(self, pcodes: pd.Series, area: str | None) -> pd.Series:
-        """Whether each unit lies in ``area`` (a region or cercle, or the unit itself); all True without area."""
+        """Whether each unit lies in ``area`` (a unit of any level, or the unit itself); all True without area."""
         if not area:
             return pd.Series(True, index=pcodes.index)
         lineage = self.lineage.reindex(pcodes)
         return pd.Series((lineage[["adm1_pcode", "adm2_pcode", "adm3_pcode"]] == area).any(axis=1).values,
                          index=pcodes.index)
+
+
+class StoreReader:
+    """What a report reads from the store when asked, not from the snapshot: the duplicate groups and the
+    decisions taken on them. The groups are made once per dataset version (a decision regroups nothing),
+    kept in this process and in the cache the server's processes share, so another process reads them
+    instead of grouping again."""
+
+    def __init__(self, engine: Engine, cache: ResultCache):
+        self.engine = engine
+        self.cache = cache
+        self._lock = threading.Lock()
+        self._groups: tuple[str, pd.DataFrame] | None = None
+
+    def duplicate_groups(self, version: str) -> pd.DataFrame:
+        version = version.split(":")[0]  # the public view's version names the same stored rows
+        with self._lock:
+            if self._groups is None or self._groups[0] != version:
+                groups = self.cache.get_or_compute(
+                    (version, "duplicate_groups"), lambda: duplicate_groups(duplicate_records_frame(self.engine)))
+                self._groups = (version, groups)
+            return self._groups[1]
+
+    def duplicate_decisions(self) -> pd.DataFrame:
+        return decision_frame(self.engine)
+
+    def decisions_version(self) -> str:
+        """Changes whenever a duplicate decision is taken (a report of pending groups depends on it)."""
+        return decisions_version(self.engine)
 
 
 class DashboardData:
@@ -121,28 +154,30 @@ class DashboardData:
         self.population = population
         self.cache = cache or ResultCache()
         self.policy = policy or Policy()
+        self.store = StoreReader(engine, self.cache)
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._public: Snapshot | None = None
 
     def snapshot(self, viewer: Viewer) -> Snapshot:
         """The current data as ``viewer`` may see it; reloaded from the database only when the dataset
-        version changed."""
+        version changed (and its presence cube built at once, so no view pays for it)."""
         version = dataset_version(self.engine).key
         with self._lock:
             if self._snapshot is None or self._snapshot.version != version:
-                self._snapshot = Snapshot(version, activity_frame(self.engine), organisation_frame(self.engine),
-                                          admin_unit_frame(self.engine, self.boundary_version),
-                                          batch_frame(self.engine), membership_frame(self.engine),
-                                          partnership_frame(self.engine), self.population, self.engine,
-                                          self.cache)
-                self._public = None
+                snapshot = Snapshot(version, activity_frame(self.engine), organisation_frame(self.engine),
+                                    admin_unit_frame(self.engine, self.boundary_version), batch_frame(self.engine),
+                                    membership_frame(self.engine), partnership_frame(self.engine), self.population,
+                                    self.cache)
+                snapshot.cube  # noqa: B018 (built now, once)
+                self._snapshot, self._public = snapshot, None
             if not viewer.public:
                 return self._snapshot
             if self._public is None:
                 self._public = replace(self._snapshot, version=f"{version}:public:{self.policy.key}",
                                        activities=public_activities(self._snapshot.activities, self.policy),
                                        public_policy=self.policy)
+                self._public.cube  # noqa: B018
             return self._public
 
 
@@ -161,3 +196,6 @@ def dashboard_data(engine: Engine, settings: Settings, cache: ResultCache | None
     same wherever it is read."""
     return DashboardData(engine, population=population_of(settings, engine), cache=cache,
                          policy=load_policy(settings.policy_file))
+
+
+__all__ = ["DashboardData", "Snapshot", "StoreReader", "dashboard_data", "population_of"]
