@@ -274,6 +274,8 @@ def label_lists(cube: PresenceCube, cells: Cells, wanted: np.ndarray) -> dict[in
     """For each cell of ``wanted``: the labels of its organisations in case-insensitive order."""
     take = np.isin(cells.cell, wanted)
     cell, organisation = cells.cell[take], cells.organisation[take]
+    if not len(cell):
+        return {}
     order = np.lexsort((cube.rank[organisation], cell))
     cell, labels = cell[order], cube.labels[organisation[order]].tolist()
     starts = np.flatnonzero(np.r_[True, np.diff(cell) != 0]).tolist()
