@@ -25,6 +25,7 @@ from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
 from dashboard.layouts.localisation_page import LOCALISATION
 from dashboard.layouts.review_pages import DUPLICATES, MEMBERSHIP
+from dashboard.page_scripts import leave_out_unused_scripts
 from dashboard.reports import REPORTS, ReportParams, labelled, params_from_query, report_header, run_report
 from dashboard.reports.imports import import_batch, may_read, rejected_rows_csv, validation_report_xlsx
 from dashboard.result_cache import ResultCache
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app = Dash(__name__, title=translate("app.title", DEFAULT_LANGUAGE), assets_folder=str(ASSETS_DIR),
                compress=True, update_title=None, serve_locally=True, suppress_callback_exceptions=True)
     app.server.extensions["mali3w_data"] = data  # for tools that need the app's data (benchmark)
+    leave_out_unused_scripts(app)
     security.install(app, engine, settings.secret_key_file)
     _register_geometry_route(app.server, geometry)
     _register_topojson_route(app.server)
