@@ -9,6 +9,7 @@ from pathlib import Path
 import flask
 from dash import Dash
 
+from dashboard import static_compression
 from dashboard.callbacks import analysis_page as analysis_callbacks
 from dashboard.callbacks import duplicates as duplicate_callbacks
 from dashboard.callbacks import imports as import_callbacks
@@ -25,6 +26,7 @@ from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
 from dashboard.layouts.localisation_page import LOCALISATION
 from dashboard.layouts.review_pages import DUPLICATES, MEMBERSHIP
+from dashboard.page_scripts import leave_out_unused_scripts
 from dashboard.reports import REPORTS, ReportParams, labelled, params_from_query, report_header, run_report
 from dashboard.reports.imports import import_batch, may_read, rejected_rows_csv, validation_report_xlsx
 from dashboard.result_cache import ResultCache
@@ -151,6 +153,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     app = Dash(__name__, title=translate("app.title", DEFAULT_LANGUAGE), assets_folder=str(ASSETS_DIR),
                compress=True, update_title=None, serve_locally=True, suppress_callback_exceptions=True)
     app.server.extensions["mali3w_data"] = data  # for tools that need the app's data (benchmark)
+    leave_out_unused_scripts(app)
+    static_compression.install(app.server, app.config.requests_pathname_prefix)
     security.install(app, engine, settings.secret_key_file)
     _register_geometry_route(app.server, geometry)
     _register_topojson_route(app.server)
@@ -187,8 +191,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     url_state.register_print(app)
     # Dash learns which of its script files it may serve when it renders the index page, in each process;
     # a gunicorn worker asked for a script before rendering the index itself answered 500. Rendering it
-    # here, before gunicorn (--preload) forks, gives every worker the list.
-    app.server.test_client().get(app.config.requests_pathname_prefix)
+    # here, before gunicorn (--preload) forks, gives every worker the list; and the scripts it names,
+    # compressed once here, are shared by the workers too.
+    index = app.server.test_client().get(app.config.requests_pathname_prefix)
+    static_compression.warm(app.server, index.get_data(as_text=True))
     # Connections opened so far must not be shared by the processes gunicorn forks from this one: each
     # worker opens its own (a PostgreSQL socket used by two processes corrupts both conversations).
     engine.dispose()

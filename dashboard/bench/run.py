@@ -64,7 +64,7 @@ BUDGETS = {
     "import_ratio": Budget(3.0, "x"),
     "callback_p95_ms": Budget(100, "ms"),
     "callback_bytes": Budget(10_000, "B"),
-    "first_view_gzip": Budget(1_000_000, "B"),
+    "first_view_gzip": Budget(650_000, "B"),
     "geometry_bytes": Budget(300_000, "B"),
     "load_p95_ms": Budget(500, "ms"),
     "rss_mb": Budget(1_500, "MB"),
@@ -279,18 +279,24 @@ def bench_first_view(base_url: str, settings: Settings) -> None:
         page.goto(base_url + "/", timeout=120_000)
         page.wait_for_selector("#presence-map .choroplethlocation", state="attached", timeout=120_000)
         page.wait_for_load_state("networkidle")
+        # what the browser downloads: each answer as it came (brotli, zstd or gzip, as the server chose) with
+        # its headers; and, to compare with a server that only gzips, the same bodies gzipped at level 6
         transferred = sum(request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]
                           for request in responses)
-        decoded = 0
+        decoded = gzipped = 0
         for request in responses:
             response = request.response()
             with contextlib.suppress(Exception):
-                decoded += len(response.body()) if response else 0
+                body = response.body() if response else b""
+                decoded += len(body)
+                gzipped += len(gzip.compress(body, 6)) + request.sizes()["responseHeadersSize"]
         outside = [request.url for request in responses if not request.url.startswith(base_url)
                    and not request.url.startswith(("data:", "blob:"))]
         browser.close()
     report("first view: requests", len(responses), "", "x1", note=f"outside the server: {len(outside)}")
-    report("first view: bytes over the wire (gzip)", transferred, "B", "x1", "first_view_gzip")
+    report("first view: bytes over the wire (as served)", transferred, "B", "x1", "first_view_gzip")
+    report("first view: the same, every body gzip -6", gzipped, "B", "x1",
+           note="as a server or proxy that only gzips would send it (the budget is on what is downloaded)")
     report("first view: bytes uncompressed", decoded, "B", "x1")
     geometry = (settings.geo_dir / "mli_adm3_2021.geojson").stat().st_size
     report("map geometry (communes), uncompressed", geometry, "B", "x1", "geometry_bytes")

@@ -20,8 +20,10 @@ COLOURS = ("#f4f4f4", "#d8cfe6", "#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1
 BORDER_WIDTH = {1: 1.2, 2: 0.8, 3: 0.3}
 #: Where the map asks for plotly's base layers; the server answers with an empty topology (see app_factory).
 TOPOJSON_URL = "/topojson/"
-#: The same options on every map: scroll to zoom, a PNG download, no plotly logo, base layers served locally.
-MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "topojsonURL": TOPOJSON_URL}
+#: The same options on every map: scroll to zoom, a PNG download, no plotly logo, base layers served locally,
+#: and no "Share chart..." button (plotly.js 4 shows one by default: an English dialog that uploads the chart
+#: to Plotly Cloud). The bundle in assets/ has it off by default too, for any graph drawn without this config.
+MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "topojsonURL": TOPOJSON_URL, "showSendToCloud": False}
 
 
 @dataclass(frozen=True)
