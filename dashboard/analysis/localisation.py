@@ -197,8 +197,7 @@ def funding_to_local_partners(partnerships: pd.DataFrame, organisations: pd.Data
     grouped = frame.assign(_all=0).groupby(keys or ["_all"], dropna=False, sort=True)
     table = grouped.agg(agreements=("partner_id", "size"), local_agreements=("local", "sum"),
                         amount_missing=("missing", "sum"), local_amount_missing=("local_missing", "sum"),
-                        total_eur=("amount_eur", lambda values: values.sum(min_count=0)),
-                        local_eur=("local_eur", lambda values: values.sum(min_count=0))).reset_index()
+                        total_eur=("amount_eur", "sum"), local_eur=("local_eur", "sum")).reset_index()
     if not keys:
         table = table.drop(columns="_all")
         if frame.empty:
@@ -245,9 +244,10 @@ def partner_network(partnerships: pd.DataFrame, organisations: pd.DataFrame) -> 
         return pd.DataFrame({column: pd.Series(dtype=object) for column in NETWORK_COLUMNS})
     edges = edges.astype({"source_id": "int64", "target_id": "int64"})
     table = (edges.groupby(["source_id", "target_id", "kind"], sort=True)
-             .agg(agreements=("partner_id", "size"), amount_eur=("amount_eur", lambda values: values.sum(min_count=1)),
-                  amount_missing=("missing", "sum"))
+             .agg(agreements=("partner_id", "size"), amount_eur=("amount_eur", "sum"),
+                  amounts_known=("amount_eur", "count"), amount_missing=("missing", "sum"))
              .reset_index())
+    table["amount_eur"] = table["amount_eur"].where(table.pop("amounts_known") > 0)  # NaN when none is known
     labels = organisation_labels(organisations)
     local = is_local_partner(organisations)
     table["amount_missing"] = table["amount_missing"].astype(int)

@@ -81,10 +81,10 @@ def report(name: str, value: float, unit: str, size: str, budget: str | None = N
     verdict = ""
     if budget and BUDGET_SIZE.get(budget, size) != size:
         rule = BUDGETS[budget]
-        verdict = f"  (budget <= {rule.limit:,.0f} {rule.unit} is set at {BUDGET_SIZE[budget]})"
+        verdict = f"  (budget <= {rule.limit:,g} {rule.unit} is set at {BUDGET_SIZE[budget]})"
     elif budget:
         rule = BUDGETS[budget]
-        verdict = f"  budget <= {rule.limit:,.0f} {rule.unit}: {rule.verdict(value)}"
+        verdict = f"  budget <= {rule.limit:,g} {rule.unit}: {rule.verdict(value)}"
     shown = f"{value:,.0f}" if value >= 100 else f"{value:,.2f}"
     print(f"{name:<48} {shown:>12} {unit:<3} at {size:<8}{verdict}{('  ' + note) if note else ''}", flush=True)
 

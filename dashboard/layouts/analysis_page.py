@@ -17,7 +17,7 @@ from dashboard.layouts import shell
 from dashboard.layouts.choropleth import MAP_CONFIG, MapView, Scale, stepped_figure
 from dashboard.layouts.map_page import unit_labels
 from dashboard.layouts.tables import report_table
-from dashboard.reports import REPORTS, ReportParams, report_blank, report_notes, run_report
+from dashboard.reports import REPORTS, ReportParams, params_to_query, report_blank, report_notes, run_report
 from dashboard.domain.roles import Permission
 from dashboard.reports.snapshot import Snapshot, StoreReader
 
@@ -69,6 +69,16 @@ def summary_with_notes(summary: object, notes: list[str]) -> list:
 
 def content(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: MapView,
             store: StoreReader | None = None) -> PageContent:
+    """The page as computed for these parameters, kept for whoever asks the same (the next filter change back
+    to a view already seen is read, not computed, and sent as it was)."""
+    reads_store = REPORTS[page.report].reads_store
+    key = ("page", page.name, view.key, tuple(sorted(params_to_query(params).items())),
+           store.decisions_version() if reads_store and store is not None else None)
+    return snapshot.cached(key, lambda: _content(page, snapshot, params, view, store))
+
+
+def _content(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: MapView,
+             store: StoreReader | None) -> PageContent:
     frame = run_report(page.report, snapshot, params, store)
     blank = report_blank(page.report, snapshot, params)
     figure = {}

@@ -32,6 +32,11 @@ class MapView:
 
     geojson_url: Callable[[int], str]
 
+    @property
+    def key(self) -> tuple[str, ...]:
+        """What a cached figure depends on of the view: its geometry URLs."""
+        return tuple(self.geojson_url(level) for level in (1, 2, 3))
+
 
 def category(count: int, coarser_only: int) -> int:
     """Colour category of a unit: 0 none, 1 coarser level only, then one per count bin."""

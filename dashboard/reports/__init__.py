@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.domain.filters import FILTERS
 from dashboard.exports import ExportHeader
 from dashboard.i18n import format_period, translate
 from dashboard.reports import brief, coverage, localisation, presence, review
@@ -63,6 +64,9 @@ class Report:
     periods: Callable[[Snapshot, ReportParams], list[str | None]] | None = shown_period
     #: whether it reads the store when asked (it is then given the :class:`StoreReader` as a third argument)
     reads_store: bool = False
+    #: the filters (declared names) its table depends on, None for all: its cached tables are keyed by these
+    #: only, so changing another filter reads them back (the partnership tables ignore the period)
+    uses: tuple[str, ...] | None = None
 
 
 REPORTS: dict[str, Report] = {
@@ -82,9 +86,9 @@ REPORTS: dict[str, Report] = {
         periods=lambda snapshot, params: list(coverage.change_periods(snapshot, params))),
     "national_share_by_sector": Report(localisation.national_share_by_sector_report, by_sector=always),
     "national_share_by_region": Report(localisation.national_share_by_region_report),
-    "member_share": Report(localisation.member_share_report, periods=None),
-    "local_funding": Report(localisation.local_funding_report, periods=None),
-    "partner_network": Report(localisation.partner_network_report, periods=None),
+    "member_share": Report(localisation.member_share_report, periods=None, uses=("sectors",)),
+    "local_funding": Report(localisation.local_funding_report, periods=None, uses=("area", "sectors")),
+    "partner_network": Report(localisation.partner_network_report, periods=None, uses=("area", "sectors")),
     "membership": Report(review.membership_report, by_sector=always),
     "cercle_brief": Report(brief.cercle_brief_report, by_sector=always),
     "duplicates": Report(review.duplicates_report, (
@@ -103,6 +107,9 @@ def run_report(name: str, snapshot: Snapshot, params: ReportParams, store: Store
     if report.reads_store and store is None:
         raise ValueError(f"the {name} report reads the store: pass the StoreReader")
     extra = (store,) if report.reads_store else ()
+    if report.uses is not None:
+        kept = {declared.name: getattr(params, declared.name) for declared in FILTERS if declared.name in report.uses}
+        params = ReportParams(**kept, lang=params.lang, options=params.options)
     key = ("report", name, tuple(sorted(params_to_query(params).items())),
            store.decisions_version() if report.reads_store else None)
     return snapshot.cached(key, lambda: report.compute(snapshot, params, *extra).reset_index(drop=True))

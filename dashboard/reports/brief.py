@@ -31,12 +31,12 @@ def cercle_brief_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFram
     rows = snapshot.rows(params.selection(snapshot), area=cercle).stated_sector(NO_SECTOR)
     at_cercle = presence_table(rows, 2, by_sector=True, area=cercle).set_index("sector_code")
     communes = presence_table(rows, 3, by_sector=True, area=cercle)
-    per_sector = communes.groupby("sector_code").agg(
-        communes_covered=("total", lambda counts: int((counts > 0).sum())),
-        communes_without=("total", lambda counts: int((counts == 0).sum())),
-        communes_overlap=("total", lambda counts: int((counts >= DEFAULT_OVERLAP_K).sum())),
-        communes=("total", "size"))
-    coarser = communes[(communes["total"] == 0) & (communes["coarser_only"] > 0)].groupby("sector_code").size()
+    total, sector = communes["total"].to_numpy(), communes["sector_code"]
+    per_sector = pd.DataFrame({"communes_covered": total > 0, "communes_without": total == 0,
+                               "communes_overlap": total >= DEFAULT_OVERLAP_K, "communes": True,
+                               "coarser": (total == 0) & (communes["coarser_only"].to_numpy() > 0)}
+                              ).groupby(sector.to_numpy(), sort=False).sum()
+    coarser = per_sector.pop("coarser")
     table = pd.DataFrame({
         "sector_code": at_cercle.index,
         "organisations": at_cercle["total"].values,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.analysis.change import change_columns, change_table, unit_change
-from dashboard.analysis.filters import latest_period
 from dashboard.analysis.gaps import gap_table
 from dashboard.analysis.overlaps import overlap_table
 from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY
@@ -70,7 +69,7 @@ def change_periods(snapshot: Snapshot, params: ReportParams) -> tuple[str | None
     """(earlier, later) periods compared: ``from`` and the selected period, by default the latest period
     before it that has accepted rows. A ``from`` period asked for by name is kept even when it has no
     accepted rows, so that the view says so rather than compare other periods."""
-    later = params.period or latest_period(snapshot.activities)
+    later = params.period or snapshot.latest_period
     earlier = params.option("from")
     if not earlier or earlier == later:
         before = [period for period in snapshot.periods if later is None or period < later]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 import pandas as pd
 
-from dashboard.analysis.filters import filter_activities, latest_period
 from dashboard.i18n import catalogue, format_number, format_period, language, translate
 from dashboard.reports.params import ReportParams
 from dashboard.domain.filters import FILTERS, Filter, FilterKind
@@ -67,7 +65,7 @@ def describe_filters(snapshot: Snapshot, params: ReportParams) -> str:
     """The filters in words, e.g. "Niveau : Commune · Secteur : Protection · Période : décembre 2023" (one part
     per declared filter that is set, the level always; the period shown when none is chosen)."""
     lang = params.lang
-    values = {**params.filter_values(), "period": params.period or latest_period(snapshot.activities)}
+    values = {**params.filter_values(), "period": params.period or snapshot.latest_period}
     parts = [(translate(declared.label, lang), describe_value(snapshot, declared, values[declared.name], lang))
              for declared in FILTERS
              if (values[declared.name] or declared.kind is FilterKind.LEVEL)
@@ -113,23 +111,30 @@ def period_facts(snapshot: Snapshot, periods: list[str | None], lang: str) -> li
 
 def without_sector_note(snapshot: Snapshot, params: ReportParams, periods: list[str | None]) -> str | None:
     """For a view by sector: how many rows of the periods shown state no sector, left out of it."""
-    rows = pd.concat([filter_activities(snapshot.activities, replace(params.selection(snapshot), period=period))
-                      for period in periods if period] or [snapshot.activities.iloc[:0]])
-    rows = rows[rows["sector_code"].astype(object) == NO_SECTOR]
-    if rows.empty:
+    cube = snapshot.cube
+    if NO_SECTOR not in cube.sectors:
         return None
-    return translate("note.without_sector", params.lang, rows=format_number(int(rows["rows"].sum()), params.lang),
-                     organisations=format_number(rows["organisation_id"].nunique(), params.lang))
+    unstated = cube.sectors.index(NO_SECTOR)
+    rows, organisations = 0, set()
+    for period in filter(None, periods):
+        selection = snapshot.rows(params.selection(snapshot), period=period)
+        take = selection.mask & (selection.rows.sector == unstated)
+        rows += int(selection.rows.rows[take].sum())
+        organisations.update(selection.rows.organisation[take].tolist())
+    if not rows:
+        return None
+    return translate("note.without_sector", params.lang, rows=format_number(rows, params.lang),
+                     organisations=format_number(len(organisations), params.lang))
 
 
 def coarser_period_note(snapshot: Snapshot, params: ReportParams, period: str | None) -> str | None:
     """For a comparison at ``params.level``: a period whose rows all lie at coarser levels (a 3W reported by
     cercle, compared by commune) would show every organisation as arriving or leaving; say so, and at which
     level to compare instead."""
-    rows = snapshot.activities[snapshot.activities["period"] == period] if period else snapshot.activities.iloc[:0]
-    if rows.empty or (rows["location_level"] >= params.level).any():
+    levels = snapshot.cube.period_rows(period).location_level
+    if not len(levels) or (levels >= params.level).any():
         return None
-    finest = int(rows["location_level"].max())
+    finest = int(levels.max())
     return translate("note.period_coarser", params.lang, period=format_period(period, params.lang),
                      finest=translate(f"level.{finest}.plural", params.lang), finest_unit=translate(f"unit.{finest}", params.lang),
                      level=translate(f"level.{params.level}.plural", params.lang))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import field, make_dataclass
 
-from dashboard.analysis.filters import ActivityFilter, latest_period
+from dashboard.analysis.filters import ActivityFilter
 from dashboard.domain import filters
 from dashboard.domain.filters import DEFAULT_LEVEL, FILTERS, ROW_FILTERS
 from dashboard.i18n import DEFAULT_LANGUAGE, language
@@ -26,7 +26,7 @@ def _selection(self, snapshot) -> ActivityFilter:
     filter would name the organisation in every cell, whatever the number of organisations there)."""
     values = {declared.name: getattr(self, declared.name) for declared in ROW_FILTERS
               if declared.public or not snapshot.public}
-    values["period"] = values.get("period") or latest_period(snapshot.activities)
+    values["period"] = values.get("period") or snapshot.latest_period
     return ActivityFilter(**values)
 
 

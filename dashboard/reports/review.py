@@ -25,20 +25,20 @@ def duplicates_report(snapshot: Snapshot, params: ReportParams, store: StoreRead
     The groups are read through the store (grouped once per dataset version), with the decisions taken so
     far."""
     groups = store.duplicate_groups(snapshot.version)
-    if params.option("status", "pending") == "pending":
-        groups = pending_groups(groups, store.duplicate_decisions())
     selection = params.selection(snapshot)
-    keep = groups["periods"].map(lambda periods: selection.period in periods).astype(bool)
+    keep = store.duplicate_groups_of(snapshot.version, selection.period)
     if params.sectors:
-        keep &= groups["sector_code"].isin(params.sectors)
+        keep &= groups["sector_code"].isin(params.sectors).to_numpy()
     if params.organisations:
-        keep &= groups["organisation_id"].isin(params.organisations)
+        keep &= groups["organisation_id"].isin(params.organisations).to_numpy()
     if params.org_types:
         types = dict(zip(snapshot.organisations["organisation_id"], snapshot.organisations["org_type"]))
-        keep &= groups["organisation_id"].map(types).isin(params.org_types)
+        keep &= groups["organisation_id"].map(types).isin(params.org_types).to_numpy()
     if params.area:
-        keep &= snapshot.inside(groups["pcode"], params.area)
+        keep &= snapshot.inside(groups["pcode"], params.area).to_numpy()
     groups = groups[keep]
+    if params.option("status", "pending") == "pending":
+        groups = pending_groups(groups, store.duplicate_decisions())
     labels = dict(zip(snapshot.organisations["organisation_id"], snapshot.organisations["acronym"]))
     table = pd.DataFrame({
         "group_key": groups["group_key"], "organisation": groups["organisation_id"].map(labels),
