@@ -32,7 +32,7 @@ from dashboard.reports.imports import import_batch, may_read, rejected_rows_csv,
 from dashboard.result_cache import ResultCache
 from dashboard.security import web as security
 from dashboard.store.audit import audit_frame
-from dashboard.domain.roles import SYSTEM, Permission
+from dashboard.domain.roles import PUBLIC, SYSTEM, Permission
 from dashboard.store.database import make_engine, schema_is_current
 from dashboard.reports.snapshot import DashboardData, dashboard_data
 
@@ -149,7 +149,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     geometry = _geometry(settings)
     data = dashboard_data(engine, settings,
                           cache=ResultCache(settings.cache_dir, namespace=engine.url.render_as_string()))
-    data.snapshot(SYSTEM)  # load now: gunicorn --preload then forks workers that already hold the data
+    # load now, both views of the data (and their cubes): gunicorn --preload then forks workers that already
+    # hold them, instead of each worker building the public one at its first visitor's request
+    data.snapshot(SYSTEM)
+    data.snapshot(PUBLIC)
     app = Dash(__name__, title=translate("app.title", DEFAULT_LANGUAGE), assets_folder=str(ASSETS_DIR),
                compress=True, update_title=None, serve_locally=True, suppress_callback_exceptions=True)
     app.server.extensions["mali3w_data"] = data  # for tools that need the app's data (benchmark)

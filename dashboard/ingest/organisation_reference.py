@@ -18,6 +18,7 @@ designate it. Nothing here decides which registered organisation a spelling is: 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,19 +78,25 @@ def _split(cell: str | None) -> list[str]:
     return [text for text in (clean_text(part) for part in (cell or "").split("|")) if text]
 
 
+def curated_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The lines of a table the project curates (``data/registry/``), with their line numbers; a header other
+    than ``columns`` stops with a message naming the file."""
+    with path.open(encoding="utf-8", newline="") as stream:
+        reader = csv.DictReader(stream)
+        if tuple(reader.fieldnames or ()) != columns:
+            raise ValueError(f"file {path.name}: the header must be {','.join(columns)}")
+        yield from enumerate(reader, start=2)
+
+
 def read_equivalents(path: Path = EQUIVALENTS_PATH) -> list[Identity]:
     """The identities of the curated table; a malformed line stops with its line number."""
     identities = []
-    with path.open(encoding="utf-8", newline="") as stream:
-        reader = csv.DictReader(stream)
-        if tuple(reader.fieldnames or ()) != EQUIVALENTS_COLUMNS:
-            raise ValueError(f"file {path.name}: the header must be {','.join(EQUIVALENTS_COLUMNS)}")
-        for line, row in enumerate(reader, start=2):
-            acronyms, names, org_type = _split(row["acronyms"]), _split(row["names"]), clean_text(row["org_type"])
-            if not acronyms or org_type not in ORG_TYPE_VOCABULARY.by_code:
-                raise ValueError(f"file {path.name}, line {line}: give acronyms (separated by |), names and an "
-                                 f"org_type among {', '.join(ORG_TYPE_VOCABULARY.codes())}")
-            identities.append(Identity("equivalents", _keys(acronyms, names), org_type, f"ref:{fold(acronyms[0])}"))
+    for line, row in curated_rows(path, EQUIVALENTS_COLUMNS):
+        acronyms, names, org_type = _split(row["acronyms"]), _split(row["names"]), clean_text(row["org_type"])
+        if not acronyms or org_type not in ORG_TYPE_VOCABULARY.by_code:
+            raise ValueError(f"file {path.name}, line {line}: give acronyms (separated by |), names and an "
+                             f"org_type among {', '.join(ORG_TYPE_VOCABULARY.codes())}")
+        identities.append(Identity("equivalents", _keys(acronyms, names), org_type, f"ref:{fold(acronyms[0])}"))
     return identities
 
 

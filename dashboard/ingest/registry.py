@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from dashboard.config import PROJECT_ROOT
-from dashboard.ingest.organisation_reference import OrganisationReference, ReferenceEntry, read_equivalents
+from dashboard.ingest.organisation_reference import OrganisationReference, ReferenceEntry, curated_rows, read_equivalents
 from dashboard.ingest.organisations import KnownOrganisations, Match, alias_keys, group_organisations
 from dashboard.store.models import OrgAlias, Organisation, OrgReference
 from dashboard.domain.text import clean_text
@@ -131,18 +131,14 @@ class RegistryEntry:
 def read_registry(path: Path = REGISTRY_PATH) -> list[RegistryEntry]:
     """The entries of an organisation-type registry CSV; a malformed line stops with its line number."""
     entries = []
-    with path.open(encoding="utf-8", newline="") as stream:
-        reader = csv.DictReader(stream)
-        if tuple(reader.fieldnames or ()) != REGISTRY_COLUMNS:
-            raise ValueError(f"file {path.name}: the header must be {','.join(REGISTRY_COLUMNS)}")
-        for line, row in enumerate(reader, start=2):
-            acronym, name = clean_text(row["acronym"]), clean_text(row["name"])
-            org_type, scope = clean_text(row["org_type"]), clean_text(row["scope"])
-            if not (acronym or name) or org_type not in ORG_TYPE_VOCABULARY.by_code or scope not in (*SCOPES, None):
-                raise ValueError(
-                    f"file {path.name}, line {line}: give an acronym or a name, an org_type among "
-                    f"{', '.join(ORG_TYPE_VOCABULARY.codes())} and a scope among {', '.join(SCOPES)} (or empty)")
-            entries.append(RegistryEntry(acronym, name, org_type, scope))
+    for line, row in curated_rows(path, REGISTRY_COLUMNS):
+        acronym, name = clean_text(row["acronym"]), clean_text(row["name"])
+        org_type, scope = clean_text(row["org_type"]), clean_text(row["scope"])
+        if not (acronym or name) or org_type not in ORG_TYPE_VOCABULARY.by_code or scope not in (*SCOPES, None):
+            raise ValueError(
+                f"file {path.name}, line {line}: give an acronym or a name, an org_type among "
+                f"{', '.join(ORG_TYPE_VOCABULARY.codes())} and a scope among {', '.join(SCOPES)} (or empty)")
+        entries.append(RegistryEntry(acronym, name, org_type, scope))
     return entries
 
 
