@@ -33,7 +33,7 @@ from dashboard.ingest.reader import RawTable, check_file, read_table
 from dashboard.ingest.registry import alias_registry, known_organisations, register
 from dashboard.ingest.validate import CODE_SETS, CellIssue, CheckedRow, CheckedRows, check_rows
 from dashboard.store import audit
-from dashboard.store.database import serialise_imports
+from dashboard.store.database import bulk_insert, serialise_imports
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
 from dashboard.ingest.organisation_matching import merge_proposals
 from dashboard.store.reference import load_crosswalk, load_hierarchy, sector_vocabulary
@@ -221,10 +221,16 @@ class ExtraValues:
     partner type, a funder's full name), so that nothing a file said is lost. A unit name is kept only when
     it is not the name of the unit the row was placed in (a misspelling, a name without a match)."""
 
-    def __init__(self, mapping: ColumnMapping, labels: list[str]):
-        self.unknown = list(mapping.unknown.items())
+    def __init__(self, mapping: ColumnMapping, labels: list[str], rows: list[list[object]] | None = None):
+        """``rows``, when given, are the file's cells: columns empty in every row are not looked at again."""
+        columns = list(zip(*rows)) if rows else []
+        filled = None if rows is None else {
+            index for index in set(mapping.unknown) | set(mapping.fields.values())
+            if index < len(columns) and not set(columns[index]) <= {None, ""}}
+        self.unknown = [(index, header) for index, header in mapping.unknown.items()
+                        if filled is None or index in filled]
         self.kept = [(name, index, labels[index]) for name, index in mapping.fields.items()
-                     if not stored_in_columns(name)]
+                     if not stored_in_columns(name) and (filled is None or index in filled)]
         #: (field, value, unit placed in) → whether the value says more than the row's columns (a 3W repeats
         #: its types and places: each is decided once)
         self._says_more: dict[tuple, bool] = {}
@@ -411,7 +417,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                   + acronym_note(batch.id, table, mapping, acronym_reading) + boundary_note(batch.id, file_checks)
                   + sector_note(batch.id, mapping, [(number, row) for (number, _), row in zip(data_rows, checked)]))
         labels = column_labels(table)
-        extra_values = ExtraValues(mapping, labels)
+        extra_values = ExtraValues(mapping, labels, [cells for _, cells in data_rows])
         accepted_index = {position: n for n, position in enumerate(accepted_positions)}
         for position, ((source_row, cells), row) in enumerate(zip(data_rows, checked)):
             issues.extend(issue_record(batch.id, source_row, mapping, table, issue) for issue in row.issues)
@@ -437,7 +443,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         issues.extend(match_issues(session, batch.id, [data_rows[position][0] for position in accepted_positions],
                                    registered, mapping, table))
         if activities:
-            session.execute(insert(Activity.__table__), activities)  # Core: no ORM work per row
+            bulk_insert(session, Activity.__table__, activities)  # the driver's executemany: no work per row
         if rejected:
             session.execute(insert(RejectedRow.__table__), rejected)
         if issues:

@@ -15,6 +15,7 @@ formulas were never calculated, a header without data rows, a CSV whose bytes ar
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import posixpath
@@ -212,6 +213,20 @@ def _table_from_rows(file_name: str, sheet: str | None, rows: list[list[object]]
 
 def _rows(sheet: python_calamine.CalamineSheet, nrows: int | None = None) -> list[list]:
     return sheet.to_python(skip_empty_area=False, nrows=nrows)
+
+
+def _fits(sheet: python_calamine.CalamineSheet, fit: HeaderFit | None) -> bool:
+    """Whether a sheet's header names every required column (or, without ``fit``, it has data)."""
+    top = _rows(sheet, HEADER_SEARCH_ROWS)
+    filled = _filled_rows(top)
+    if not filled:
+        return False
+    if fit is None:
+        return True
+    header_index, hxl_index = _header_position(top, filled, fit)
+    header = _texts(top[header_index]) if header_index is not None else []
+    hxl = [clean_text(cell) for cell in top[hxl_index]] if hxl_index is not None else None
+    return fit(header, hxl)[0]
 
 
 def choose_data_sheet(sheets: dict[str, python_calamine.CalamineSheet], fit: HeaderFit | None = None) -> str:
@@ -471,10 +486,22 @@ def read_workbook(path: Path, sheet: str | None = None, fit: HeaderFit | None = 
             raise ImportRefused(
                 f"there is no sheet named {sheet!r}; the sheets are {', '.join(workbook.sheet_names)}.",
                 file=path.name, reason="no_such_sheet")
-        # each sheet is parsed once: probing for the HXL row and reading the chosen one share it
-        sheets = {name: workbook.get_sheet_by_name(name) for name in ([sheet] if sheet else workbook.sheet_names)}
+        # each sheet is parsed once: probing for the HXL row and reading the chosen one share it. The visible
+        # sheets are tried first: a workbook's hidden sheets are lists, pivots and old copies (the December 2023
+        # 3W hides six of its eight), read only when no visible sheet holds the table
+        visible = [entry.name for entry in workbook.sheets_metadata if str(entry.visible).endswith("Visible")]
+        order = [[sheet]] if sheet else [visible, [name for name in workbook.sheet_names if name not in visible]]
+        sheets: dict = {}
         try:
-            chosen = sheet or choose_data_sheet(sheets, fit)
+            chosen = None
+            for names in order:
+                sheets.update({name: workbook.get_sheet_by_name(name) for name in names})
+                with contextlib.suppress(ImportRefused):  # none of these sheets has data: try the others
+                    found = choose_data_sheet({name: sheets[name] for name in names}, fit) if names else None
+                    if found is not None and (sheet or _fits(sheets[found], fit)):
+                        chosen = found
+                        break
+            chosen = chosen or sheet or choose_data_sheet(sheets, fit)
         except ImportRefused as refusal:
             raise ((is_zip and _formulas_refusal(path, None))
                    or ImportRefused(refusal.message, file=path.name, reason=refusal.reason)) from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -267,10 +268,12 @@ Place = tuple[tuple[CellIssue, ...], int | None, dict[int, str | None]]
 
 
 def check_place(cells: dict[str, object], hierarchy: Hierarchy, legacy: Hierarchy | None,
-                crosswalk: Crosswalk | None, coded_2015: bool, known: dict[tuple, Place] | None = None) -> Place:
+                crosswalk: Crosswalk | None, coded_2015: bool, known: dict[tuple, Place] | None = None,
+                key: tuple | None = None) -> Place:
     """The place of a row (see :func:`_check_place`). A 3W repeats its places over thousands of rows: with a
-    ``known`` dict, each combination of codes and names is checked once."""
-    key = (coded_2015, *(cells.get(name, _NO_COLUMN) for name in PLACE_FIELDS))
+    ``known`` dict, each combination of codes and names is checked once (``key``, when the caller made it:
+    the row's place cells, every row of a file having the same fields)."""
+    key = (coded_2015, key if key is not None else tuple(cells.get(name, _NO_COLUMN) for name in PLACE_FIELDS))
     if known is not None and key in known:
         return known[key]
     scratch = CheckedRow()
@@ -490,7 +493,7 @@ def _check_values(cells: dict[str, object], row: CheckedRow, people: tuple[str, 
 def check_row(cells: dict[str, object], hierarchy: Hierarchy, legacy: Hierarchy | None = None,
               *, sectors: Vocabulary, crosswalk: Crosswalk | None = None,
               coded_2015: bool = False, people: tuple[str, ...] | None = None,
-              places: dict[tuple, Place] | None = None) -> CheckedRow:
+              places: dict[tuple, Place] | None = None, place_key: tuple | None = None) -> CheckedRow:
     """Check a row given as canonical field → cell value; ``sectors`` may know spellings an IMO taught (see
     :mod:`dashboard.ingest.sector_spellings`). A row ``coded_2015`` (see :func:`boundary_evidence`) has its
     P-codes translated to ``hierarchy`` through ``crosswalk`` (2015 code → 2021 code, level, share) and
@@ -508,7 +511,8 @@ def check_row(cells: dict[str, object], hierarchy: Hierarchy, legacy: Hierarchy 
     if org_type and ORG_TYPE_VOCABULARY.match(org_type) is None:
         row.issues.append(CellIssue.of("warning", "org_type", org_type, "msg.unknown_org_type", "advice.use_org_type",
                                        method="organisation type vocabulary", org_type=org_type))
-    issues, row.location_level, pcodes = check_place(cells, hierarchy, legacy, crosswalk, coded_2015, places)
+    issues, row.location_level, pcodes = check_place(cells, hierarchy, legacy, crosswalk, coded_2015, places,
+                                                     place_key)
     row.issues.extend(issues)
     row.pcodes = dict(pcodes)
     _check_values(cells, row, people_fields(cells) if people is None else people)
@@ -551,8 +555,11 @@ def check_rows(rows: list[dict[str, object]], hierarchy: Hierarchy, legacy: Hier
     usable = legacy is not None and bool(crosswalk)
     memo: dict[tuple, int] = {}  # a 3W repeats its places: each combination of codes and names is read once
     evidence = []
-    for values in rows:
-        key = tuple(values.get(name) for name in PLACE_FIELDS)
+    present = [name for name in PLACE_FIELDS if rows and name in rows[0]]  # every row has the file's fields
+    # the row's place cells: every row has the file's fields, so these identify a place within the file
+    place_of = (lambda values: tuple(values[name] for name in present)) if len(present) < 2 else itemgetter(*present)
+    keys = [place_of(values) for values in rows]
+    for values, key in zip(rows, keys):
         if key not in memo:
             memo[key] = boundary_evidence(values, hierarchy, legacy) if usable else -1
         evidence.append(memo[key])
@@ -565,5 +572,6 @@ def check_rows(rows: list[dict[str, object]], hierarchy: Hierarchy, legacy: Hier
         decisions = [file_2015] * len(rows)
     people, places = (people_fields(rows[0]) if rows else ()), {}
     checked = [check_row(values, hierarchy, legacy, sectors=sectors, crosswalk=crosswalk, coded_2015=decision,
-                         people=people, places=places) for values, decision in zip(rows, decisions)]
+                         people=people, places=places, place_key=key)
+               for values, decision, key in zip(rows, decisions, keys)]
     return CheckedRows(checked, saying_2015, saying_2021, file_2015)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zlib
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import JSON, Boolean, Date, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -72,3 +73,45 @@ def serialise_imports(session: Session) -> None:
         session.execute(text("BEGIN IMMEDIATE"))
     elif backend == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
+
+
+def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
+    """Insert many rows of ``table`` (dicts by column name) in the session's transaction, through the database
+    driver's own ``executemany``: SQLAlchemy's per-row parameter processing cost a quarter of the time of an
+    import of 24,000 rows. Values are converted here the way the column types would: JSON as text (SQL NULL for
+    None), dates as ISO text for SQLite (psycopg adapts Python dates itself), booleans as 0/1 for SQLite."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    columns = [column for column in table.columns if any(column.name in row for row in rows[:1])]
+    sqlite = dialect.name == "sqlite"
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+    statement = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(column.name) for column in columns)}) "
+                 f"VALUES ({', '.join([marker] * len(columns))})")
+    by_column = [[row.get(column.name) for row in rows] for column in columns]
+    for position, column in enumerate(columns):
+        convert = _converter(column, sqlite)
+        if convert is not None:
+            by_column[position] = [None if value is None else convert(value) for value in by_column[position]]
+    values = list(zip(*by_column))
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(statement, values)
+    finally:
+        cursor.close()
+
+
+def _converter(column, sqlite: bool):
+    """How one column's Python values (not None) are handed to the driver; None when as they are."""
+    if isinstance(column.type, JSON):
+        if sqlite:
+            return lambda value: json.dumps(value, ensure_ascii=False)
+        from psycopg.types.json import Json
+        return Json
+    if sqlite and isinstance(column.type, Date):
+        return lambda value: value.isoformat()
+    if sqlite and isinstance(column.type, Boolean):
+        return int
+    return None

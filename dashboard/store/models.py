@@ -164,9 +164,9 @@ class Activity(Base):
     reached: Mapped[float | None] = mapped_column(Float)
     physical_presence: Mapped[bool | None] = mapped_column(Boolean)
     #: people targeted and reached by sex and age (``targeted_f_child``, ``reached_m``...), where the file says
-    people: Mapped[dict | None] = mapped_column(JSON)
+    people: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     #: values of the columns the product does not know, by header
-    extra: Mapped[dict | None] = mapped_column(JSON)
+    extra: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     __table_args__ = (
         Index("ix_activity_batch_sector", "batch_id", "sector_code"),
