@@ -15,6 +15,7 @@ from dashboard.callbacks import duplicates as duplicate_callbacks
 from dashboard.callbacks import imports as import_callbacks
 from dashboard.callbacks import map_page as map_callbacks
 from dashboard.callbacks import registry as registry_callbacks
+from dashboard.callbacks import rounds as round_callbacks
 from dashboard.callbacks import router, url_state
 from dashboard.config import Settings, get_settings
 from dashboard.exports import WRITERS, ExportHeader
@@ -25,6 +26,7 @@ from dashboard.layouts.brief_page import BRIEF
 from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
 from dashboard.layouts.localisation_page import LOCALISATION
+from dashboard.layouts.reporting_page import REPORTING
 from dashboard.layouts.review_pages import DUPLICATES, MEMBERSHIP
 from dashboard.page_scripts import leave_out_unused_scripts
 from dashboard.reports import REPORTS, ReportParams, labelled, params_from_query, report_header, run_report
@@ -37,7 +39,7 @@ from dashboard.store.database import make_engine, schema_is_current
 from dashboard.reports.snapshot import DashboardData, dashboard_data
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
-ANALYSIS_PAGES = (GAPS, OVERLAPS, LOCALISATION, CHANGE, MEMBERSHIP, DUPLICATES, BRIEF)
+ANALYSIS_PAGES = (GAPS, OVERLAPS, LOCALISATION, CHANGE, MEMBERSHIP, DUPLICATES, BRIEF, REPORTING)
 #: Browsers keep the geometry a day; the URL carries the content hash, so a rebuild is fetched at once.
 GEOMETRY_MAX_AGE = 86400
 
@@ -190,6 +192,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     duplicate_callbacks.register(app, data)
     import_callbacks.register(app, data, settings.upload_dir)
     registry_callbacks.register(app, data)
+    round_callbacks.register(app, data)
     url_state.register(app)
     url_state.register_print(app)
     # Dash learns which of its script files it may serve when it renders the index page, in each process;

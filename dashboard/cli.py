@@ -77,6 +77,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  {change['organisation']}: {change['before']} -> {change['after']}")
     print(f"report: python -m dashboard import-report {result.batch_id}"
           + (" (rejected rows: --rejected)" if result.rows_rejected else ""))
+    if args.command == "import" and not result.already_imported:
+        print(f"round {result.period}: a draft until an IMO publishes it (python -m dashboard publish "
+              f"{result.period}); the public and the default views show the latest published round")
     return 0
 
 
@@ -192,7 +195,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 #: what each declared filter takes on the command line
 FILTER_HELP = {"level": "1 region, 2 cercle, 3 commune (default 3)",
-               "period": "reporting period YYYY-MM (default: the latest)",
+               "period": "reporting period YYYY-MM (default: the latest published round)",
                "area": "a region or cercle P-code, e.g. ML05",
                "sectors": "sector codes, comma-separated (e.g. health,protection)",
                "org_types": "organisation type codes, comma-separated (e.g. ngo_national)",
@@ -203,7 +206,8 @@ def _add_report_commands(commands) -> None:
     from dashboard.domain.filters import FILTERS, LEVELS
     from dashboard.reports import REPORTS
     for name, report in REPORTS.items():
-        command = commands.add_parser(name, help=f"the {name} report (CSV, JSON or Excel)")
+        aliases = [name.replace("_", "-")] if "_" in name else []
+        command = commands.add_parser(name, aliases=aliases, help=f"the {name} report (CSV, JSON or Excel)")
         for declared in FILTERS:  # the filters every view shares, under their address keys
             command.add_argument(f"--{declared.url}", help=FILTER_HELP[declared.name],
                                  choices=[str(level) for level in LEVELS] if declared.name == "level" else None)
@@ -345,6 +349,26 @@ def cmd_teach_sector(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_round(args: argparse.Namespace) -> int:
+    """Publish a reporting round for everyone, or withdraw it (both in the audit trail)."""
+    from dashboard.store.rounds import RoundRefused, publish_round, withdraw_round
+    act = publish_round if args.command == "publish" else withdraw_round
+    try:
+        state = act(_engine(), args.period, _operator())
+    except (LookupError, RoundRefused) as error:
+        print(f"nothing changed: {error}", file=sys.stderr)
+        return 2
+    files = ", ".join(f"{item['file']} ({item['source'] or '-'}, {item['rows']} rows)" for item in state["imports"])
+    print(f"round {args.period} {'published' if args.command == 'publish' else 'withdrawn'}: {files or 'no file'}")
+    return 0
+
+
+def cmd_rounds(_args: argparse.Namespace) -> int:
+    from dashboard.store.rounds import round_frame
+    print(round_frame(_engine()).to_string(index=False))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from dashboard.app_factory import create_app
     create_app().run(host=args.host, port=args.port, debug=args.debug)
@@ -424,6 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
     teach.add_argument("spelling", help="the spelling as written in the files, e.g. 'Eau hygiène'")
     teach.add_argument("sector", help="the sector code, e.g. wash (see dashboard/domain/vocabulary.py)")
     teach.set_defaults(run=cmd_teach_sector)
+    for name, what in (("publish", "publish a reporting round: everyone sees it, it becomes the default period"),
+                       ("withdraw", "withdraw a published round: the public sees the previous one again")):
+        command = commands.add_parser(name, help=what)
+        command.add_argument("period", help="the round's period, YYYY-MM")
+        command.set_defaults(run=cmd_round)
+    commands.add_parser("rounds", help="the reporting rounds: state, publication, sources").set_defaults(run=cmd_rounds)
     commands.add_parser("data-check", help="verify the data mirror against data/manifest.toml").set_defaults(
         run=cmd_data_check)
     commands.add_parser("build-geo", help="rebuild the simplified web geometry into geo/").set_defaults(

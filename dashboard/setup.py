@@ -20,6 +20,8 @@ from dashboard.ingest.partnerships import import_partnerships
 from dashboard.manifest import dataset_by_role, verify_mirror
 from dashboard.store.database import migrate
 from dashboard.store.models import ImportBatch
+from dashboard.domain.roles import Role, Viewer
+from dashboard.store.rounds import publish_round
 from dashboard.store.reference import sync_admin_units, sync_crosswalk, sync_sectors
 from dashboard.domain.enums import ImportKind
 
@@ -74,6 +76,7 @@ def import_sample_if_empty(engine: Engine, settings: Settings) -> ImportResult |
         sample = dataset_by_role("sample-3w")
         result = import_3w(engine, sample.path(settings.data_mirror), period=sample.period,
                            source=sample.attribution, imported_by="setup")
+        publish_round(engine, sample.period, Viewer(Role.IMO, "setup"))  # the sample is what everyone sees
     if not _has_batch(engine, ImportKind.PARTNERSHIP):
         agreements = dataset_by_role("partnerships")
         import_partnerships(engine, agreements.path(settings.data_mirror), source=agreements.attribution,

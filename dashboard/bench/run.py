@@ -47,7 +47,7 @@ DEFAULT_FILTERS = {declared.control: list(declared.default) if isinstance(declar
 FILTER_CHANGES = [("sector", ["protection"]), ("sector", ["health", "wash"]), ("org-type", ["ngo_national"]),
                   ("sector", []), ("org-type", []), ("organisation", [1])]
 ANALYSIS_PAGES = {"gaps": {"without": "ngo_national"}, "overlaps": {"k": "3"}, "localisation": {}, "change": {},
-                  "membership": {}, "duplicates": {"status": "pending"}, "brief": {}}
+                  "membership": {}, "duplicates": {"status": "pending"}, "brief": {}, "reporting": {}}
 GUNICORN_WORKERS = 3
 
 
@@ -244,8 +244,9 @@ def imo_client(app, settings: Settings):
 def bench_callbacks(settings: Settings, size: str, repeats: int) -> None:
     """Server time of each filter change, cold and warm, on the in-process server (no network): public pages
     as the public sees them, the duplicates review as an IMO."""
+    from dashboard.app_factory import ANALYSIS_PAGES as PAGES
     from dashboard.app_factory import create_app
-    from dashboard.reports import REPORTS
+    pages = {page.name: page for page in PAGES}
     app = create_app(settings)
     cache = app.server.extensions["mali3w_data"].cache
     public, imo = app.server.test_client(), imo_client(app, settings)
@@ -260,7 +261,7 @@ def bench_callbacks(settings: Settings, size: str, repeats: int) -> None:
         for changed, value in changes:
             filters[changed] = value
             bodies.append(callback_body(app, key, dict(filters), changed, page, options))
-        needs_account = page in REPORTS and REPORTS[page].permission is not None
+        needs_account = page is not None and pages[page].permission is not None
         client = imo if needs_account else public
         client.post("/_dash-update-component", json=bodies[0], headers=csrf_header(client))  # code paths loaded once
         timings = timed_posts(client, cache, bodies, repeats)

@@ -22,8 +22,8 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION
-from dashboard.store.models import Activity, AdminUnit, ImportBatch, Organisation
-from dashboard.domain.enums import ImportKind
+from dashboard.store.models import Activity, AdminUnit, ImportBatch, Organisation, ReportingRound
+from dashboard.domain.enums import ImportKind, RoundState
 
 REAL_ROWS = 24_088
 PERIODS_BY_SCALE = {1: 1, 10: 12, 100: 24}
@@ -105,12 +105,16 @@ def load_synthetic(engine: Engine, scale: int, seed: int = 2023) -> SyntheticPla
     for period in chosen.periods:
         with Session(engine) as session, session.begin():
             label = f"synthetic-x{scale}-seed{seed}-{period}"
+            now = datetime.now(timezone.utc)
             batch = ImportBatch(kind="3w", file_name=label, sheet=None, period=period,
                                 sha256=hashlib.sha256(label.encode()).hexdigest(), source="synthetic benchmark data",
-                                boundary_version=BOUNDARY_VERSION, imported_at=datetime.now(timezone.utc),
+                                boundary_version=BOUNDARY_VERSION, imported_at=now, published_at=now,
                                 imported_by="bench", rows_read=chosen.rows_per_period,
                                 rows_accepted=chosen.rows_per_period, rows_rejected=0, column_mapping={})
             session.add(batch)
+            # each synthetic period is a published round, as the reporting rounds a year of 3Ws would be
+            session.add(ReportingRound(period=period, state=RoundState.PUBLISHED, published_at=now, published_by="bench",
+                                       changed_at=now, changed_by="bench"))
             session.flush()
             row_number = 3
             for size in _chunks(chosen.rows_per_period):

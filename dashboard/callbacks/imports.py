@@ -10,7 +10,8 @@ from pathlib import Path
 import flask
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard.i18n import translate
+from dashboard.domain.enums import ImportKind
+from dashboard.i18n import format_period, translate
 from dashboard.ingest import jobs
 from dashboard.ingest.jobs import UploadRefused, failure_message, job_state, submit
 from dashboard.ingest.review import ReviewRefused, decide_suggestion
@@ -19,6 +20,19 @@ from dashboard.reports.imports import import_batch
 from dashboard.domain.roles import Permission
 from dashboard.security.web import client_address, require
 from dashboard.reports.snapshot import DashboardData
+
+
+def _draft_round(batch, viewer, lang: str) -> list:
+    """After a 3W import that the public does not see yet: its round is a draft until an IMO publishes it
+    (with a link to the round's page for those who may open it)."""
+    if batch.kind != ImportKind.THREE_W or batch.published_at is not None:
+        return []
+    said = [html.Br(), html.Span(translate("upload.draft_round", lang, period=format_period(batch.period, lang)),
+                                 className="note", id="upload-draft-round")]
+    if viewer.can(Permission.VIEW_REPORTING):
+        said += [" ", dcc.Link(translate("upload.to_reporting", lang),
+                               href=f"/rapportage?period={batch.period}&lang={lang}")]
+    return said
 
 
 def register(app: Dash, data: DashboardData, upload_dir: Path) -> None:
@@ -73,7 +87,7 @@ def register(app: Dash, data: DashboardData, upload_dir: Path) -> None:
                 dcc.Link(translate("imports.report_page", lang), href=f"/imports/rapport?import={batch.id}&lang={lang}",
                          id="upload-report-page"), " · ",
                 html.A(translate("upload.report", lang), href=f"/imports/{batch.id}/report.xlsx?lang={lang}",
-                       id="upload-report-xlsx")], True, True
+                       id="upload-report-xlsx"), *_draft_round(batch, viewer, lang)], True, True
 
     @app.callback(Output("upload-status", "children", allow_duplicate=True),
                   Output("upload-poll", "disabled", allow_duplicate=True),

@@ -54,3 +54,11 @@ class SuggestionChoice(StrEnum):
 class OrganisationChoice(StrEnum):
     MERGE = "merge"
     DISTINCT = "distinct"
+
+
+class RoundState(StrEnum):
+    """Of a reporting round (``reporting_round.state``)."""
+
+    DRAFT = "draft"          # imported, not yet published: logged-in users only
+    PUBLISHED = "published"  # what everyone sees (its imports published with it)
+    WITHDRAWN = "withdrawn"  # published once, then taken back by an IMO

@@ -27,6 +27,8 @@ class Permission(StrEnum):
     MANAGE_REGISTRY = "manage_registry"        # merge organisations, teach sector spellings
     VIEW_AUDIT = "view_audit"
     MANAGE_ACCOUNTS = "manage_accounts"
+    VIEW_REPORTING = "view_reporting"          # who reported in each round, and who did not
+    PUBLISH_ROUNDS = "publish_rounds"          # publish a reporting round for everyone, or withdraw it
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
@@ -34,7 +36,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.PARTNER: frozenset({Permission.VIEW_DETAIL, Permission.REVIEW_DUPLICATES, Permission.REVIEW_SUGGESTIONS,
                              Permission.VIEW_IMPORTS, Permission.IMPORT_OWN_ROWS}),
     Role.COORDINATOR: frozenset({Permission.VIEW_DETAIL, Permission.REVIEW_DUPLICATES,
-                                 Permission.REVIEW_SUGGESTIONS, Permission.VIEW_IMPORTS}),
+                                 Permission.REVIEW_SUGGESTIONS, Permission.VIEW_IMPORTS, Permission.VIEW_REPORTING}),
     Role.IMO: frozenset(Permission),
 }
 

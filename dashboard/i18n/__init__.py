@@ -6,6 +6,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
+
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 _CATALOGUE_DIR = Path(__file__).resolve().parent
@@ -43,6 +45,14 @@ def format_period(period: str, lang: str) -> str:
     if not (len(year) == 4 and year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
         return str(period)
     return f"{_MONTHS[language(lang)][int(month) - 1]} {year}"
+
+
+def format_date(value: object, lang: str) -> str:
+    """A day as a reader writes it: ``10/04/2024`` (French), ``2024-04-10`` (English); "" when unknown."""
+    stamp = pd.Timestamp(value) if value is not None and not (isinstance(value, float) and value != value) else None
+    if stamp is None or pd.isna(stamp):
+        return ""
+    return stamp.strftime("%d/%m/%Y" if language(lang) == "fr" else "%Y-%m-%d")
 
 
 def format_number(value: int, lang: str) -> str:

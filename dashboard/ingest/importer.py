@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from operator import itemgetter
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
@@ -34,6 +34,7 @@ from dashboard.ingest.registry import alias_registry, known_organisations, regis
 from dashboard.ingest.validate import CODE_SETS, CellIssue, CheckedRow, CheckedRows, check_rows
 from dashboard.store import audit
 from dashboard.store.database import bulk_insert, serialise_imports
+from dashboard.store.rounds import ensure_round
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
 from dashboard.ingest.organisation_matching import merge_proposals
 from dashboard.store.reference import load_crosswalk, load_hierarchy, sector_vocabulary
@@ -401,7 +402,8 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         registered_before = set(session.scalars(select(Organisation.id)))
         registered = organisations_of_rows(session, [checked[i] for i in accepted_positions])
         organisation_ids, partner_ids, created = registered.ids, registered.partner_ids, registered.created
-        replaced, rows_before = _remove_earlier_import(session, period, source)
+        replaced, rows_before, kept_for_public = _remove_earlier_import(session, period, source)
+        ensure_round(session, period, imported_by)
         batch = ImportBatch(
             kind=ImportKind.THREE_W, file_name=path.name, sheet=table.sheet, sha256=sha256, period=period, source=source,
             boundary_version=boundary_version,
@@ -412,6 +414,8 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
             column_mapping=mapping_record(table, mapping))
         session.add(batch)
         session.flush()
+        if kept_for_public:  # published earlier files stay for the public until the round is published again
+            session.execute(update(ImportBatch).where(ImportBatch.id.in_(kept_for_public)).values(superseded_by=batch.id))
         activities, rejected = [], []
         issues = (reader_notes(batch.id, table) + mapping_notes(batch.id, table, mapping)
                   + acronym_note(batch.id, table, mapping, acronym_reading) + boundary_note(batch.id, file_checks)
@@ -581,20 +585,27 @@ def _already_imported(session: Session, sha256: str) -> ImportResult | None:
                         already_imported=True)
 
 
-def _remove_earlier_import(session: Session, period: str, source: str | None) -> tuple[int | None, Counter]:
-    """Delete the 3W import of the same period and source (a corrected file replaces it, in the same
-    transaction), returning its id and its rows per organisation. Without a source nothing is replaced."""
+def _remove_earlier_import(session: Session, period: str,
+                           source: str | None) -> tuple[int | None, Counter, list[int]]:
+    """Replace the 3W import of the same period and source (a corrected file), in the same transaction:
+    returns its id, its rows per organisation, and the earlier imports kept for the public until the round is
+    published again (a published file is superseded, not deleted; a draft is deleted, its rows, rejections and
+    issues with it). Without a source nothing is replaced."""
     if source is None:
-        return None, Counter()
-    earlier = session.scalars(select(ImportBatch.id).where(
+        return None, Counter(), []
+    earlier = session.execute(select(ImportBatch.id, ImportBatch.published_at, ImportBatch.superseded_by).where(
         ImportBatch.kind == ImportKind.THREE_W, ImportBatch.period == period, ImportBatch.source == source)
         .order_by(ImportBatch.id.desc())).all()
-    if not earlier:
-        return None, Counter()
-    rows = session.execute(select(Activity.organisation_id, func.count()).where(Activity.batch_id.in_(earlier))
+    current = [row.id for row in earlier if row.superseded_by is None]
+    if not current:
+        return None, Counter(), [row.id for row in earlier]
+    rows = session.execute(select(Activity.organisation_id, func.count()).where(Activity.batch_id.in_(current))
                            .group_by(Activity.organisation_id)).all()
-    session.execute(delete(ImportBatch).where(ImportBatch.id.in_(earlier)))  # rows, rejections, issues cascade
-    return earlier[0], Counter(dict(rows))
+    drafts = [row.id for row in earlier if row.superseded_by is None and row.published_at is None]
+    if drafts:
+        session.execute(delete(ImportBatch).where(ImportBatch.id.in_(drafts)))
+    kept = [row.id for row in earlier if row.id not in drafts]
+    return current[0], Counter(dict(rows)), kept
 
 
 def _changes(session: Session, before: Counter, after: Counter) -> dict:

@@ -45,6 +45,8 @@ class AnalysisPage:
     extra: Callable[[Snapshot, ReportParams], list] = lambda snapshot, params: []
     table: Callable[[Snapshot, ReportParams, pd.DataFrame], object] = (
         lambda snapshot, params, frame: report_table(frame, params.lang))
+    #: whether the extra content is shown when the report has nothing to show (it then says where to look)
+    extra_when_blank: bool = False
 
     @property
     def permission(self) -> Permission | None:
@@ -88,7 +90,8 @@ def _content(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view:
                                 layer.categories, layer.customdata, layer.scale, layer.hover_lines, params.area)
     summary = blank if blank is not None else page.summary(snapshot, params, frame)
     return PageContent(summary_with_notes(summary, report_notes(page.report, snapshot, params)), figure,
-                       page.extra(snapshot, params) if blank is None else [], page.table(snapshot, params, frame),
+                       page.extra(snapshot, params) if blank is None or page.extra_when_blank else [],
+                       page.table(snapshot, params, frame),
                        shell.header_facts(snapshot, params, shown_periods(page, snapshot, params)))
 
 

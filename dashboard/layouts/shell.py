@@ -15,7 +15,7 @@ from flask_wtf.csrf import generate_csrf
 
 from dashboard.i18n import format_period, translate
 from dashboard.reports import ReportParams, params_to_query
-from dashboard.reports.describe import period_facts
+from dashboard.reports.describe import draft_note, period_facts
 from dashboard.domain.roles import Permission, Viewer
 from dashboard.security.web import current_viewer
 from dashboard.domain.filters import FILTERS, Filter, FilterKind
@@ -27,6 +27,7 @@ PAGES: tuple[tuple[str, str, Permission | None], ...] = (
     ("presence", "/", None), ("gaps", "/lacunes", None), ("overlaps", "/chevauchements", None),
     ("localisation", "/localisation", None), ("change", "/evolution", None), ("membership", "/membres", None),
     ("duplicates", "/doublons", Permission.REVIEW_DUPLICATES), ("brief", "/fiche", None),
+    ("reporting", "/rapportage", Permission.VIEW_REPORTING),
     ("imports", "/imports", Permission.VIEW_IMPORTS),
     ("registry", "/referentiel", Permission.MANAGE_REGISTRY), ("audit", "/journal", Permission.VIEW_AUDIT),
 )
@@ -72,8 +73,9 @@ def header_facts(snapshot: Snapshot, params: ReportParams, periods: Sequence[str
     """What the page shows the data of: the period shown ("as of") and the files it comes from (both periods
     of a comparison), and the boundaries; ``periods`` default to the period the filters select."""
     periods = list(periods) if periods is not None else [params.selection(snapshot).period]
-    return [html.Li(fact) for fact in (*period_facts(snapshot, periods, params.lang),
-                                       translate("header.boundaries", params.lang))]
+    draft = draft_note(snapshot, periods, params.lang)
+    return [html.Li(fact, className="draft", id="draft-note") if fact == draft else html.Li(fact)
+            for fact in (*period_facts(snapshot, periods, params.lang), translate("header.boundaries", params.lang))]
 
 
 def header(snapshot: Snapshot, params: ReportParams, viewer: Viewer,
@@ -124,6 +126,16 @@ def _code_options(snapshot: Snapshot, declared: Filter, lang: str) -> list[dict]
     return [{"label": vocabulary.label(code, lang), "value": code} for code in vocabulary.codes() if code in present]
 
 
+def round_label(snapshot: Snapshot, period: str, lang: str) -> str:
+    """A period as the period list shows it: its round's state and sources ("mars 2024 · brouillon · 1 source")."""
+    state = translate("round.state.draft" if snapshot.is_draft(period) else "round.state.published", lang)
+    batches = snapshot.batches_of(period)  # those this view shows (the public: the published ones)
+    sources = batches["source"].where(batches["source"].notna() & (batches["source"] != ""),
+                                      batches["file_name"]).nunique()
+    return f"{format_period(period, lang)} · {state} · " + translate(
+        "round.sources.one" if sources == 1 else "round.sources", lang, count=sources)
+
+
 def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[int] = LEVELS) -> list:
     """The filters every page shares (one control per declaration of :mod:`dashboard.domain.filters`, with the
     declared id and label), set from the page's URL."""
@@ -140,8 +152,9 @@ def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[in
                                   options=[{"label": translate(f"level.{level}", lang), "value": level}
                                            for level in levels])
         if declared.kind is FilterKind.PERIOD:
-            return dcc.Dropdown(id=declared.control, value=value or (periods[0] if periods else None), clearable=False,
-                                options=[{"label": format_period(period, lang), "value": period} for period in periods])
+            return dcc.Dropdown(id=declared.control, value=value or snapshot.latest_period, clearable=False,
+                                options=[{"label": round_label(snapshot, period, lang), "value": period}
+                                         for period in periods])
         if declared.kind is FilterKind.AREA:
             return dcc.Dropdown(id=declared.control, value=value, options=_area_options(snapshot),
                                 placeholder=translate("filters.all_mali", lang))

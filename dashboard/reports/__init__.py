@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard.domain.filters import FILTERS
 from dashboard.exports import ExportHeader
 from dashboard.i18n import format_period, translate
-from dashboard.reports import brief, coverage, localisation, presence, review
+from dashboard.reports import brief, coverage, localisation, presence, reporting, review
 from dashboard.reports.describe import (
     coarser_period_note,
     header_lines,
@@ -67,6 +67,11 @@ class Report:
     #: the filters (declared names) its table depends on, None for all: its cached tables are keyed by these
     #: only, so changing another filter reads them back (the partnership tables ignore the period)
     uses: tuple[str, ...] | None = None
+    #: for a comparison of two periods, whether it compares places (a period reported only at coarser levels
+    #: than the one shown then needs a note); who reported compares organisations, at any level
+    compares_places: bool = True
+    #: what it says when the period shown has no earlier one to compare with (a catalogue key)
+    single_period: str = "change.single_period"
 
 
 REPORTS: dict[str, Report] = {
@@ -91,6 +96,14 @@ REPORTS: dict[str, Report] = {
     "partner_network": Report(localisation.partner_network_report, periods=None, uses=("area", "sectors")),
     "membership": Report(review.membership_report, by_sector=always),
     "cercle_brief": Report(brief.cercle_brief_report, by_sector=always),
+    "reporting_status": Report(reporting.reporting_status_report, (
+        ReportOption("from", "the round compared with, YYYY-MM (default: the latest published round before --period)"),
+        ReportOption("by", "organisation (default): who did not report; sector or region: how many, per cluster or "
+                           "region")), Permission.VIEW_REPORTING,
+        periods=lambda snapshot, params: list(reporting.compared_rounds(snapshot, params)),
+        uses=("period", "area", "sectors", "org_types", "organisations"), compares_places=False,
+        single_period="reporting.single_period"),
+    "round_sources": Report(reporting.round_sources_report, (), Permission.VIEW_REPORTING, uses=("period",)),
     "duplicates": Report(review.duplicates_report, (
         ReportOption("status", "pending (default) or all", "pending"),), Permission.REVIEW_DUPLICATES,
         by_sector=always, reads_store=True),
@@ -123,7 +136,7 @@ def report_notes(name: str, snapshot: Snapshot, params: ReportParams) -> list[st
         return []
     periods = report.periods(snapshot, params)
     notes = [without_sector_note(snapshot, params, periods) if report.by_sector(params) else None]
-    if len(periods) > 1:
+    if len(periods) > 1 and report.compares_places:
         notes += [coarser_period_note(snapshot, params, period) for period in periods]
     return [note for note in notes if note]
 
@@ -137,7 +150,7 @@ def report_blank(name: str, snapshot: Snapshot, params: ReportParams) -> str | N
     periods = report.periods(snapshot, params)
     if any(period is None for period in periods):
         later = params.selection(snapshot).period
-        return translate("change.single_period", params.lang, period=format_period(later, params.lang)) if later \
+        return translate(report.single_period, params.lang, period=format_period(later, params.lang)) if later \
             else translate("header.no_data", params.lang)
     missing = [period for period in periods if not snapshot.has_rows(period)]
     return period_without_rows(snapshot, missing[0], params.lang) if missing else None

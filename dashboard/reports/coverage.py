@@ -66,13 +66,14 @@ def overlaps_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
 
 
 def change_periods(snapshot: Snapshot, params: ReportParams) -> tuple[str | None, str | None]:
-    """(earlier, later) periods compared: ``from`` and the selected period, by default the latest period
-    before it that has accepted rows. A ``from`` period asked for by name is kept even when it has no
-    accepted rows, so that the view says so rather than compare other periods."""
+    """(earlier, later) periods compared: ``from`` and the selected period, by default the last two published
+    rounds (the latest published round before the one shown). A ``from`` period asked for by name is kept
+    even when it has no accepted rows, so that the view says so rather than compare other periods."""
     later = params.period or snapshot.latest_period
     earlier = params.option("from")
     if not earlier or earlier == later:
-        before = [period for period in snapshot.periods if later is None or period < later]
+        before = [period for period in snapshot.published_periods or snapshot.periods
+                  if later is None or period < later]
         earlier = before[-1] if before else None
     return earlier, later
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.i18n import catalogue, format_number, format_period, language, translate
+from dashboard.i18n import catalogue, format_date, format_number, format_period, language, translate
 from dashboard.reports.params import ReportParams
 from dashboard.domain.filters import FILTERS, Filter, FilterKind
 from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, VOCABULARIES
@@ -39,12 +39,6 @@ def describe_option(name: str, value: str, lang: str) -> tuple[str, str]:
         return translate(label, lang), text()
     except KeyError:  # a value the address made up
         return translate(label, lang), value
-
-
-def _files(batches: pd.DataFrame, lang: str) -> str:
-    """The files a period comes from: ``3W_mars.xlsx (OCHA Mali), cluster_wash.csv``."""
-    return ", ".join(f"{row.file_name} ({row.source})" if isinstance(row.source, str) and row.source
-                     else row.file_name for row in batches.itertuples())
 
 
 def describe_value(snapshot: Snapshot, declared: Filter, value: object, lang: str) -> str:
@@ -89,22 +83,54 @@ def period_without_rows(snapshot: Snapshot, period: str, lang: str) -> str:
     return translate("note.period_without_rows", lang, period=format_period(period, lang), files=files)
 
 
+def _round_state(snapshot: Snapshot, period: str, lang: str) -> str:
+    """How far a period's round is published: "publié le 10/04/2024", or "brouillon"."""
+    round_ = snapshot.round_of(period)
+    if snapshot.is_draft(period) or round_ is None or pd.isna(round_["published_at"]):
+        return translate("round.draft", lang)
+    return translate("round.published_on", lang, date=format_date(round_["published_at"], lang))
+
+
+def _files(snapshot: Snapshot, period: str, lang: str) -> str:
+    """The files a period comes from, each with its source and the day it was imported:
+    ``3W_mars.xlsx (OCHA Mali, 01/04/2024), cluster_wash.csv (02/04/2024)``."""
+    def described(row) -> str:
+        source = row.source if isinstance(row.source, str) and row.source else None
+        return f"{row.file_name} ({', '.join(part for part in (source, format_date(row.imported_at, lang)) if part)})"
+    return ", ".join(described(row) for row in snapshot.batches_of(period).itertuples())
+
+
+def draft_note(snapshot: Snapshot, periods: list[str | None], lang: str) -> str | None:
+    """For a logged-in viewer shown a round that is not published (or has files imported since it was): say
+    so, first, since the public does not see these figures."""
+    drafts = [period for period in periods if period and snapshot.has_rows(period) and snapshot.is_draft(period)]
+    if not drafts:
+        return None
+    return translate("header.draft", lang, periods=", ".join(format_period(period, lang) for period in drafts))
+
+
 def period_facts(snapshot: Snapshot, periods: list[str | None], lang: str) -> list[str]:
-    """What a view shows the data of: its period ("as of") and the files that period comes from; for two
-    periods (a comparison), both; for a period without accepted rows, why it shows nothing."""
+    """What a view shows the data of: its period ("as of"), how far its round is published, and the files it
+    comes from; for two periods (a comparison), both; for a period without accepted rows, why it shows
+    nothing. A draft is said first (see :func:`draft_note`)."""
     periods = [period for period in periods if period]
     if not periods:
         return [translate("header.no_data", lang)]
+    draft = draft_note(snapshot, periods, lang)
+    lines = [draft] if draft else []
     if len(periods) == 1:
         period = periods[0]
         if not snapshot.has_rows(period):
-            return [period_without_rows(snapshot, period, lang)]
-        return [translate("header.as_of", lang, period=format_period(period, lang)),
-                translate("header.source", lang, source=_files(snapshot.batches_of(period), lang))]
-    lines = [translate("header.compared", lang, periods=" → ".join(format_period(period, lang) for period in periods))]
+            return lines + [period_without_rows(snapshot, period, lang)]
+        return lines + [translate("header.as_of_round", lang, period=format_period(period, lang),
+                                  state=_round_state(snapshot, period, lang)),
+                        translate("header.source", lang, source=_files(snapshot, period, lang))]
+    lines.append(translate("header.compared", lang,
+                           periods=" → ".join(format_period(period, lang) for period in periods)))
     for period in periods:
-        lines.append(translate("header.source_of", lang, period=format_period(period, lang),
-                               source=_files(snapshot.batches_of(period), lang))
+        lines.append(translate("header.source_of", lang, period=f"{format_period(period, lang)} "
+                                                            f"({_round_state(snapshot, period, lang)})",
+                               source=_files(snapshot, period, lang))
                      if snapshot.has_rows(period) else period_without_rows(snapshot, period, lang))
     return lines
 

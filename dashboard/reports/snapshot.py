@@ -27,6 +27,7 @@ from dashboard.analysis.duplicates import duplicate_groups
 from dashboard.config import BOUNDARY_VERSION, Settings
 from dashboard.domain.filters import ROW_FILTERS
 from dashboard.domain.places import UnitIndex
+from dashboard.domain.enums import RoundState
 from dashboard.domain.roles import Viewer
 from dashboard.geo.population import load_population
 from dashboard.ingest.membership import membership_frame
@@ -35,6 +36,7 @@ from dashboard.result_cache import ResultCache
 from dashboard.security.policy import Policy, load_policy, public_activities
 from dashboard.store.duplicate_decisions import decision_frame, decisions_version, duplicate_records_frame
 from dashboard.store.queries import activity_frame, admin_unit_frame, batch_frame, dataset_version, organisation_frame
+from dashboard.store.rounds import ROUND_COLUMNS, round_frame
 
 T = TypeVar("T")
 
@@ -51,6 +53,8 @@ class Snapshot:
     batches: pd.DataFrame
     memberships: pd.DataFrame
     partnerships: pd.DataFrame
+    #: the reporting rounds (:data:`dashboard.store.rounds.ROUND_COLUMNS`) this view may show, newest first
+    rounds: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ROUND_COLUMNS))
     #: population of regions and cercles (COD-PS), or None when the data mirror does not have it
     population: pd.DataFrame | None = None
     #: views computed from this snapshot, shared with the other server processes
@@ -96,10 +100,31 @@ class Snapshot:
         """The periods with accepted rows, oldest first."""
         return list(self.cube.periods)
 
+    @cached_property
+    def published_periods(self) -> list[str]:
+        """The periods of the published rounds that have accepted rows, oldest first."""
+        published = set(self.rounds.loc[self.rounds["state"] == RoundState.PUBLISHED, "period"].astype(str))
+        return [period for period in self.periods if period in published]
+
     @property
     def latest_period(self) -> str | None:
-        """The newest period with accepted rows: what a view shows when no period is chosen."""
-        return self.periods[-1] if self.periods else None
+        """What a view shows when no period is chosen: the latest published round (the latest period with
+        accepted rows when none is published yet)."""
+        chosen = self.published_periods or self.periods
+        return chosen[-1] if chosen else None
+
+    def is_draft(self, period: str | None) -> bool:
+        """Whether this view shows ``period`` as a draft: its round is not published, or files were imported
+        into it since it was (logged-in users see them; the public never sees a draft)."""
+        if self.public or not period:
+            return False
+        found = self.rounds[self.rounds["period"] == period]
+        return found.empty or found["state"].iloc[0] != RoundState.PUBLISHED or int(found["unpublished_files"].iloc[0]) > 0
+
+    def round_of(self, period: str | None) -> pd.Series | None:
+        """The round of ``period`` (a row of :attr:`rounds`), or None."""
+        found = self.rounds[self.rounds["period"] == period]
+        return None if found.empty else found.iloc[0]
 
     def unit_names(self) -> dict[str, str]:
         return dict(zip(self.units["pcode"], self.units["name_fr"]))
@@ -181,28 +206,46 @@ class DashboardData:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._public: Snapshot | None = None
+        #: every import's presence keys and the imports, from which the public view is made
+        self._published: tuple[pd.DataFrame, pd.DataFrame] | None = None
 
     def snapshot(self, viewer: Viewer) -> Snapshot:
         """The current data as ``viewer`` may see it; reloaded from the database only when the dataset
-        version changed (and its presence cube built at once, so no view pays for it)."""
+        version changed (and its presence cube built at once, so no view pays for it).
+
+        Logged-in viewers see every round's current imports, drafts included; the public sees the published
+        imports only (an earlier file a newer draft supersedes included), under the data-responsibility policy."""
         version = dataset_version(self.engine).key
         with self._lock:
             if self._snapshot is None or self._snapshot.version != version:
-                snapshot = Snapshot(version, activity_frame(self.engine), organisation_frame(self.engine),
-                                    admin_unit_frame(self.engine, self.boundary_version), batch_frame(self.engine),
-                                    membership_frame(self.engine), partnership_frame(self.engine), self.population,
-                                    self.cache)
+                activities, batches = activity_frame(self.engine), batch_frame(self.engine)
+                current = batches[batches["superseded_by"].isna()]
+                snapshot = Snapshot(version, _of_batches(activities, current), organisation_frame(self.engine),
+                                    admin_unit_frame(self.engine, self.boundary_version), current,
+                                    membership_frame(self.engine), partnership_frame(self.engine),
+                                    round_frame(self.engine), self.population, self.cache)
                 snapshot.cube  # noqa: B018 (built now, once)
-                self._snapshot, self._public = snapshot, None
+                self._snapshot, self._public, self._published = snapshot, None, (activities, batches)
                 _keep_out_of_collection()
             if not viewer.public:
                 return self._snapshot
             if self._public is None:
-                self._public = replace(self._snapshot, version=f"{version}:public:{self.policy.key}",
-                                       activities=public_activities(self._snapshot.activities, self.policy),
-                                       public_policy=self.policy)
+                activities, batches = self._published
+                published = batches[batches["published_at"].notna()]
+                rounds = self._snapshot.rounds
+                self._public = replace(
+                    self._snapshot, version=f"{version}:public:{self.policy.key}",
+                    activities=public_activities(_of_batches(activities, published), self.policy), batches=published,
+                    rounds=rounds[rounds["state"] == RoundState.PUBLISHED].reset_index(drop=True),
+                    public_policy=self.policy)
                 self._public.cube  # noqa: B018
             return self._public
+
+
+def _of_batches(activities: pd.DataFrame, batches: pd.DataFrame) -> pd.DataFrame:
+    """The presence keys of the given imports only."""
+    kept = activities[activities["batch_id"].isin(batches["batch_id"])]
+    return kept.reset_index(drop=True) if len(kept) != len(activities) else activities
 
 
 def _keep_out_of_collection() -> None:

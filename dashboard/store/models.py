@@ -111,6 +111,21 @@ class OrgReference(Base):
     version: Mapped[str] = mapped_column(String(200))
 
 
+class ReportingRound(Base):
+    """A reporting period's round: the union of its 3W imports (one per source), published by an IMO for
+    everyone, or a draft that only logged-in users see."""
+
+    __tablename__ = "reporting_round"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), unique=True)
+    #: a :class:`dashboard.domain.enums.RoundState`
+    state: Mapped[str] = mapped_column(String(20))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_by: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changed_by: Mapped[str | None] = mapped_column(String(200))
+
+
 class ImportBatch(Base):
     __tablename__ = "import_batch"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -131,8 +146,13 @@ class ImportBatch(Base):
     rows_rejected: Mapped[int] = mapped_column(Integer)
     #: field → column header it was read from, and how it was recognised
     column_mapping: Mapped[dict] = mapped_column(JSON)
-    #: the earlier import of the same period and source this one replaced (that batch is gone), if any
+    #: the earlier import of the same period and source this one replaced (that batch is gone, or superseded
+    #: until this one is published), if any
     replaced_batch_id: Mapped[int | None] = mapped_column(Integer)
+    #: when the import's round was published with it (None: a draft, seen by logged-in users only)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the newer import of the same period and source that replaces this published one at the next publication
+    superseded_by: Mapped[int | None] = mapped_column(Integer)
     #: what the replacement changed: rows before and after, per organisation
     changes: Mapped[dict | None] = mapped_column(JSON)
 

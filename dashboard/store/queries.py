@@ -7,8 +7,16 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from dashboard.store.models import Activity, AdminUnit, ImportBatch, ImportIssue, Organisation, OrganisationDecision
-from dashboard.domain.enums import ImportKind
+from dashboard.store.models import (
+    Activity,
+    AdminUnit,
+    ImportBatch,
+    ImportIssue,
+    Organisation,
+    OrganisationDecision,
+    ReportingRound,
+)
+from dashboard.domain.enums import ImportKind, RoundState
 
 #: Columns of the activity frame the analyses work on: one row per distinct presence key, ``rows`` counts
 #: the 3W rows behind it.
@@ -28,20 +36,26 @@ class DatasetVersion:
     rows_accepted: int
     #: accepted place suggestions and organisation decisions, which change rows without a new batch
     edits: int = 0
+    #: published imports, superseded ones and published rounds: a publication changes what the public sees
+    publication: str = ""
 
     @property
     def key(self) -> str:
-        return f"{self.batch_count}-{self.last_batch_id}-{self.rows_accepted}-{self.edits}"
+        return f"{self.batch_count}-{self.last_batch_id}-{self.rows_accepted}-{self.edits}-{self.publication}"
 
 
 def dataset_version(engine: Engine) -> DatasetVersion:
     edits = (select(func.count(ImportIssue.id)).where(ImportIssue.decision == "accepted").scalar_subquery()
              + select(func.count(OrganisationDecision.id)).scalar_subquery())
+    published_rounds = (select(func.count(ReportingRound.id)).where(ReportingRound.state == RoundState.PUBLISHED)
+                        .scalar_subquery())
     with engine.connect() as connection:
-        batches, last, rows, changed = connection.execute(
+        batches, last, rows, changed, published, superseded, rounds, last_change = connection.execute(
             select(func.count(ImportBatch.id), func.coalesce(func.max(ImportBatch.id), 0),
-                   func.coalesce(func.sum(ImportBatch.rows_accepted), 0), edits)).one()
-    return DatasetVersion(batches, last, rows, changed)
+                   func.coalesce(func.sum(ImportBatch.rows_accepted), 0), edits, func.count(ImportBatch.published_at),
+                   func.count(ImportBatch.superseded_by), published_rounds,
+                   select(func.max(ReportingRound.changed_at)).scalar_subquery())).one()
+    return DatasetVersion(batches, last, rows, changed, f"{published}.{superseded}.{rounds}.{last_change}")
 
 
 def activity_frame(engine: Engine) -> pd.DataFrame:
@@ -83,13 +97,16 @@ def admin_unit_frame(engine: Engine, version: str) -> pd.DataFrame:
 
 
 #: columns of :func:`batch_frame`
-BATCH_COLUMNS = ["batch_id", "period", "file_name", "source", "imported_at", "rows_read", "rows_accepted"]
+BATCH_COLUMNS = ["batch_id", "period", "file_name", "source", "imported_at", "rows_read", "rows_accepted",
+                 "published_at", "superseded_by"]
 
 
 def batch_frame(engine: Engine) -> pd.DataFrame:
-    """The 3W imports, oldest first: what a view's "as of" and "source" name for the period it shows."""
+    """The 3W imports, oldest first: what a view's "as of" and "source" name for the period it shows, and
+    whether each is published (or kept for the public until a newer file of its source is)."""
     query = (select(ImportBatch.id, ImportBatch.period, ImportBatch.file_name, ImportBatch.source,
-                    ImportBatch.imported_at, ImportBatch.rows_read, ImportBatch.rows_accepted)
+                    ImportBatch.imported_at, ImportBatch.rows_read, ImportBatch.rows_accepted,
+                    ImportBatch.published_at, ImportBatch.superseded_by)
              .where(ImportBatch.kind == ImportKind.THREE_W).order_by(ImportBatch.period, ImportBatch.id))
     with engine.connect() as connection:
         return pd.DataFrame(connection.execute(query).all(), columns=BATCH_COLUMNS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -197,7 +198,9 @@ def test_page_opens_in_french_with_the_commune_map(page: Page, traffic, sample, 
     open_map(page)
 
     assert page.locator("h1").inner_text() == "Qui fait quoi où au Mali (3W)"
-    assert page.locator("#data-facts li").first.inner_text() == "Données au : décembre 2023"
+    # the sample's round, published by the set-up today: the public sees it, with its publication date
+    assert page.locator("#data-facts li").first.inner_text() == (
+        f"Données au : décembre 2023 (publié le {datetime.now(UTC):%d/%m/%Y})")
     figure = trace(page)
     assert unit_counts[3] == 701
     assert len(figure["locations"]) == unit_counts[3]
@@ -314,7 +317,8 @@ def test_english_page(page: Page, traffic, sample):
     open_map(page, "/?lang=en")
 
     assert page.locator("h1").inner_text() == "Who does what where in Mali (3W)"
-    assert page.locator("#data-facts li").first.inner_text() == "Data as of: December 2023"
+    assert page.locator("#data-facts li").first.inner_text() == (
+        f"Data as of: December 2023 (published on {datetime.now(UTC):%Y-%m-%d})")
     assert organisations_in_summary(summary(page)) == sample["org"].nunique()
     assert len(trace(page)["locations"]) == 701
     assert traffic.external_urls() == []

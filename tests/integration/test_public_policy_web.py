@@ -20,6 +20,7 @@ from dashboard.security.accounts import create_account
 from dashboard.domain.roles import SYSTEM
 from dashboard.setup import prepare_database
 from dashboard.store.database import make_engine
+from dashboard.store.rounds import publish_round
 from tests.conftest import TEST_PASSWORD
 from tests.integration.test_web_access import callback, logged_in
 from tests.workbooks import write_workbook
@@ -45,6 +46,7 @@ def app(sample_settings, tmp_path_factory):
     engine = make_engine(settings.database_url)
     prepare_database(engine, settings)
     import_3w(engine, write_workbook(folder / "3w_2024-03.xlsx", {"3W": [HEADERS, *ROWS]}))
+    publish_round(engine, "2024-03", SYSTEM)  # the public sees published rounds only
     create_account(engine, "imo", TEST_PASSWORD, "imo")
     engine.dispose()
     return create_app(settings)

@@ -10,6 +10,8 @@ and from the rows the fixture wrote, not from the importer.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pandas as pd
 import pytest
 from sqlalchemy import select
@@ -21,6 +23,7 @@ from dashboard.ingest.importer import import_3w
 from dashboard.reports import ReportParams, report_blank, report_header, report_notes, run_report
 from dashboard.domain.roles import SYSTEM
 from dashboard.store.models import Activity, ImportIssue, Organisation
+from dashboard.store.rounds import publish_round
 from dashboard.reports.snapshot import DashboardData
 from tests.independent import folded, placed_rows, read_sample
 from tests.releases import NEW_ORGANISATIONS, march_2022_release, organisation_key
@@ -59,6 +62,8 @@ def test_the_march_2022_release_beside_december_2023(prepared_engine, sample_pat
         known_before = set(session.scalars(select(Organisation.id)))
     result = import_3w(prepared_engine, path, source="OCHA Mali")  # the period from the file name
     assert result.period == "2022-03"
+    for period in ("2023-12", "2022-03"):  # as an IMO does once a round is complete
+        publish_round(prepared_engine, period, SYSTEM)
     snapshot = DashboardData(prepared_engine).snapshot(SYSTEM)
     check_every_row_is_accepted(prepared_engine, result, written)
     check_organisations_stay_themselves(prepared_engine, known_before, written)
@@ -145,12 +150,15 @@ def check_change_by_sector_leaves_out_rows_without_a_sector(snapshot, written, d
 
 
 def check_headers_name_the_period_shown(snapshot):
+    today = datetime.now(UTC)  # both files were imported and published by this test
+    fr, en = today.strftime("%d/%m/%Y"), today.strftime("%Y-%m-%d")
     march = report_header("presence", snapshot, ReportParams(period="2022-03")).lines
-    assert "Données au : mars 2022" in march
-    assert "Source : 5W_MLI_Mar2022.xlsx (OCHA Mali)" in march
+    assert f"Données au : mars 2022 (publié le {fr})" in march
+    assert f"Source : 5W_MLI_Mar2022.xlsx (OCHA Mali, {fr})" in march
     assert not any(SAMPLE_FILE in line for line in march)
     latest = report_header("presence", snapshot, ReportParams(lang="en")).lines
-    assert "Data as of: December 2023" in latest and f"Source: {SAMPLE_FILE} (OCHA Mali)" in latest
+    assert f"Data as of: December 2023 (published on {en})" in latest
+    assert f"Source: {SAMPLE_FILE} (OCHA Mali, {en})" in latest
     compared = report_header("change", snapshot, ReportParams(options={"from": "2022-03"})).lines
     assert "Périodes comparées : mars 2022 → décembre 2023" in compared
     assert any("5W_MLI_Mar2022.xlsx" in line for line in compared) and any(SAMPLE_FILE in line for line in compared)

@@ -1,0 +1,74 @@
+"""The Rapportage page in Chromium: a coordinator sees that the March 2024 round is in preparation and who has
+not reported yet; an IMO publishes it after the browser's confirmation, and the draft banner goes.
+
+Publishing changes what the public sees, so this page is served from a copy of the sample database with one
+more import (the health cluster's March 2024 file): the other tests keep the sample as it is.
+"""
+
+import dataclasses
+import sqlite3
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy.engine import make_url
+
+from dashboard.ingest.importer import import_3w
+from dashboard.store.database import make_engine
+from tests.browser.conftest import served
+from tests.browser.test_analysis_pages import choose, page_param
+from tests.workbooks import write_workbook
+
+MARCH = [["Organisation Accronyme", "admin1Pcod", "admin2Pcod", "Cluster"],
+         ["SIF", "ML09", "ML0901", "Santé"], ["MSF", "ML05", "ML0501", "Santé"]]
+
+
+@pytest.fixture(scope="module")
+def base_url(sample_settings, sample_accounts, tmp_path_factory):
+    source = make_url(sample_settings.database_url).database
+    copy = tmp_path_factory.mktemp("reporting") / "db.sqlite"
+    with sqlite3.connect(source) as original, sqlite3.connect(copy) as target:
+        original.backup(target)
+    engine = make_engine(f"sqlite:///{copy}")
+    import_3w(engine, write_workbook(copy.parent / "3W_sante_mars_2024.xlsx", {"3W": MARCH}), source="Cluster Santé")
+    engine.dispose()
+    with served(dataclasses.replace(sample_settings, database_url=f"sqlite:///{copy}")) as url:
+        yield url
+
+
+def test_a_coordinator_finds_the_round_in_preparation(page: Page, log_in):
+    log_in("coordinator")
+    page.goto("/rapportage")
+    hint = page.locator(".draft-hint")
+    expect(hint).to_contain_text("Le tour mars 2024 est en préparation (brouillon)")
+    hint.get_by_role("link").click()
+    expect(page.locator("#draft-note")).to_have_text(
+        "BROUILLON : mars 2024 n'est pas publié ; le public ne voit pas ces chiffres, qui peuvent encore changer.")
+    expect(page.locator("#analysis-summary")).to_contain_text("2 organisations ont rapporté en mars 2024")
+    # by cluster: nobody of WASH has reported for March yet
+    choose(page, page_param("by"), "cluster")
+    wash = page.locator("#analysis-table tr", has=page.locator("td", has_text="Eau, hygiène et assainissement"))
+    expect(wash.locator("td").nth(2)).to_have_text("0")  # of WASH's December organisations, none in March's WASH
+    assert page.locator("#round-publish").count() == 0  # only an IMO publishes
+
+
+def test_an_imo_publishes_the_round_after_confirming(page: Page, log_in):
+    log_in("imo")
+    page.goto("/rapportage?period=2024-03")
+    expect(page.locator("#draft-note")).to_be_visible()
+    dialogs = []
+
+    def accept(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    page.get_by_role("button", name="Publier", exact=True).click()
+    expect(page.locator("#round-feedback")).to_have_text(
+        "Tour mars 2024 publié : le public le voit, et c'est la période par défaut.")
+    assert dialogs and dialogs[0].startswith("Publier pour tout le monde le tour choisi")
+    expect(page.locator("#draft-note")).to_have_count(0)
+    expect(page.locator("#data-facts")).to_contain_text("Source de mars 2024 (publié le")
+    # the public now opens on March
+    page.get_by_role("button", name="Déconnexion").click()
+    page.goto("/")
+    expect(page.locator("#data-facts li").first).to_contain_text("Données au : mars 2024 (publié le")
