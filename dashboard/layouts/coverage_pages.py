@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard.i18n import format_number, format_period, translate
 from dashboard.layouts.analysis_page import AnalysisPage, MapLayer
 from dashboard.layouts.choropleth import Scale
-from dashboard.layouts.shell import page_param
+from dashboard.layouts.shell import page_param, round_label
 from dashboard.reports import ReportParams
 from dashboard.reports.coverage import (
     change_by_sector,
@@ -170,7 +170,7 @@ def change_controls(snapshot: Snapshot, params: ReportParams) -> list:
                      | ({earlier} if earlier else set()), reverse=True)
     return [html.Label([translate("change.from", lang),
                         dcc.Dropdown(id=page_param("from"), value=earlier, clearable=False,
-                                     options=[{"label": format_period(period, lang), "value": period}
+                                     options=[{"label": round_label(snapshot, period, lang), "value": period}
                                               for period in periods if later is None or period < later])]),
             html.Label([translate("change.by", lang),
                         dcc.Dropdown(id=page_param("by"), value="sector" if change_by_sector(params) else "",
