@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from dashboard.config import Settings, get_settings
@@ -117,6 +117,18 @@ def sample_accounts(sample_settings) -> dict[str, str]:
     create_account(engine, accounts["partner"], TEST_PASSWORD, "partner", organisation="SIF")
     engine.dispose()
     return accounts
+
+
+def sample_copy(sample_settings: Settings, folder: Path) -> tuple[Settings, Engine]:
+    """A copy of the sample installation's database in ``folder`` (for tests that change what it holds, so
+    the others keep the sample as it is): the settings that serve it and an engine on it (dispose it)."""
+    import dataclasses
+    import sqlite3
+    copy = folder / "db.sqlite"
+    with sqlite3.connect(make_url(sample_settings.database_url).database) as original, sqlite3.connect(copy) as target:
+        original.backup(target)
+    settings = dataclasses.replace(sample_settings, database_url=f"sqlite:///{copy}")
+    return settings, make_engine(settings.database_url)
 
 
 @pytest.fixture(scope="session")

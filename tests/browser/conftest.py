@@ -139,3 +139,15 @@ def log_in(page, sample_accounts):
         page.wait_for_url("**/")
 
     return log_in_as
+
+
+def accept_dialogs(page) -> list[str]:
+    """Accept every confirmation the page asks for from now on; the list fills with their messages."""
+    messages: list[str] = []
+
+    def accept(dialog) -> None:
+        messages.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    return messages

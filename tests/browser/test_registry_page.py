@@ -5,31 +5,23 @@ A merge cannot be undone, so this page is served from a copy of the sample datab
 import, of January 2024, whose sector "Eau hygiène" is unknown): the other tests keep the sample as it is.
 """
 
-import dataclasses
-import sqlite3
-
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy.engine import make_url
 
 from dashboard.ingest.importer import import_3w
-from dashboard.store.database import make_engine
-from tests.browser.conftest import served
+from tests.browser.conftest import accept_dialogs, served
+from tests.conftest import sample_copy
 from tests.workbooks import write_workbook
 
 
 @pytest.fixture(scope="module")
 def base_url(sample_settings, sample_accounts, tmp_path_factory):
-    source = make_url(sample_settings.database_url).database
-    copy = tmp_path_factory.mktemp("organisations") / "db.sqlite"
-    with sqlite3.connect(source) as original, sqlite3.connect(copy) as target:
-        original.backup(target)
-    engine = make_engine(f"sqlite:///{copy}")
-    workbook = write_workbook(copy.parent / "3W_2024-01.xlsx", {"3W": [
+    settings, engine = sample_copy(sample_settings, tmp_path_factory.mktemp("organisations"))
+    workbook = write_workbook(tmp_path_factory.mktemp("files") / "3W_2024-01.xlsx", {"3W": [
         ["Organisation Accronyme", "admin1Pcod", "admin2Pcod", "Cluster"], ["AMSS", "ML06", "ML0601", "Eau hygiène"]]})
     assert import_3w(engine, workbook).rows_rejected == 1
     engine.dispose()
-    with served(dataclasses.replace(sample_settings, database_url=f"sqlite:///{copy}")) as url:
+    with served(settings) as url:
         yield url
 
 
@@ -44,13 +36,7 @@ def test_an_imo_merges_a_proposed_pair_after_confirming(page: Page, log_in, traf
     # By hand (see tests/unit/test_organisation_matching.py): IR (75 rows) and IRW (1 row) are proposed.
     row = proposal_row(page, "IRW")
     assert row.count() == 1 and "IR" in row.inner_text()
-    dialogs = []
-
-    def accept(dialog) -> None:
-        dialogs.append(dialog.message)
-        dialog.accept()
-
-    page.on("dialog", accept)
+    dialogs = accept_dialogs(page)
     row.get_by_role("button", name="Fusionner dans IR", exact=True).click()
     page.wait_for_function("() => document.querySelector('#organisation-feedback').innerText.includes('Fusion')")
     assert dialogs and dialogs[0].startswith("Fusionner IRW dans IR ?")

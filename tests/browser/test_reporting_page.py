@@ -5,16 +5,12 @@ Publishing changes what the public sees, so this page is served from a copy of t
 more import (the health cluster's March 2024 file): the other tests keep the sample as it is.
 """
 
-import dataclasses
-import sqlite3
-
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy.engine import make_url
 
 from dashboard.ingest.importer import import_3w
-from dashboard.store.database import make_engine
-from tests.browser.conftest import served
+from tests.browser.conftest import accept_dialogs, served
+from tests.conftest import sample_copy
 from tests.browser.test_analysis_pages import choose, page_param
 from tests.workbooks import write_workbook
 
@@ -24,14 +20,11 @@ MARCH = [["Organisation Accronyme", "admin1Pcod", "admin2Pcod", "Cluster"],
 
 @pytest.fixture(scope="module")
 def base_url(sample_settings, sample_accounts, tmp_path_factory):
-    source = make_url(sample_settings.database_url).database
-    copy = tmp_path_factory.mktemp("reporting") / "db.sqlite"
-    with sqlite3.connect(source) as original, sqlite3.connect(copy) as target:
-        original.backup(target)
-    engine = make_engine(f"sqlite:///{copy}")
-    import_3w(engine, write_workbook(copy.parent / "3W_sante_mars_2024.xlsx", {"3W": MARCH}), source="Cluster Santé")
+    settings, engine = sample_copy(sample_settings, tmp_path_factory.mktemp("reporting"))
+    workbook = write_workbook(tmp_path_factory.mktemp("files") / "3W_sante_mars_2024.xlsx", {"3W": MARCH})
+    import_3w(engine, workbook, source="Cluster Santé")
     engine.dispose()
-    with served(dataclasses.replace(sample_settings, database_url=f"sqlite:///{copy}")) as url:
+    with served(settings) as url:
         yield url
 
 
@@ -55,13 +48,7 @@ def test_an_imo_publishes_the_round_after_confirming(page: Page, log_in):
     log_in("imo")
     page.goto("/rapportage?period=2024-03")
     expect(page.locator("#draft-note")).to_be_visible()
-    dialogs = []
-
-    def accept(dialog) -> None:
-        dialogs.append(dialog.message)
-        dialog.accept()
-
-    page.on("dialog", accept)
+    dialogs = accept_dialogs(page)
     page.get_by_role("button", name="Publier", exact=True).click()
     expect(page.locator("#round-feedback")).to_have_text(
         "Tour mars 2024 publié : le public le voit, et c'est la période par défaut.")

@@ -5,19 +5,16 @@ the Rapportage page; withdrawing it brings December back. Only an IMO may publis
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import sqlite3
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from dashboard.app_factory import create_app
 from dashboard.ingest.importer import import_3w
-from dashboard.store.database import make_engine
 from tests.integration.test_web_access import callback, logged_in
 from tests.integration.test_web_access import route as route_json
+from tests.conftest import sample_copy
 from tests.independent import organisation_labels, read_sample
 from tests.workbooks import write_workbook
 
@@ -29,16 +26,12 @@ BY = {"type": "page-param", "name": "by"}
 
 @pytest.fixture(scope="module")
 def app(sample_settings, sample_accounts, tmp_path_factory):
-    source = make_url(sample_settings.database_url).database
-    copy = tmp_path_factory.mktemp("rounds") / "db.sqlite"
-    with sqlite3.connect(source) as original, sqlite3.connect(copy) as target:
-        original.backup(target)
-    engine = make_engine(f"sqlite:///{copy}")
-    result = import_3w(engine, write_workbook(copy.parent / "3W_sante_mars_2024.xlsx", {"3W": MARCH}),
-                       source="Cluster Santé")
+    settings, engine = sample_copy(sample_settings, tmp_path_factory.mktemp("rounds"))
+    workbook = write_workbook(tmp_path_factory.mktemp("files") / "3W_sante_mars_2024.xlsx", {"3W": MARCH})
+    result = import_3w(engine, workbook, source="Cluster Santé")
     assert (result.period, result.rows_accepted) == ("2024-03", 3)
     engine.dispose()
-    return create_app(dataclasses.replace(sample_settings, database_url=f"sqlite:///{copy}"))
+    return create_app(settings)
 
 
 def route(client, path: str, search: str = "") -> str:
