@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 from dash import Dash, Input, Output, dcc, html
 
 from dashboard.i18n import translate
+from dashboard.layouts import shell
 from dashboard.reports import ReportParams, params_from_query
 from dashboard.domain.roles import Permission
 from dashboard.security.web import current_viewer
@@ -35,12 +36,19 @@ def _refusal(app: Dash, path: str, params: ReportParams) -> html.Div:
     if viewer.public:
         login = app.get_relative_path("/login") + "?" + urlencode({"next": path, "lang": lang})
         message = [html.P(translate("access.login_needed", lang)),
-                   html.A(translate("login.link", lang), href=login, id="login-prompt")]
+                   html.P(html.A(translate("login.link", lang), href=login, id="login-prompt"))]
     else:
         message = [html.P(translate("access.forbidden", lang, role=translate(f"role.{viewer.role}", lang)))]
-    return html.Div([html.H1(translate("app.title", lang)), *message,
-                     html.A(translate("page.back_home", lang), href=app.get_relative_path("/"))],
-                    className="not-found", id="access-refused")
+    return shell.plain_page(params, [html.Div([
+        *message, html.P(html.A(translate("page.back_home", lang), href=app.get_relative_path("/")))],
+        className="not-found", id="access-refused")])
+
+
+def _not_found(app: Dash, params: ReportParams) -> html.Div:
+    lang = params.lang
+    return shell.plain_page(params, [html.Div([
+        html.H2(translate("page.not_found", lang)),
+        html.P(html.A(translate("page.back_home", lang), href=app.get_relative_path("/")))], className="not-found")])
 
 
 def register(app: Dash, pages: Mapping[str, Page]) -> None:
@@ -50,9 +58,7 @@ def register(app: Dash, pages: Mapping[str, Page]) -> None:
         path = "/" + (app.strip_relative_path(pathname or "/") or "")
         page = pages.get(path)
         if page is None:
-            return html.Div([html.H1(translate("page.not_found", params.lang)),
-                             html.A(translate("page.back_home", params.lang), href=app.get_relative_path("/"))],
-                            className="not-found")
+            return _not_found(app, params)
         if page.permission is not None and not current_viewer().can(page.permission):
             return _refusal(app, path, params)
         return page.layout(params)

@@ -20,7 +20,7 @@ from dashboard.domain.enums import SuggestionChoice
 
 DECISIONS = tuple(SuggestionChoice)
 PENDING_COLUMNS = ["issue_id", "batch_id", "file_name", "source_row", "column", "value", "problem", "suggestion",
-                   "organisation_id", "acronym", "sector_code", "pcode"]
+                   "message", "organisation_id", "acronym", "sector_code", "pcode"]
 
 
 class ReviewRefused(PermissionError):
@@ -31,7 +31,7 @@ def pending_suggestions(engine: Engine, viewer: Viewer) -> pd.DataFrame:
     """Suggestions waiting for a decision, within the viewer's organisation or clusters (all for an IMO)."""
     query = (select(ImportIssue.id, ImportIssue.batch_id, ImportBatch.file_name, ImportIssue.source_row,
                     ImportIssue.column, ImportIssue.value, ImportIssue.problem, ImportIssue.suggestion,
-                    Activity.organisation_id, Organisation.acronym, Activity.sector_code, Activity.pcode)
+                    ImportIssue.message, Activity.organisation_id, Organisation.acronym, Activity.sector_code, Activity.pcode)
              .join(ImportBatch, ImportBatch.id == ImportIssue.batch_id)
              .join(Activity, (Activity.batch_id == ImportIssue.batch_id)
                    & (Activity.source_row == ImportIssue.source_row))

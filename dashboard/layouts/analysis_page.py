@@ -14,7 +14,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.layouts import shell
-from dashboard.layouts.choropleth import MAP_CONFIG, MapView, Scale, stepped_figure
+from dashboard.layouts.choropleth import MapView, Scale, map_config, stepped_figure
 from dashboard.layouts.map_page import unit_labels
 from dashboard.layouts.tables import report_table
 from dashboard.reports import REPORTS, ReportParams, params_to_query, report_blank, report_notes, run_report
@@ -109,7 +109,7 @@ def layout(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: M
         html.P(shown.summary, id="analysis-summary", className="summary"),
         dcc.Graph(id="analysis-map", figure=shown.figure, className="analysis-map",
                   style=None if page.map_layer else {"display": "none"},
-                  config={**MAP_CONFIG, "toImageButtonOptions": {"filename": f"mali-3w-{page.name}", "scale": 2}}),
+                  config=map_config(params.lang, f"mali-3w-{page.name}")),
         html.Div(shown.extra, id="analysis-extra"),
         shell.download_links(page.report, params),
         html.Div(shown.table, id="analysis-table"),

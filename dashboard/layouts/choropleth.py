@@ -26,6 +26,13 @@ TOPOJSON_URL = "/topojson/"
 MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "topojsonURL": TOPOJSON_URL, "showSendToCloud": False}
 
 
+def map_config(lang: str, filename: str) -> dict:
+    """A map's plotly config: French or English toolbar tooltips and number formats (the bundle carries
+    plotly.js's French locale), nothing sent anywhere, the PNG download named after the page."""
+    return {**MAP_CONFIG, "locale": "fr" if lang == "fr" else "en",
+            "toImageButtonOptions": {"filename": filename, "scale": 2}}
+
+
 @dataclass(frozen=True)
 class MapView:
     """Where the browser fetches the geometry of each level (the URL carries the content's hash)."""

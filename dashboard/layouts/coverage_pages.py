@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
+from dashboard.layouts.controls import dropdown
 from dashboard.i18n import format_number, format_period, translate
 from dashboard.layouts.analysis_page import AnalysisPage, MapLayer
 from dashboard.layouts.choropleth import Scale
@@ -98,7 +99,7 @@ def gaps_controls(snapshot: Snapshot, params: ReportParams) -> list:
         {"label": ORG_TYPE_VOCABULARY.label(code, lang), "value": code}
         for code in ORG_TYPE_VOCABULARY.codes() if code in set(snapshot.activities["org_type"].astype(str))]
     return [html.Label([translate("gaps.without", lang),
-                        dcc.Dropdown(id=page_param("without"), options=options, value=gap_type(params) or "",
+                        dropdown(lang, id=page_param("without"), options=options, value=gap_type(params) or "",
                                      clearable=False)])]
 
 
@@ -169,11 +170,11 @@ def change_controls(snapshot: Snapshot, params: ReportParams) -> list:
     periods = sorted(set(snapshot.activities["period"].astype(str)) | set(snapshot.batches["period"].astype(str))
                      | ({earlier} if earlier else set()), reverse=True)
     return [html.Label([translate("change.from", lang),
-                        dcc.Dropdown(id=page_param("from"), value=earlier, clearable=False,
+                        dropdown(lang, id=page_param("from"), value=earlier, clearable=False,
                                      options=[{"label": round_label(snapshot, period, lang), "value": period}
                                               for period in periods if later is None or period < later])]),
             html.Label([translate("change.by", lang),
-                        dcc.Dropdown(id=page_param("by"), value="sector" if change_by_sector(params) else "",
+                        dropdown(lang, id=page_param("by"), value="sector" if change_by_sector(params) else "",
                                      clearable=False,
                                      options=[{"label": translate("change.by.unit", lang), "value": ""},
                                               {"label": translate("change.by.sector", lang), "value": "sector"}])])]

@@ -106,7 +106,7 @@ def suggestions_table(viewer: Viewer, engine, lang: str) -> html.Div:
                                ("review.file", "review.row", "table.acronym", "review.problem", "review.decision")]))
     rows = [html.Tr([
         html.Td(row.file_name), html.Td(str(row.source_row)), html.Td(clean_text(row.acronym) or ""),
-        html.Td(row.problem),
+        html.Td(issue_text(row.message, "problem", row.problem, lang)),
         html.Td([html.Button(translate(f"review.{decision}", lang), className="decision-button",
                              id={"type": "suggestion", "issue": int(row.issue_id), "decision": decision})
                  for decision in ("accepted", "declined")]),

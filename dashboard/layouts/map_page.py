@@ -11,7 +11,7 @@ from dashboard.analysis.filters import filter_activities
 from dashboard.analysis.presence import organisations_in_unit
 from dashboard.i18n import format_number, translate
 from dashboard.layouts import shell
-from dashboard.layouts.choropleth import MAP_CONFIG, MapView, category, presence_figure
+from dashboard.layouts.choropleth import MapView, category, map_config, presence_figure
 from dashboard.reports import ReportParams, report_blank, run_report
 from dashboard.security.policy import Policy
 from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
@@ -115,8 +115,9 @@ def _small_sectors(rows: pd.DataFrame, policy: Policy | None) -> set[str]:
 def sectors_text(codes: list[str], hidden: set[str], lang: str, policy: Policy | None) -> str:
     shown = [SECTOR_VOCABULARY.label(code, lang) for code in codes if code not in hidden]
     withheld = sum(code in hidden for code in codes)
-    if withheld:
-        shown.append(translate("policy.hidden_sectors", lang, count=withheld, k=policy.min_organisations_named))
+    if withheld:  # "Santé, et 1 secteur où…", or the sectors hidden alone: "2 secteurs où…"
+        key = f"policy.hidden_sectors{'' if shown else '_only'}.{'one' if withheld == 1 else 'many'}"
+        shown.append(translate(key, lang, count=withheld, k=policy.min_organisations_named))
     return ", ".join(shown)
 
 
@@ -127,7 +128,7 @@ def layout(snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:
     return shell.page(snapshot, params, "presence", [
         html.P(summary, id="map-summary", className="summary"),
         dcc.Graph(id="presence-map", figure=figure, className="presence-map",
-                  config={**MAP_CONFIG, "toImageButtonOptions": {"filename": "mali-3w-presence", "scale": 2}}),
+                  config=map_config(params.lang, "mali-3w-presence")),
         html.P(translate("map.note", lang), className="note"),
         shell.download_links("presence", params),
         html.Div(html.P(translate("table.hint", lang), className="hint"), id="unit-table"),

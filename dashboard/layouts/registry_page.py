@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from dash import dcc, html
 
+from dashboard.layouts.controls import dropdown
 from dashboard.i18n import format_number, translate
 from dashboard.ingest.sector_spellings import taught_spellings, unknown_sector_spellings
 from dashboard.layouts import shell
@@ -74,9 +75,9 @@ def by_hand_section(engine, lang: str) -> html.Div:
                 "value": int(row.organisation_id)} for row in organisations.itertuples()]
     return html.Div([
         html.Label([translate("organisations.kept", lang),
-                    dcc.Dropdown(id="merge-kept", options=options, placeholder=translate("organisations.choose", lang))]),
+                    dropdown(lang, id="merge-kept", options=options, placeholder=translate("organisations.choose", lang))]),
         html.Label([translate("organisations.other", lang),
-                    dcc.Dropdown(id="merge-other", options=options, placeholder=translate("organisations.choose", lang))]),
+                    dropdown(lang, id="merge-other", options=options, placeholder=translate("organisations.choose", lang))]),
         dcc.ConfirmDialogProvider(html.Button(translate("organisations.merge", lang), className="decision-button"),
                                   id="merge-by-hand", message=translate("organisations.confirm_by_hand", lang)),
     ], id="merge-by-hand-form")
@@ -107,7 +108,7 @@ def sector_spellings_table(engine, lang: str) -> html.Div:
             "sectors.spelling", "sectors.rows", "sectors.means", "review.decision")]))
         parts.append(html.Table([head, html.Tbody([html.Tr([
             html.Td(row.spelling), html.Td(format_number(int(row.rows), lang)),
-            html.Td(dcc.Dropdown(id={"type": "sector-choice", "spelling": row.spelling}, options=options,
+            html.Td(dropdown(lang, id={"type": "sector-choice", "spelling": row.spelling}, options=options,
                                  value=row.suggested_code if isinstance(row.suggested_code, str) else None,
                                  placeholder=translate("sectors.choose", lang), className="sector-choice")),
             html.Td(html.Button(translate("sectors.teach", lang), className="decision-button",

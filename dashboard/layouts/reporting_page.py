@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
+from dashboard.layouts.controls import dropdown
 from dashboard.domain.enums import RoundState
 from dashboard.domain.roles import Permission
 from dashboard.i18n import format_date, format_number, format_period, translate
@@ -46,11 +47,11 @@ def reporting_controls(snapshot: Snapshot, params: ReportParams) -> list:
     earlier, shown = compared_rounds(snapshot, params)
     controls = [
         html.Label([translate("reporting.from", lang),
-                    dcc.Dropdown(id=page_param("from"), value=earlier, clearable=False,
+                    dropdown(lang, id=page_param("from"), value=earlier, clearable=False,
                                  options=[{"label": round_label(snapshot, period, lang), "value": period}
                                           for period in reversed(snapshot.periods) if shown is None or period < shown])]),
         html.Label([translate("reporting.by", lang),
-                    dcc.Dropdown(id=page_param("by"), value=reporting_by(params), clearable=False,
+                    dropdown(lang, id=page_param("by"), value=reporting_by(params), clearable=False,
                                  options=[{"label": translate(f"reporting.by.{by}", lang), "value": by} for by in BY])]),
     ]
     if current_viewer().can(Permission.PUBLISH_ROUNDS):

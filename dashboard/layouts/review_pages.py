@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
+from dashboard.layouts.controls import dropdown
 from dashboard.i18n import format_number, translate
 from dashboard.layouts.analysis_page import AnalysisPage
 from dashboard.layouts.shell import page_param
@@ -46,7 +47,7 @@ def duplicates_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataF
 def duplicates_controls(snapshot: Snapshot, params: ReportParams) -> list:
     lang = params.lang
     return [html.Label([translate("duplicates.status", lang),
-                        dcc.Dropdown(id=page_param("status"), clearable=False, value=params.option("status", "pending"),
+                        dropdown(lang, id=page_param("status"), clearable=False, value=params.option("status", "pending"),
                                      options=[{"label": translate(f"duplicates.status.{value}", lang), "value": value}
                                               for value in ("pending", "all")])]),
             # outside the table, which the recomputed page replaces: the confirmation stays in sight

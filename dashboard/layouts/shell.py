@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
+from dashboard.layouts.controls import dropdown
 from dashboard.i18n import format_period, translate
 from dashboard.reports import ReportParams, params_to_query
 from dashboard.reports.describe import draft_note, period_facts
@@ -42,7 +43,9 @@ def _query_string(params: ReportParams, *, lang: str | None = None, options: boo
         query["lang"] = lang
         if lang == "fr":
             query.pop("lang")
-    return ("?" + urlencode(query, safe=",")) if query else ""
+    if not query:  # an empty href would keep the address as it is, language included
+        return "?" if lang is not None else ""
+    return "?" + urlencode(query, safe=",")
 
 
 def account(viewer: Viewer, lang: str) -> html.Div:
@@ -78,20 +81,23 @@ def header_facts(snapshot: Snapshot, params: ReportParams, periods: Sequence[str
             for fact in (*period_facts(snapshot, periods, params.lang), translate("header.boundaries", params.lang))]
 
 
-def header(snapshot: Snapshot, params: ReportParams, viewer: Viewer,
+def header(snapshot: Snapshot | None, params: ReportParams, viewer: Viewer,
            periods: Sequence[str | None] | None = None) -> html.Header:
+    """The product's name, what the page shows the data of (none for a page without data), the language
+    switch and the account."""
     lang = params.lang
     other = "en" if lang == "fr" else "fr"
+    facts = [html.Ul(header_facts(snapshot, params, periods), id="data-facts")] if snapshot is not None else []
     return html.Header([
         html.Div([html.H1(translate("app.title", lang)), html.P(translate("app.subtitle", lang))]),
-        html.Div([html.Ul(header_facts(snapshot, params, periods), id="data-facts"),
+        html.Div([*facts,
                   html.A(translate("lang.switch", lang), id="language-switch", lang=other,
                          href=_query_string(params, lang=other, options=True)),
                   account(viewer, lang)], className="header-facts"),
     ], className="app-header")
 
 
-def navigation(active: str, params: ReportParams, viewer: Viewer) -> html.Nav:
+def navigation(active: str | None, params: ReportParams, viewer: Viewer) -> html.Nav:
     search = _query_string(params, lang=params.lang)
     return html.Nav([
         dcc.Link(translate(f"page.{name}", params.lang), href=path + search,
@@ -152,17 +158,17 @@ def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[in
                                   options=[{"label": translate(f"level.{level}", lang), "value": level}
                                            for level in levels])
         if declared.kind is FilterKind.PERIOD:
-            return dcc.Dropdown(id=declared.control, value=value or snapshot.latest_period, clearable=False,
+            return dropdown(lang, id=declared.control, value=value or snapshot.latest_period, clearable=False,
                                 options=[{"label": round_label(snapshot, period, lang), "value": period}
                                          for period in periods])
         if declared.kind is FilterKind.AREA:
-            return dcc.Dropdown(id=declared.control, value=value, options=_area_options(snapshot),
+            return dropdown(lang, id=declared.control, value=value, options=_area_options(snapshot),
                                 placeholder=translate("filters.all_mali", lang))
         if declared.kind is FilterKind.CODES:
-            return dcc.Dropdown(id=declared.control, value=list(value), multi=True, placeholder=all_label,
+            return dropdown(lang, id=declared.control, value=list(value), multi=True, placeholder=all_label,
                                 options=_code_options(snapshot, declared, lang))
         hidden = withheld and not declared.public
-        return dcc.Dropdown(id=declared.control, value=[] if hidden else list(value), multi=True, disabled=hidden,
+        return dropdown(lang, id=declared.control, value=[] if hidden else list(value), multi=True, disabled=hidden,
                             placeholder=translate("filters.organisation_login", lang) if hidden else all_label,
                             options=[] if hidden else _organisation_options(snapshot))
 
@@ -185,6 +191,18 @@ def download_links(report: str, params: ReportParams) -> html.Div:
         html.A(fmt.upper(), href=f"/export/{report}.{fmt}{search}", download="",
                id={"type": "export-link", "base": f"/export/{report}.{fmt}"}) for fmt in ("csv", "xlsx")]],
         className="downloads")
+
+
+def plain_page(params: ReportParams, content: list, active: str | None = None) -> html.Div:
+    """A page without data (a page not found, a page the viewer may not open): the product's header with
+    the language switch and the account, the navigation, and ``content``."""
+    viewer = current_viewer()
+    return html.Div([
+        dcc.Store(id="lang", data=params.lang),
+        header(None, params, viewer),
+        navigation(active, params, viewer),
+        html.Main([html.Section(content, className="content")]),
+    ])
 
 
 def page(snapshot: Snapshot, params: ReportParams, active: str, content: list, controls: Sequence = (),

@@ -39,8 +39,11 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline
 LOGIN_PAGE = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }}</title><link rel="stylesheet" href="{{ stylesheet }}"></head>
-<body class="login-page"><main class="login">
-<h1>{{ title }}</h1><p>{{ intro }}</p>
+<body class="login-page">
+<header class="app-header"><div><h1>{{ app_title }}</h1><p>{{ app_subtitle }}</p></div>
+<div class="header-facts"><a id="language-switch" lang="{{ other }}" href="{{ switch }}">{{ switch_label }}</a></div></header>
+<main class="login">
+<h2>{{ title }}</h2><p>{{ intro }}</p>
 {% if refusal %}<p class="login-error" role="alert">{{ refusal }}</p>{% endif %}
 <form method="post" action="{{ action }}">
 <input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
@@ -137,6 +140,7 @@ def install(app: Dash, engine: Engine, key_path: Path) -> None:
     @server.route("/login", methods=["GET", "POST"])
     def login():
         lang = language(flask.request.values.get("lang"))
+        other = "en" if lang == "fr" else "fr"
         target = _safe_next(flask.request.values.get("next"))
         refusal, username = None, ""
         if flask.request.method == "POST":
@@ -154,7 +158,9 @@ def install(app: Dash, engine: Engine, key_path: Path) -> None:
             refusal=refusal, action=flask.url_for("login", lang=lang), next=target, username=username,
             username_label=translate("login.username", lang), password_label=translate("login.password", lang),
             submit=translate("login.submit", lang), back=target, back_label=translate("login.back", lang),
-            stylesheet=app.get_asset_url("style.css"))
+            stylesheet=app.get_asset_url("style.css"), app_title=translate("app.title", lang),
+            app_subtitle=translate("app.subtitle", lang), other=other, switch_label=translate("lang.switch", lang),
+            switch=flask.url_for("login", lang=other, next=target))
         return page, (401 if refusal else 200)
 
     @server.route("/logout", methods=["POST"])

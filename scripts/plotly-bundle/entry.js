@@ -30,6 +30,8 @@ Registry.register([
     require('plotly.js/src/components/modebar')
 ]);
 Registry.register([require('plotly.js/src/locale-en'), require('plotly.js/src/locale-en-us')]);
+// French: the modebar's tooltips and the number and date formats of French pages (config.locale 'fr')
+Registry.register(require('plotly.js/lib/locales/fr'));
 if(window.PlotlyLocales && Array.isArray(window.PlotlyLocales)) {
     Registry.register(window.PlotlyLocales);
     delete window.PlotlyLocales;

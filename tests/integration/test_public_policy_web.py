@@ -146,7 +146,9 @@ def test_the_unit_list_hides_small_cells_from_the_public(app):
     # Four organisations work in Baye at commune level for the public (AMSS for WASH, NRC, IRC, MSF for
     # health): they are named, health is named, WASH (1 organisation) is not.
     assert all(name in public for name in ("AMSS", "NRC", "IRC", "MSF")) and "Santé" in public
-    assert "Eau" not in public and "1 secteur(s) où moins de 3 organisations travaillent" in public
+    # AMSS's only sector shown at commune level is WASH, withheld: said alone, not "et 1 secteur..."
+    assert "Eau" not in public and "1 secteur où moins de 3 organisations travaillent" in public
+    assert "et 1 secteur" not in public
     assert "Violences" not in public and "Protection de l'enfance" not in public
     imo = unit_answer(logged_in(app, "imo"), [])
     assert "Violences basées sur le genre (VBG)" in imo and "Eau" in imo
