@@ -21,6 +21,12 @@ implementer. Made precise here:
   When either row is undated (dates missing, partial or reversed), they overlap when they belong to the
   same reporting period (the ``YYYY-MM`` of their import).
 
+**Cannot tell**: rows that have neither an activity nor dates share nothing but an organisation, a sector,
+a place and a reporting period; that alone does not say they are the same work (a 3W without activity
+columns has hundreds of such rows per organisation and cercle). They never join a group of rows that do
+have an activity or dates, and their own groups are kind ``cannot_tell``: counted apart, never proposed for
+a decision. Rows without an activity but with overlapping dates are evidence enough and are grouped.
+
 Overlap is not transitive, so a group is a *connected component*: rows of the same organisation, sector,
 activity and place linked by a chain of overlapping pairs. Only components of two rows or more are
 groups.
@@ -51,6 +57,8 @@ GROUP_COLUMNS = ["group_key", "activity_ids", "count", "batches", "kind", "organ
                  "activity", "pcode", "periods", "reported_by"]
 
 KINDS = ("within_file", "across_files", "funder_and_implementer")
+#: the kind of a group of rows with neither activity nor dates (not a finding: see the module)
+CANNOT_TELL = "cannot_tell"
 
 
 def _folded_activity(values: pd.Series) -> pd.Series:
@@ -98,7 +106,8 @@ def duplicate_groups(records: pd.DataFrame) -> pd.DataFrame:
     ``pcode``, ``periods`` (sorted reporting periods) and ``reported_by`` (sorted ids of the organisations
     that reported its records).
 
-    ``kind``: ``funder_and_implementer`` when the records were reported by more than one organisation (a
+    ``kind``: ``cannot_tell`` when its records have neither activity nor dates (not proposed for review);
+    otherwise ``funder_and_implementer`` when the records were reported by more than one organisation (a
     funder naming the implementer as partner, and the implementer itself, or two funders of it);
     otherwise ``across_files`` when they come from more than one import, else ``within_file``.
     """
@@ -144,8 +153,9 @@ def duplicate_groups(records: pd.DataFrame) -> pd.DataFrame:
     frame.loc[dated.index, "node"] = len(undated_nodes) + new_cluster.cumsum().to_numpy() - 1
     node_count = len(undated_nodes) + int(new_cluster.sum())
 
-    # A dated row overlaps the undated rows of its key reported in the same period.
-    links = frame.loc[frame["dated"], ["node", "key_id", "period"]].merge(
+    # A dated row overlaps the undated rows of its key reported in the same period, when they share an
+    # activity (undated rows without one are "cannot tell": a period is no evidence on its own).
+    links = frame.loc[frame["dated"] & frame["activity_key"].notna(), ["node", "key_id", "period"]].merge(
         undated_nodes.rename(columns={"node": "other"}), on=["key_id", "period"])
     component = _components(links["node"].to_numpy(), links["other"].to_numpy(), node_count)
     frame["component"] = component[frame["node"].to_numpy()]
@@ -218,8 +228,9 @@ def _groups(frame: pd.DataFrame) -> pd.DataFrame:
         for org, sector, activity, pcode, undated, dated_day in zip(
             table["organisation_id"].tolist(), table["sector_code"].tolist(), table["activity_key"].tolist(),
             table["pcode"].tolist(), undated_anchor, dated_anchor)]
-    table["kind"] = np.select([reporters > 1, batch_count > 1], ["funder_and_implementer", "across_files"],
-                              "within_file")
+    blind = pd.isna(table["activity_key"].to_numpy(dtype=object)) & ~np.maximum.reduceat(dated, starts).astype(bool)
+    table["kind"] = np.select([blind, reporters > 1, batch_count > 1],
+                              [CANNOT_TELL, "funder_and_implementer", "across_files"], "within_file")
     table["activity"] = table["activity"].astype(object).where(table["activity"].notna(), None)
     result = table.sort_values(["count", "group_key"], ascending=[False, True])[GROUP_COLUMNS]
     return result.astype({"count": "int64", "organisation_id": "int64"}).reset_index(drop=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import flask
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
+from dashboard.analysis.duplicates import CANNOT_TELL
 from dashboard.i18n import translate
 from dashboard.domain.roles import Permission
 from dashboard.security.web import client_address, require
@@ -31,6 +32,8 @@ def register(app: Dash, data: DashboardData) -> None:
             return translate("duplicates.gone", lang), status
         if not viewer.covers(int(group["organisation_id"].iloc[0]), str(group["sector_code"].iloc[0])):
             flask.abort(403, "this group is outside your organisation or clusters")
+        if group["kind"].iloc[0] == CANNOT_TELL:  # no button offers it: a forged request
+            flask.abort(409, translate("duplicates.cannot_tell_refused", lang))
         record_decision(data.engine, key, group["activity_ids"].iloc[0], decision, viewer.username,
                         role=str(viewer.role), ip=client_address())
         # writing the status again makes the page recompute, so the decided group leaves the pending list

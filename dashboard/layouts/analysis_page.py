@@ -47,6 +47,10 @@ class AnalysisPage:
         lambda snapshot, params, frame: report_table(frame, params.lang))
     #: whether the extra content is shown when the report has nothing to show (it then says where to look)
     extra_when_blank: bool = False
+    #: what a reader must know beside the summary that the store tells (the duplicate review's groups that
+    #: cannot be told apart), one sentence a note
+    store_notes: Callable[[Snapshot, ReportParams, StoreReader], list[str]] = (
+        lambda snapshot, params, store: [])
 
     @property
     def permission(self) -> Permission | None:
@@ -89,7 +93,10 @@ def _content(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view:
         figure = stepped_figure(view, params.level, layer.pcodes, unit_labels(snapshot, layer.pcodes),
                                 layer.categories, layer.customdata, layer.scale, layer.hover_lines, params.area)
     summary = blank if blank is not None else page.summary(snapshot, params, frame)
-    return PageContent(summary_with_notes(summary, report_notes(page.report, snapshot, params)), figure,
+    notes = report_notes(page.report, snapshot, params)
+    if store is not None and blank is None:
+        notes += page.store_notes(snapshot, params, store)
+    return PageContent(summary_with_notes(summary, notes), figure,
                        page.extra(snapshot, params) if blank is None or page.extra_when_blank else [],
                        page.table(snapshot, params, frame),
                        shell.header_facts(snapshot, params, shown_periods(page, snapshot, params)))

@@ -11,7 +11,9 @@ from dashboard.layouts.analysis_page import AnalysisPage
 from dashboard.layouts.shell import page_param
 from dashboard.layouts.tables import cell_text
 from dashboard.reports import ReportParams
-from dashboard.reports.snapshot import Snapshot
+from dashboard.reports.review import DUPLICATE_STATUSES, cannot_tell, duplicate_status
+from dashboard.reports.snapshot import Snapshot, StoreReader
+from dashboard.analysis.duplicates import CANNOT_TELL
 from dashboard.domain.enums import DuplicateChoice
 
 DUPLICATE_ROWS_SHOWN = 25
@@ -37,19 +39,26 @@ MEMBERSHIP = AnalysisPage("membership", "/membres", "membership", membership_sum
 
 def duplicates_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> str:
     lang = params.lang
-    text = translate("duplicates.summary", lang, groups=format_number(len(frame), lang),
-                     rows=format_number(int(frame["count"].sum()), lang))
-    if len(frame) and frame["activity"].isna().all():
-        text += " " + translate("duplicates.no_activity", lang)
-    return text
+    key = "duplicates.summary_cannot_tell" if duplicate_status(params) == CANNOT_TELL else "duplicates.summary"
+    return translate(key, lang, groups=format_number(len(frame), lang), rows=format_number(int(frame["count"].sum()), lang))
+
+
+def duplicates_notes(snapshot: Snapshot, params: ReportParams, store: StoreReader) -> list[str]:
+    """The groups that cannot be told apart, counted beside the list of those to review."""
+    if duplicate_status(params) == CANNOT_TELL:
+        return []
+    groups, rows = cannot_tell(snapshot, params, store)
+    lang = params.lang
+    return [translate("duplicates.cannot_tell_note", lang, groups=format_number(groups, lang),
+                      rows=format_number(rows, lang))] if groups else []
 
 
 def duplicates_controls(snapshot: Snapshot, params: ReportParams) -> list:
     lang = params.lang
     return [html.Label([translate("duplicates.status", lang),
-                        dropdown(lang, id=page_param("status"), clearable=False, value=params.option("status", "pending"),
-                                     options=[{"label": translate(f"duplicates.status.{value}", lang), "value": value}
-                                              for value in ("pending", "all")])]),
+                        dropdown(lang, id=page_param("status"), clearable=False, value=duplicate_status(params),
+                                 options=[{"label": translate(f"duplicates.status.{value}", lang), "value": value}
+                                          for value in DUPLICATE_STATUSES])]),
             # outside the table, which the recomputed page replaces: the confirmation stays in sight
             html.P(id="decision-feedback", className="feedback", role="status")]
 
@@ -65,13 +74,15 @@ def duplicates_table(snapshot: Snapshot, params: ReportParams, frame: pd.DataFra
     for row in frame.head(DUPLICATE_ROWS_SHOWN).itertuples():
         cells = [html.Td(cell_text(column, getattr(row, column), lang)) for column in columns]
         cells[columns.index("kind")] = html.Td(translate(f"duplicates.kind.{row.kind}", lang))
-        buttons = [html.Button(translate(f"duplicates.{decision}", lang), className="decision-button",
-                               id={"type": "duplicate-decision", "key": row.group_key, "decision": decision})
-                   for decision in DECISIONS]
+        # a group of rows without activity or dates is not a finding: nothing to decide on it
+        buttons = [] if row.kind == CANNOT_TELL else [
+            html.Button(translate(f"duplicates.{decision}", lang), className="decision-button",
+                        id={"type": "duplicate-decision", "key": row.group_key, "decision": decision})
+            for decision in DECISIONS]
         rows.append(html.Tr(cells + [html.Td(buttons)]))
     note = translate("table.count", lang, shown=format_number(len(rows), lang), total=format_number(len(frame), lang))
     return html.Div([html.P(note, className="hint"), html.Table([head, html.Tbody(rows)], className="report-table")])
 
 
 DUPLICATES = AnalysisPage("duplicates", "/doublons", "duplicates", duplicates_summary, duplicates_controls,
-                          table=duplicates_table)
+                          table=duplicates_table, store_notes=duplicates_notes)

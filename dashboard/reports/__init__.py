@@ -105,7 +105,8 @@ REPORTS: dict[str, Report] = {
         single_period="reporting.single_period"),
     "round_sources": Report(reporting.round_sources_report, (), Permission.VIEW_REPORTING, uses=("period",)),
     "duplicates": Report(review.duplicates_report, (
-        ReportOption("status", "pending (default) or all", "pending"),), Permission.REVIEW_DUPLICATES,
+        ReportOption("status", "pending (default), all, or cannot_tell (rows without activity or dates: never "
+                               "proposed)", "pending"),), Permission.REVIEW_DUPLICATES,
         by_sector=always, reads_store=True),
 }
 

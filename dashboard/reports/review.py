@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.analysis.duplicates import pending_groups
+from dashboard.analysis.duplicates import CANNOT_TELL, pending_groups
 from dashboard.analysis.membership import membership_reconciliation
 from dashboard.reports.describe import with_unit_names
 from dashboard.reports.params import ReportParams
@@ -20,10 +20,18 @@ def membership_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
     return table.drop(columns=[column for column in table.columns if column.endswith("_ids")])
 
 
-def duplicates_report(snapshot: Snapshot, params: ReportParams, store: StoreReader) -> pd.DataFrame:
-    """Groups of possibly duplicated records; ``status=pending`` (default) hides the groups already decided.
-    The groups are read through the store (grouped once per dataset version), with the decisions taken so
-    far."""
+#: what the duplicate review lists: the groups still to decide (default), every group that can be decided, or
+#: the groups whose rows have neither activity nor dates (counted apart, never decided)
+DUPLICATE_STATUSES = ("pending", "all", CANNOT_TELL)
+
+
+def duplicate_status(params: ReportParams) -> str:
+    value = params.option("status", "pending")
+    return value if value in DUPLICATE_STATUSES else "pending"
+
+
+def _selected_groups(snapshot: Snapshot, params: ReportParams, store: StoreReader) -> pd.DataFrame:
+    """The duplicate groups of the period and filters chosen, every kind."""
     groups = store.duplicate_groups(snapshot.version)
     selection = params.selection(snapshot)
     keep = store.duplicate_groups_of(snapshot.version, selection.period)
@@ -36,8 +44,19 @@ def duplicates_report(snapshot: Snapshot, params: ReportParams, store: StoreRead
         keep &= groups["organisation_id"].map(types).isin(params.org_types).to_numpy()
     if params.area:
         keep &= snapshot.inside(groups["pcode"], params.area).to_numpy()
-    groups = groups[keep]
-    if params.option("status", "pending") == "pending":
+    return groups[keep]
+
+
+def duplicates_report(snapshot: Snapshot, params: ReportParams, store: StoreReader) -> pd.DataFrame:
+    """Groups of possibly duplicated records: ``status=pending`` (default) those still to decide, ``all`` every
+    group that can be decided, ``cannot_tell`` the groups of rows without activity or dates (never proposed).
+    The groups are read through the store (grouped once per dataset version), with the decisions taken so
+    far."""
+    groups = _selected_groups(snapshot, params, store)
+    status = duplicate_status(params)
+    blind = groups["kind"] == CANNOT_TELL
+    groups = groups[blind] if status == CANNOT_TELL else groups[~blind]
+    if status == "pending":
         groups = pending_groups(groups, store.duplicate_decisions())
     labels = dict(zip(snapshot.organisations["organisation_id"], snapshot.organisations["acronym"]))
     table = pd.DataFrame({
@@ -47,3 +66,10 @@ def duplicates_report(snapshot: Snapshot, params: ReportParams, store: StoreRead
         "activity_ids": groups["activity_ids"],
     })
     return with_unit_names(table, snapshot)
+
+
+def cannot_tell(snapshot: Snapshot, params: ReportParams, store: StoreReader) -> tuple[int, int]:
+    """(groups, rows) of the period and filters chosen whose rows have neither activity nor dates."""
+    groups = _selected_groups(snapshot, params, store)
+    blind = groups[groups["kind"] == CANNOT_TELL]
+    return len(blind), int(blind["count"].sum())

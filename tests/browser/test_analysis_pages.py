@@ -438,41 +438,27 @@ def decisions(sample_settings):
 def test_the_public_is_asked_to_log_in_for_the_duplicate_review(page: Page, traffic):
     page.goto("/doublons")
     page.locator("#access-refused").wait_for()
-    assert page.locator("#access-refused p").inner_text() == "Cette page demande une connexion."
+    assert page.locator("#access-refused p").first.inner_text() == "Cette page demande une connexion."
     assert page.locator("nav.pages a", has_text="Doublons").count() == 0
     assert page.locator("#login-prompt").get_attribute("href") == "/login?next=%2Fdoublons&lang=fr"
 
 
-def test_duplicate_decision_leaves_the_pending_list(page: Page, traffic, workbook, decisions, log_in, sample_accounts):
+def test_the_samples_rows_without_activity_or_dates_are_not_proposed(page: Page, traffic, workbook, decisions, log_in):
     # Independently: groups of two rows or more with the same organisation, sector and place (the file has no
-    # activity text, dates or partner, and one period): 1 884 groups holding 15 814 rows.
+    # activity text, dates or partner, and one period): 1 884 groups holding 15 814 rows. Nothing says such
+    # rows are the same work: none is proposed, they are counted apart and have no decision button.
     sizes = workbook.groupby(["org", "sector", "place"]).size()
     assert ((sizes >= 2).sum(), sizes[sizes >= 2].sum()) == (1_884, 15_814)
-    assert decisions() == {}
     log_in("imo")
-    assert page.locator("#account-name").inner_text() == f"Connecté : {sample_accounts['imo']} (IMO)"
-    before = open_page(page, "/doublons")
-    groups, rows = numbers(before)[:2]
-    assert (groups, rows) == (1_884, 15_814)
-    assert table_total(page) == groups
-
-    first = page.locator("#analysis-table tbody tr").first
-    keep = first.locator("button.decision-button", has_text="Garder les deux")
-    key = json.loads(keep.get_attribute("id"))["key"]
-    group_rows = number(first.locator("td").nth(5).inner_text())
-
-    keep.click()
-    after = wait_for_summary_change(page, before)
-    assert decisions() == {key: ("keep_both", sample_accounts["imo"])}
-    assert numbers(after)[:2] == [groups - 1, rows - group_rows]
-    assert table_total(page) == groups - 1
-    assert page.locator(dash_id(decision="keep_both", key=key, type="duplicate-decision")).count() == 0
-    # The server confirmed the decision...
-    confirmed = "Décision enregistrée : Garder les deux."
-    assert answered(page, traffic, confirmed)
-    assert traffic.external_urls() == []
-    # ...and the reviewer sees it: it sits beside the controls, not in the table the page recomputes.
-    page.wait_for_function("text => document.querySelector('#decision-feedback').innerText === text", arg=confirmed)
+    opened = open_page(page, "/doublons")
+    assert numbers(opened)[:4] == [0, 0, 1_884, 15_814], opened
+    assert "n'ont ni activité ni dates" in opened
+    choose(page, page_param("status"), "Sans activité ni dates")
+    listed = wait_for_summary_change(page, opened)
+    assert numbers(listed)[:2] == [1_884, 15_814]
+    assert table_total(page) == 1_884
+    assert page.locator("#analysis-table button.decision-button").count() == 0
+    assert decisions() == {}
 
 
 def test_cercle_brief(page: Page, traffic, workbook, communes):

@@ -169,40 +169,53 @@ def decide(client, key, decision="keep_both"):
                     changed=[dash_id(button) + ".n_clicks"])
 
 
-def test_duplicate_decisions_by_role(app, accounts, sample_snapshot, sample_data, sample_settings):
-    # a coordinator of the nutrition cluster (the sample's WASH rows hold no duplicate group)
+#: a 3W of January 2024 with an activity column: AMSS's MAM screening and IRC's consultations each reported
+#: twice in the same commune (two groups to review: nutrition and health)
+REPEATED = [["Organisation Accronyme", "admin1Pcod", "admin2Pcod", "admin3Pcod", "Cluster", "Activités"],
+            *[["AMSS", "ML05", "ML0502", "ML050202", "Nutrition", "Dépistage MAM"]] * 2,
+            *[["IRC", "ML05", "ML0502", "ML050202", "Santé", "Consultations"]] * 2]
+
+
+def test_duplicate_decisions_by_role(sample_settings, accounts, tmp_path):
+    """On a copy of the sample with two real groups: a coordinator decides in their cluster only, and a group of
+    the sample's rows without activity or dates (cannot tell) is refused to a forged request, even an IMO's."""
+    from dashboard.ingest.importer import import_3w
+    from dashboard.reports.snapshot import DashboardData
+    from dashboard.domain.roles import SYSTEM
     from dashboard.security.accounts import create_account
-    engine = make_engine(sample_settings.database_url)
+    from tests.conftest import sample_copy
+    from tests.workbooks import write_workbook
+    settings, engine = sample_copy(sample_settings, tmp_path)
+    import_3w(engine, write_workbook(tmp_path / "3W_janvier_2024.xlsx", {"3W": REPEATED}))
     coordinator_name = "coord.nutrition"
-    with engine.connect() as connection:
-        if not connection.execute(text("SELECT 1 FROM user_account WHERE username = :u"),
-                                  {"u": coordinator_name}).first():
-            create_account(engine, coordinator_name, TEST_PASSWORD, "coordinator", sectors=("nutrition",))
-    groups = sample_data.store.duplicate_groups(sample_snapshot.version)
-    wash = groups[groups["sector_code"] == "nutrition"]["group_key"].iloc[0]
-    health = groups[groups["sector_code"] == "health"]["group_key"].iloc[0]
+    create_account(engine, coordinator_name, TEST_PASSWORD, "coordinator", sectors=("nutrition",))
+    app = create_app(settings)
+    data = DashboardData(engine)
+    groups = data.store.duplicate_groups(data.snapshot(SYSTEM).version)
+    nutrition, health = (groups[(groups["sector_code"] == sector) & (groups["kind"] != "cannot_tell")]["group_key"]
+                         .item() for sector in ("nutrition", "health"))
+    blind = groups[groups["kind"] == "cannot_tell"]["group_key"].iloc[0]
 
     def stored(key):
         with engine.connect() as connection:
             return connection.execute(text("SELECT decision, decided_by FROM duplicate_decision WHERE group_key = :k"),
                                       {"k": key}).all()
 
-    try:
-        assert decide(logged_in(app, None), wash).status_code == 403
-        coordinator = logged_in(app, coordinator_name)
-        assert decide(coordinator, health).status_code == 403  # not the coordinator's cluster
-        assert stored(health) == []
-        assert decide(coordinator, wash).status_code == 200
-        assert stored(wash) == [("keep_both", coordinator_name)]
-        with engine.connect() as connection:
-            event = connection.execute(text("SELECT actor, role, target FROM audit_event "
-                                            "WHERE action = 'duplicates.decide' AND target = :k"), {"k": wash}).all()
-        assert event == [(coordinator_name, "coordinator", wash)]
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text("DELETE FROM duplicate_decision WHERE group_key IN (:a, :b)"),
-                               {"a": wash, "b": health})
-        engine.dispose()
+    assert decide(logged_in(app, None), nutrition).status_code == 403
+    coordinator = logged_in(app, coordinator_name)
+    assert decide(coordinator, health).status_code == 403  # not the coordinator's cluster
+    assert stored(health) == []
+    assert decide(coordinator, nutrition).status_code == 200
+    assert stored(nutrition) == [("keep_both", coordinator_name)]
+    with engine.connect() as connection:
+        event = connection.execute(text("SELECT actor, role, target FROM audit_event "
+                                        "WHERE action = 'duplicates.decide' AND target = :k"), {"k": nutrition}).all()
+    assert event == [(coordinator_name, "coordinator", nutrition)]
+    # no button offers a decision on a group that cannot be told apart; a forged one is refused with a sentence
+    refused = decide(logged_in(app, accounts["imo"]), blind, "merge")
+    assert refused.status_code == 409 and "il ne peut pas être fusionné" in refused.get_data(as_text=True)
+    assert stored(blind) == []
+    engine.dispose()
 
 
 @pytest.mark.parametrize("role, status", [(None, 403), ("partner", 403), ("coordinator", 403), ("imo", 200)])

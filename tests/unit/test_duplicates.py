@@ -26,7 +26,8 @@ RECORDS = pd.DataFrame([
     record(2, 1, 1, "wash", "  forage  de PUITS ", "ML050101"),
     record(3, 2, 1, "wash", "Forage de puits", "ML050101"),      # December, undated: not September's period
     record(4, 2, 1, "wash", "Forage de puits", "ML0501"),        # the cercle is another place than its commune
-    # B: AMSS, health, missing activity (None and blank) -> within_file; a named activity is not missing
+    # B: AMSS, health, missing activity (None and blank), no dates -> cannot_tell (a period is no evidence);
+    #    a named activity is not missing
     record(5, 2, 2, "health", None, "ML050101"),
     record(6, 2, 2, "health", "   ", "ML050101"),
     record(7, 2, 2, "health", "Consultations", "ML050101"),
@@ -56,7 +57,7 @@ def test_groups_found_by_hand():
     assert set(found) == {(1, 2), (5, 6), (8, 9, 10), (12, 13)}
     assert {ids: (row["count"], row["batches"], row["kind"]) for ids, row in found.items()} == {
         (1, 2): (2, [1], "within_file"),
-        (5, 6): (2, [2], "within_file"),
+        (5, 6): (2, [2], "cannot_tell"),
         (8, 9, 10): (3, [1, 2], "across_files"),
         (12, 13): (2, [2], "funder_and_implementer"),
     }
@@ -134,7 +135,20 @@ def test_partner_equal_to_the_reporting_organisation_is_no_partner():
     rows = pd.DataFrame([record(1, 2, 2, "health", None, "ML0501", partner=2),
                          record(2, 2, 2, "health", None, "ML0501")])
     groups = duplicate_groups(rows)
-    assert groups[["activity_ids", "kind"]].values.tolist() == [[[1, 2], "within_file"]]
+    assert groups[["activity_ids", "kind"]].values.tolist() == [[[1, 2], "cannot_tell"]]
+
+
+def test_rows_without_activity_are_grouped_by_overlapping_dates_only():
+    rows = pd.DataFrame([
+        record(1, 2, 1, "wash", None, "ML0501"),                                # undated, no activity
+        record(2, 2, 1, "wash", None, "ML0501"),                                # undated, no activity
+        record(3, 2, 1, "wash", None, "ML0501", "2023-10-01", "2023-12-31"),    # dated
+        record(4, 2, 1, "wash", None, "ML0501", "2023-12-01", "2024-01-31"),    # dated, overlaps 3
+        record(5, 2, 1, "wash", None, "ML0501", "2024-06-01", "2024-06-30"),    # dated, overlaps nothing
+    ])
+    groups = by_ids(duplicate_groups(rows))
+    # 3-4: overlapping dates, a finding; 1-2: nothing but the period, counted apart; 3 does not link 1 or 2
+    assert {ids: row["kind"] for ids, row in groups.items()} == {(3, 4): "within_file", (1, 2): "cannot_tell"}
 
 
 def test_no_records_and_no_duplicates():
@@ -173,4 +187,5 @@ def test_many_rows_group_by_key(copies):
                       for n in range(copies)])
     groups = duplicate_groups(rows)
     assert groups["count"].sum() == len(rows)
-    assert set(groups["kind"]) <= {"across_files", "funder_and_implementer"}
+    assert set(groups["kind"]) <= {"across_files", "funder_and_implementer", "cannot_tell"}
+    assert groups.loc[groups["kind"] == "cannot_tell", "count"].tolist() == [2 * copies]  # B's rows, 5 and 6
