@@ -26,8 +26,8 @@ from dashboard.reports.snapshot import Snapshot
 #: pending suggestions listed at once (the oldest first); deciding on them brings the next ones
 SUGGESTIONS_SHOWN = 100
 
-COLUMNS = ("file_name", "kind", "period", "imported_at", "rows_read", "rows_accepted", "rows_rejected", "repairs",
-           "reviews", "warnings")
+COLUMNS = ("file_name", "kind", "period", "imported_at", "rows_read", "rows_accepted", "rows_repaired", "rows_rejected",
+           "reviews_pending", "warnings")
 
 
 def upload_section(viewer: Viewer, lang: str) -> html.Section | None:

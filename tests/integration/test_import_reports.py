@@ -195,3 +195,22 @@ def test_every_rule_an_importer_records_has_its_words_in_both_languages():
     assert len(methods) > 20
     for lang in ("fr", "en"):
         assert sorted(method for method in methods if f"method.{method}" not in catalogue(lang)) == [], lang
+
+
+def test_the_imports_table_the_report_and_the_check_count_repaired_rows_alike(prepared_engine, tmp_path):
+    """Row 3 has two values written in another form, row 4 one: 3 repairs, 2 rows with repaired values. The
+    imports table, the report and the check all say 2 (the table once said 3 where the report said 2)."""
+    from dashboard.layouts.imports_page import COLUMNS
+    rows = [["NRC", "ONG Int", "MLI05", "MLI0502", "Protection", None],   # two repairs
+            ["NRC", "ONG Int", "MLI05", "ML0502", "Santé", None],         # one repair
+            ["AMSS", "ONG Nat", "ML05", "ML0502", "EHA", None]]            # none
+    path = write_workbook(tmp_path / "3W_2024-06.xlsx", {"ML_5W": [HEADERS, HXL, *rows]})
+    check = import_3w(prepared_engine, path, check_only=True).preview
+    batch_id = import_3w(prepared_engine, path).batch_id
+    batch = import_batches(prepared_engine).set_index("batch_id").loc[batch_id]
+    assert batch["repairs"] == 3  # issues: a row can have several
+    assert check["rows_repaired"] == batch["rows_repaired"] == 2
+    assert "rows_repaired" in COLUMNS and "repairs" not in COLUMNS
+    book = openpyxl.load_workbook(io.BytesIO(validation_report_xlsx(prepared_engine, batch_id, "fr")))
+    summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0]}
+    assert summary["Acceptées avec valeurs corrigées"] == 2
