@@ -174,7 +174,8 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     def analysis(page):
         return router.Page(lambda params: analysis_page.layout(page, data.snapshot(security.current_viewer()),
-                                                               params, view, data.store), page.permission)
+                                                               params, view, data.store), page.permission,
+                           page.default_level)
 
     app.layout = router.app_layout()
     router.register(app, {"/": router.Page(presence_page),

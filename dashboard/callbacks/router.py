@@ -8,7 +8,7 @@ permission: without it the router answers with a login prompt instead of the pag
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode
 
 from dash import Dash, Input, Output, dcc, html
@@ -16,6 +16,7 @@ from dash import Dash, Input, Output, dcc, html
 from dashboard.i18n import translate
 from dashboard.layouts import shell
 from dashboard.reports import ReportParams, params_from_query
+from dashboard.domain.filters import DEFAULT_LEVEL
 from dashboard.domain.roles import Permission
 from dashboard.security.web import current_viewer
 
@@ -25,6 +26,8 @@ class Page:
     layout: Callable[[ReportParams], object]
     #: what the viewer must be allowed to open the page (None: everyone, including the public)
     permission: Permission | None = None
+    #: the level the page opens at when its address does not say
+    default_level: int = DEFAULT_LEVEL
 
 
 def app_layout() -> html.Div:
@@ -54,11 +57,14 @@ def _not_found(app: Dash, params: ReportParams) -> html.Div:
 def register(app: Dash, pages: Mapping[str, Page]) -> None:
     @app.callback(Output("page-content", "children"), Input("url", "pathname"), Input("url", "search"))
     def route(pathname: str | None, search: str | None):
-        params = params_from_query(dict(parse_qsl((search or "").lstrip("?"))))
+        query = dict(parse_qsl((search or "").lstrip("?")))
+        params = params_from_query(query)
         path = "/" + (app.strip_relative_path(pathname or "/") or "")
         page = pages.get(path)
         if page is None:
             return _not_found(app, params)
         if page.permission is not None and not current_viewer().can(page.permission):
             return _refusal(app, path, params)
+        if "level" not in query and page.default_level != params.level:
+            params = replace(params, level=page.default_level)
         return page.layout(params)

@@ -12,7 +12,7 @@ import json
 from dash import ALL, Dash, Input, Output, State
 
 from dashboard.callbacks.filters import filter_inputs
-from dashboard.domain.filters import codec_spec
+from dashboard.domain.filters import DEFAULT_LEVEL, codec_spec
 
 #: the address codec in the browser is ``window.mali3wEncodeQuery`` (``dashboard/assets/url-codec.js``), given the
 #: filter declarations (:func:`dashboard.domain.filters.codec_spec`): the same keys, list separator and defaults as
@@ -21,8 +21,13 @@ SYNC_URL = """
 function(...args) {
     const spec = SPEC;
     const values = args.slice(0, spec.length);
-    const [pageValues, lang, pageIds, navIds, exportIds] = args.slice(spec.length);
-    const query = window.mali3wEncodeQuery(spec, values, pageIds.map(function(id) { return id.name; }), pageValues);
+    const [pageValues, lang, pageIds, navIds, exportIds, levelDefault] = args.slice(spec.length);
+    // a page that opens at another level than the others writes its level even at the common default, so
+    // that a level chosen there is kept by its address
+    const explicit = levelDefault !== null && levelDefault !== undefined && String(levelDefault) !== LEVEL ?
+        ["level"] : [];
+    const query = window.mali3wEncodeQuery(spec, values, pageIds.map(function(id) { return id.name; }), pageValues,
+                                           explicit);
     function search(params, language) {
         const copy = new URLSearchParams(params);
         if (language !== "fr") { copy.set("lang", language); }
@@ -36,7 +41,7 @@ function(...args) {
         search(query.own, lang === "fr" ? "en" : "fr") || "?lang=fr",
     ];
 }
-""".replace("SPEC", json.dumps(codec_spec()))
+""".replace("SPEC", json.dumps(codec_spec())).replace("LEVEL", json.dumps(str(DEFAULT_LEVEL)))
 
 
 def register(app: Dash) -> None:
@@ -49,6 +54,7 @@ def register(app: Dash) -> None:
         Input({"type": "page-param", "name": ALL}, "value"),
         State("lang", "data"), State({"type": "page-param", "name": ALL}, "id"),
         State({"type": "nav-link", "path": ALL}, "id"), State({"type": "export-link", "base": ALL}, "id"),
+        State("level-default", "data"),
     )
 
 

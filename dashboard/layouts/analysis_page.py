@@ -18,6 +18,7 @@ from dashboard.layouts.choropleth import MapView, Scale, map_config, stepped_fig
 from dashboard.layouts.map_page import unit_labels
 from dashboard.layouts.tables import report_table
 from dashboard.reports import REPORTS, ReportParams, params_to_query, report_blank, report_notes, run_report
+from dashboard.domain.filters import DEFAULT_LEVEL
 from dashboard.domain.roles import Permission
 from dashboard.reports.snapshot import Snapshot, StoreReader
 
@@ -47,6 +48,8 @@ class AnalysisPage:
         lambda snapshot, params, frame: report_table(frame, params.lang))
     #: whether the extra content is shown when the report has nothing to show (it then says where to look)
     extra_when_blank: bool = False
+    #: the level the page opens at when its address does not say
+    default_level: int = DEFAULT_LEVEL
     #: what a reader must know beside the summary that the store tells (the duplicate review's groups that
     #: cannot be told apart), one sentence a note
     store_notes: Callable[[Snapshot, ReportParams, StoreReader], list[str]] = (
@@ -121,4 +124,4 @@ def layout(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: M
         shell.download_links(page.report, params),
         html.Div(shown.table, id="analysis-table"),
     ], controls=[html.Div(page.controls(snapshot, params), className="page-controls")],
-        periods=shown_periods(page, snapshot, params))
+        periods=shown_periods(page, snapshot, params), default_level=page.default_level)

@@ -103,7 +103,8 @@ def gaps_controls(snapshot: Snapshot, params: ReportParams) -> list:
                                      clearable=False)])]
 
 
-GAPS = AnalysisPage("gaps", "/lacunes", "gaps", gaps_summary, gaps_controls, gaps_map)
+# cercles: population (and need) are known for cercles, not communes, and a gap is ranked by them
+GAPS = AnalysisPage("gaps", "/lacunes", "gaps", gaps_summary, gaps_controls, gaps_map, default_level=2)
 
 
 # --- overlaps -----------------------------------------------------------------------------------------------

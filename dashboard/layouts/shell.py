@@ -19,7 +19,7 @@ from dashboard.reports import ReportParams, params_to_query
 from dashboard.reports.describe import draft_note, period_facts
 from dashboard.domain.roles import Permission, Viewer
 from dashboard.security.web import current_viewer
-from dashboard.domain.filters import FILTERS, Filter, FilterKind
+from dashboard.domain.filters import DEFAULT_LEVEL, FILTERS, Filter, FilterKind
 from dashboard.domain.vocabulary import NO_SECTOR, SECTOR_VOCABULARY, VOCABULARIES
 from dashboard.reports.snapshot import Snapshot
 
@@ -199,6 +199,7 @@ def plain_page(params: ReportParams, content: list, active: str | None = None) -
     viewer = current_viewer()
     return html.Div([
         dcc.Store(id="lang", data=params.lang),
+        dcc.Store(id="level-default", data=DEFAULT_LEVEL),
         header(None, params, viewer),
         navigation(active, params, viewer),
         html.Main([html.Section(content, className="content")]),
@@ -206,14 +207,17 @@ def plain_page(params: ReportParams, content: list, active: str | None = None) -
 
 
 def page(snapshot: Snapshot, params: ReportParams, active: str, content: list, controls: Sequence = (),
-         show_filters: bool = True, periods: Sequence[str | None] | None = None) -> html.Div:
+         show_filters: bool = True, periods: Sequence[str | None] | None = None,
+         default_level: int = DEFAULT_LEVEL) -> html.Div:
     """A whole page: header (naming ``periods``, by default the period the filters select), navigation,
-    filters (global then page-specific) and the page's content."""
+    filters (global then page-specific) and the page's content. ``default_level``: the level the page opens
+    at when its address does not say (the browser then writes the level into its address whatever it is)."""
     viewer = current_viewer()
     aside = [html.Aside([html.H2(translate("filters.title", params.lang)), *global_filters(snapshot, params),
                          *controls], className="filters")] if show_filters else []
     return html.Div([
         dcc.Store(id="lang", data=params.lang),
+        dcc.Store(id="level-default", data=default_level),
         header(snapshot, params, viewer, periods),
         navigation(active, params, viewer),
         html.Main([*aside, html.Section([policy_note(snapshot, params.lang), *content], className="content")]),

@@ -42,8 +42,9 @@ MAP = "#analysis-map .js-plotly-plot"
 BANKASS = "ML0502"
 #: What each page's summary says on opening, with no filter (the numbers are checked by the tests below).
 PAGES = {
+    # gaps open at cercle level: population is known for cercles, not communes
     "/lacunes": ("Lacunes", r"^\d[\d\s]* lacunes \(aucune organisation\) sur \d[\d\s]* cases unité × secteur, "
-                            r"dans \d[\d\s]* communes sur 701 ;"),
+                            r"dans \d[\d\s]* cercles sur 53 ;"),
     "/chevauchements": ("Chevauchements", r"^\d[\d\s]* cases unité × secteur comptent au moins 3 organisations, "
                                           r"dans \d[\d\s]* communes\."),
     "/localisation": ("Localisation", r"^60 ONG nationales parmi 154 organisations opérationnelles \(39\s?%\)\.$"),
@@ -487,10 +488,9 @@ def test_cercle_brief(page: Page, traffic, workbook, communes):
 
 def test_url_keeps_the_filters_and_the_download_matches(page: Page, traffic, base_url):
     initial = open_page(page, "/lacunes")
-    choose_cercle_level(page)
-    shown = wait_for_summary_change(page, initial)
+    assert page.locator("#level input[value='2']").is_checked()  # the gaps open at cercle level
     choose(page, "#sector", "Protection")
-    shown = wait_for_summary_change(page, shown)
+    shown = wait_for_summary_change(page, initial)
     choose(page, page_param("without"), "ONG nationale")
     shown = wait_for_summary_change(page, shown)
 
@@ -512,6 +512,16 @@ def test_url_keeps_the_filters_and_the_download_matches(page: Page, traffic, bas
     # The CSV download holds the whole table the page counts.
     rows = read_export(base_url, csv_link.get_attribute("href"))
     assert len(rows) == table_total(page) == numbers(shown)[0]
+    # Communes chosen on a page that opens at cercles: the address says so, and the link opens at communes.
+    page.locator("#level").get_by_label("Commune", exact=True).check()
+    wait_for_summary_change(page, shown)
+    assert "level=3" in page.url
+    other = page.context.new_page()
+    try:
+        assert "communes sur 701" in open_page(other, page.url)
+        assert other.locator("#level input[value='3']").is_checked()
+    finally:
+        other.close()
     assert traffic.external_urls() == []
 
 
@@ -519,8 +529,8 @@ def test_english_page(page: Page, traffic):
     text = open_page(page, "/lacunes?lang=en")
     assert page.locator("h1").inner_text() == "Who does what where in Mali (3W)"
     assert page.locator("nav.pages a.active").inner_text() == "Gaps"
-    assert re.match(r"^\d[\d,\s]* gaps \(no organisation\) among \d[\d,\s]* unit × sector cells, in \d[\d,\s]* of 701 "
-                    r"communes;", text), text
+    assert re.match(r"^\d[\d,\s]* gaps \(no organisation\) among \d[\d,\s]* unit × sector cells, in \d[\d,\s]* of 53 "
+                    r"cercles;", text), text
     assert page.locator("#sector-label").inner_text().startswith("Sector (cluster)")
     assert page.locator(".downloads span").first.inner_text() == "Download the table:"
     assert re.match(r"^\d+ rows shown of [\d,]+", page.locator("#analysis-table p.hint").first.inner_text())
