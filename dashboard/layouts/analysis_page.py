@@ -50,6 +50,9 @@ class AnalysisPage:
     extra_when_blank: bool = False
     #: the level the page opens at when its address does not say
     default_level: int = DEFAULT_LEVEL
+    #: whether the report's downloads come below the extra content (False: each table of the extra content
+    #: has its own, beside it)
+    own_downloads: bool = True
     #: what a reader must know beside the summary that the store tells (the duplicate review's groups that
     #: cannot be told apart), one sentence a note
     store_notes: Callable[[Snapshot, ReportParams, StoreReader], list[str]] = (
@@ -121,7 +124,7 @@ def layout(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: M
                   style=None if page.map_layer else {"display": "none"},
                   config=map_config(params.lang, f"mali-3w-{page.name}")),
         html.Div(shown.extra, id="analysis-extra"),
-        shell.download_links(page.report, params),
+        *([shell.download_links(page.report, params)] if page.own_downloads else []),
         html.Div(shown.table, id="analysis-table"),
     ], controls=[html.Div(page.controls(snapshot, params), className="page-controls")],
         periods=shown_periods(page, snapshot, params), default_level=page.default_level)

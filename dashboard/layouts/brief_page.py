@@ -66,11 +66,11 @@ def brief_extra(snapshot: Snapshot, params: ReportParams) -> list:
     overlaps = run_report("overlaps", snapshot, commune_params)
     return [
         html.Button(translate("brief.print", lang), id="print-brief", className="print-button"),
-        html.Section([html.H3(translate("brief.gaps", lang)), report_table(_gaps_by_sector(gaps), lang)],
+        html.Section([html.H3(translate("brief.gaps", lang)), report_table(_gaps_by_sector(gaps), lang, fold=False)],
                      className="report-section"),
         html.Section([html.H3(translate("brief.overlaps", lang)),
                       report_table(overlaps.drop(columns=["period", "cercle", "region"], errors="ignore"), lang,
-                                   max_rows=20)], className="report-section"),
+                                   max_rows=20, fold=False)], className="report-section"),
         html.H3(translate("brief.by_sector", lang)),
     ]
 

@@ -56,35 +56,45 @@ def flows_table(network: pd.DataFrame, lang: str) -> html.Figure:
                      html.Td(html.Div(className="bar national", style={"width": f"{100 * (row.amount_eur or 0) / largest:.1f}%"}),
                              className="bar-cell")])
             for row in links.itertuples()]
-    return html.Figure([html.Figcaption(translate("localisation.network_title", lang)),
-                        html.Table(html.Tbody(rows), className="report-table flows")], className="bar-chart")
+    # its title is the section's
+    return html.Figure([html.Table(html.Tbody(rows), className="report-table flows")], className="bar-chart")
 
 
-def _section(title: str, body: list, report: str, params: ReportParams) -> html.Section:
-    return html.Section([html.H3(title), *body, download_links(report, params)], className="report-section")
+def _section(title: str, body: list, report: str | None, params: ReportParams) -> html.Section:
+    """A titled part of the page: its chart and its table together, then the table's downloads."""
+    return html.Section([html.H3(title), *body, *([download_links(report, params)] if report else [])],
+                        className="report-section")
 
 
 def _notice(title: str, text: str) -> html.Section:
     return html.Section([html.H3(title), html.P(text, className="hint")], className="report-section")
 
 
+def _with_total(frame: pd.DataFrame, column: str, lang: str) -> pd.DataFrame:
+    """The report's last row (all together) named "Total"."""
+    return frame.assign(**{column: frame[column].fillna(translate("value.total", lang))})
+
+
 def extra(snapshot: Snapshot, params: ReportParams) -> list:
+    """Each chart beside its own table and downloads: national NGOs by sector, by region, among cluster
+    members; funding to national and local partners, and who funds whom."""
     lang = params.lang
     names = snapshot.unit_names()
     by_sector = run_report("national_share_by_sector", snapshot, params)
     by_region = run_report("national_share_by_region", snapshot, params)
-    sections = [_section(translate("localisation.operational", lang), [
-        html.Div([
+    sections = [
+        _section(translate("localisation.operational_by_sector", lang), [
             share_bars(translate("localisation.by_sector", lang),
                        [SECTOR_VOCABULARY.label(code, lang) for code in by_sector["sector_code"].iloc[:-1]],
                        by_sector["national_ngos"].iloc[:-1].tolist(), by_sector["organisations"].iloc[:-1].tolist(),
                        lang),
+            report_table(_with_total(by_sector, "sector_code", lang), lang)], "national_share_by_sector", params),
+        _section(translate("localisation.operational_by_region", lang), [
             share_bars(translate("localisation.by_region", lang), by_region["region"].iloc[:-1].tolist(),
                        by_region["national_ngos"].iloc[:-1].tolist(), by_region["organisations"].iloc[:-1].tolist(),
                        lang),
-        ], className="chart-pair"),
-        report_table(by_sector.assign(sector_code=by_sector["sector_code"].fillna(translate("value.total", lang))),
-                     lang)], "national_share_by_sector", params)]
+            report_table(_with_total(by_region, "region", lang), lang)], "national_share_by_region", params),
+    ]
     members = run_report("member_share", snapshot, params)
     if members["members"].sum():
         sections.append(_section(translate("localisation.members", lang), [report_table(members, lang)],
@@ -97,13 +107,19 @@ def extra(snapshot: Snapshot, params: ReportParams) -> list:
         regions = funding.iloc[:-1]
         chart_names = [names.get(code, translate("localisation.no_region", lang)) if code else
                        translate("localisation.no_region", lang) for code in regions["adm1_pcode"]]
-        network = run_report("partner_network", snapshot, params)
+        notes = [html.P(translate("localisation.funding_note", lang), className="note")]
+        total = funding.iloc[-1]
+        if pd.notna(total["local_share"]) and total["local_share"] >= 1:
+            # every agreement of the table goes to a national or local partner: the table lists funding
+            # already delegated, and its 100 % says nothing of the funding that was not
+            notes.append(html.P(translate("localisation.only_local", lang), className="note warning-note",
+                                id="only-local-note"))
         sections.append(_section(translate("localisation.funding", lang), [
-            html.P(translate("localisation.funding_note", lang), className="note"),
-            funding_bars(regions, chart_names, lang),
-            report_table(funding.assign(region=funding["region"].fillna(translate("value.total", lang))), lang),
-            flows_table(network, lang),
+            *notes, funding_bars(regions, chart_names, lang), report_table(_with_total(funding, "region", lang), lang),
         ], "local_funding", params))
+        network = run_report("partner_network", snapshot, params)
+        sections.append(_section(translate("localisation.network_title", lang), [flows_table(network, lang)],
+                                 "partner_network", params))
     else:
         reason = "localisation.no_partnerships" if snapshot.partnerships.empty else "localisation.no_match"
         sections.append(_notice(translate("localisation.funding", lang), translate(reason, lang)))
@@ -118,7 +134,6 @@ def summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> st
                      share=f"{total['share']:.0%}" if pd.notna(total["share"]) else "—")
 
 
+# every table is in its section, beside its chart and with its downloads: none below them
 LOCALISATION = AnalysisPage("localisation", "/localisation", "national_share_by_region", summary, extra=extra,
-                            table=lambda snapshot, params, frame: report_table(
-                                frame.assign(region=frame["region"].fillna(translate("value.total", params.lang))),
-                                params.lang))
+                            table=lambda snapshot, params, frame: None, own_downloads=False)

@@ -35,12 +35,32 @@ def cell_text(column: str, value: object, lang: str) -> str:
     return str(value)
 
 
-def report_table(frame: pd.DataFrame, lang: str, max_rows: int = 50) -> html.Div:
-    """The first ``max_rows`` rows of a report, with a line saying how many there are in all."""
+#: a list longer than this is folded in a table cell: its first names, then the whole list on demand
+FOLDED_AFTER = 4
+#: how many names a folded list shows before its count
+FOLDED_SHOWN = 2
+
+
+def cell(column: str, value: object, lang: str) -> object:
+    """A table cell's content: a long list (organisations of a cell, who did not report) shows its first
+    names and how many more, and unfolds on a click, so a table of 50 rows stays readable on a projector."""
+    if isinstance(value, (list, tuple)) and len(value) > FOLDED_AFTER:
+        first = ", ".join(map(str, value[:FOLDED_SHOWN]))
+        more = translate("table.more", lang, count=format_number(len(value) - FOLDED_SHOWN, lang))
+        return html.Details([html.Summary(f"{first} {more}"), html.P(", ".join(map(str, value)))],
+                            className="folded-list")
+    return cell_text(column, value, lang)
+
+
+def report_table(frame: pd.DataFrame, lang: str, max_rows: int = 50, fold: bool = True) -> html.Div:
+    """The first ``max_rows`` rows of a report, with a line saying how many there are in all; long lists folded
+    (``fold``; a page meant for print, the cercle brief, shows them whole)."""
     labels = catalogue(language(lang))
     shown = frame.head(max_rows)
     head = html.Thead(html.Tr([html.Th(labels.get(f"column.{column}", column)) for column in frame.columns]))
-    body = html.Tbody([html.Tr([html.Td(cell_text(column, value, lang)) for column, value in row.items()])
+    show = cell if fold else cell_text
+    body = html.Tbody([html.Tr([html.Td(show(column, value, lang)) for column, value in row.items()])
                        for _, row in shown.iterrows()])
     note = translate("table.count", lang, shown=format_number(len(shown), lang), total=format_number(len(frame), lang))
-    return html.Div([html.P(note, className="hint"), html.Table([head, body], className="report-table")])
+    return html.Div([html.P(note, className="hint"), html.Table([head, body], className="report-table")],
+                    className="table-scroll")

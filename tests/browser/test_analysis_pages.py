@@ -348,6 +348,15 @@ def test_overlaps_fewer_cells_when_k_grows(page: Page, traffic, workbook, cercle
     wanted = {code: int(per_cercle.get(code, 0)) for code in cercles}
     assert wait_for_map_values(page, wanted) == wanted
     assert page.url.endswith("k=10") or "k=10&" in page.url
+    # A long list of organisations is folded: two names and how many more, the whole list on a click
+    first = page.locator("#analysis-table tbody tr").first
+    headers = page.locator("#analysis-table thead th").all_inner_texts()
+    count = number(first.locator("td").nth(headers.index("Organisations présentes")).inner_text())
+    folded = first.locator("td").nth(headers.index("Organisations")).locator("details.folded-list")
+    assert folded.locator("summary").inner_text().endswith(f"+ {count - 2} autres")
+    assert not folded.locator("p").is_visible()
+    folded.locator("summary").click()
+    assert len(folded.locator("p").inner_text().split(", ")) >= count  # a name may hold a comma
     assert traffic.external_urls() == []
 
 
@@ -381,6 +390,19 @@ def test_localisation_national_share_and_funding(page: Page, traffic, workbook, 
     chart = {"x": bars.locator(".bar-label").all_inner_texts(),
              "text": [text.replace("\u202f", "").replace(" ", "") for text in bars.locator(".bar-value").all_inner_texts()]}
     assert chart == {"x": ["Gao", "Kidal"], "text": ["100%", "100%"]}
+    # ...which is no finding: the table lists only funding already delegated, and the page says so
+    assert "ne recense que des financements déjà délégués" in section.locator("#only-local-note").inner_text()
+
+    # Each chart has its table and its downloads beside it: the by-region bars, then the by-region table
+    # (9 regions with organisations in the sample + Total), then its CSV link
+    region_section = page.locator("section.report-section").filter(
+        has=page.locator("h3", has_text="par région"))
+    assert region_section.locator(".bar-chart").count() == 1
+    region_rows = region_section.locator("table.report-table tbody tr").all()
+    region_headers = region_section.locator("table.report-table thead th").all_inner_texts()
+    assert region_rows[-1].locator("td").nth(region_headers.index("Région")).inner_text() == "Total"
+    assert len(region_rows) == workbook["place"].str[:4].nunique() + 1
+    assert "national_share_by_region" in region_section.locator("a", has_text="CSV").get_attribute("href")
 
     choose(page, "#sector", "Protection")
     protection = wait_for_summary_change(page, initial)
