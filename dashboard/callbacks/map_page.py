@@ -8,7 +8,7 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from dashboard.layouts.choropleth import MapView
 from dashboard.layouts.shell import header_facts
-from dashboard.layouts.map_page import map_figure, presence_map, unit_table
+from dashboard.layouts.map_page import key_figures, map_figure, overview, presence_map, unit_table
 from dashboard.callbacks.filters import filter_inputs, params_from_values
 from dashboard.security.web import current_viewer
 from dashboard.reports.snapshot import DashboardData
@@ -31,6 +31,13 @@ def register(app: Dash, data: DashboardData, view: MapView) -> None:
         colours["data"][0]["z"] = shown.categories
         colours["data"][0]["customdata"] = shown.customdata
         return colours, shown.summary, facts
+
+    @app.callback(Output("key-figures", "children"), Output("presence-overview", "children"), *FILTER_INPUTS,
+                  State("lang", "data"), prevent_initial_call=True)
+    def update_overview(*values):
+        snapshot = data.snapshot(current_viewer())
+        params = params_from_values(values[:FILTER_COUNT], values[FILTER_COUNT])
+        return key_figures(snapshot, params), overview(snapshot, params)
 
     @app.callback(Output("unit-table", "children"),
                   Input("presence-map", "clickData"), *FILTER_INPUTS, State("lang", "data"),

@@ -9,27 +9,12 @@ from dash import html
 from dashboard.analysis.localisation import GRAND_BARGAIN_TARGET
 from dashboard.i18n import format_number, translate
 from dashboard.layouts.analysis_page import AnalysisPage
+from dashboard.layouts.charts import share_bars
 from dashboard.layouts.shell import download_links
 from dashboard.layouts.tables import report_table
 from dashboard.reports import ReportParams, run_report
 from dashboard.domain.vocabulary import SECTOR_VOCABULARY
 from dashboard.reports.snapshot import Snapshot
-
-
-def share_bars(title: str, labels: list[str], national: list[int], total: list[int], lang: str) -> html.Figure:
-    """Horizontal bars: all organisations, the national NGOs among them in the darker part."""
-    widest = max(total, default=0) or 1
-    rows = [html.Div([
-        html.Span(label, className="bar-label"),
-        html.Div([html.Div(className="bar national", style={"width": f"{100 * part / widest:.1f}%"}),
-                  html.Div(className="bar others", style={"width": f"{100 * (whole - part) / widest:.1f}%"})],
-                 className="bar-track"),
-        html.Span(f"{part} / {whole}", className="bar-value"),
-    ], className="bar-row") for label, part, whole in zip(labels, national, total)]
-    legend = html.P([html.Span(className="swatch national"), translate("localisation.national", lang), " ",
-                     html.Span(className="swatch others"), translate("localisation.others", lang)],
-                    className="bar-legend")
-    return html.Figure([html.Figcaption(title), *rows, legend], className="bar-chart")
 
 
 def funding_bars(table: pd.DataFrame, names: list[str], lang: str) -> html.Figure:

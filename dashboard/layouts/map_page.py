@@ -9,8 +9,9 @@ from dash import dcc, html
 
 from dashboard.analysis.filters import filter_activities
 from dashboard.analysis.presence import organisations_in_unit
-from dashboard.i18n import format_number, translate
+from dashboard.i18n import format_number, format_period, translate
 from dashboard.layouts import shell
+from dashboard.layouts.charts import count_bars, share_bars
 from dashboard.layouts.choropleth import MapView, category, map_config, presence_figure
 from dashboard.reports import ReportParams, report_blank, run_report
 from dashboard.security.policy import Policy
@@ -121,15 +122,80 @@ def sectors_text(codes: list[str], hidden: set[str], lang: str, policy: Policy |
     return ", ".join(shown)
 
 
+#: how many organisations the "most present" chart shows (the download has them all)
+TOP_ORGANISATIONS = 10
+
+
+def key_figures(snapshot: Snapshot, params: ReportParams) -> list:
+    """The figures a meeting opens with, for the filters shown: organisations, national NGOs and their share,
+    units covered at the level shown, the period. Read from the reports the charts and the map read."""
+    lang = params.lang
+    if report_blank("presence", snapshot, params) is not None:
+        return []
+    types = run_report("organisations_by_type", snapshot, params)
+    total = int(types["organisations"].iloc[-1])
+    national = types.loc[types["org_type"] == "ngo_national", "organisations"].sum()
+    presence = run_report("presence", snapshot, params)
+    covered, units = int((presence["organisations"] > 0).sum()), len(presence)
+    period = params.selection(snapshot).period
+
+    def figure(key: str, value: str, detail: str, figure_id: str) -> html.Div:
+        return html.Div([html.Span(value, className="figure-value"), html.Span(translate(key, lang),
+                         className="figure-label"), html.Span(detail, className="figure-detail")],
+                        className="key-figure", id=figure_id)
+
+    share = f"{national / total:.0%}" if total else "—"
+    return [
+        figure("figures.organisations", format_number(total, lang), "", "figure-organisations"),
+        figure("figures.national", format_number(int(national), lang),
+               translate("figures.national_share", lang, share=share), "figure-national"),
+        figure("figures.covered", f"{format_number(covered, lang)} / {format_number(units, lang)}",
+               translate(f"level.{params.level}.plural", lang) if params.level else "", "figure-covered"),
+        figure("figures.as_of", format_period(period, lang) if period else "—", "", "figure-period"),
+    ]
+
+
+def overview(snapshot: Snapshot, params: ReportParams) -> list:
+    """Three charts for the filters shown, each with its downloads: organisations by sector (national NGOs
+    among them), by type, and the most present organisations (units where present)."""
+    lang = params.lang
+    if report_blank("presence", snapshot, params) is not None:
+        return []
+    by_sector = run_report("national_share_by_sector", snapshot, params).iloc[:-1]
+    types = run_report("organisations_by_type", snapshot, params).iloc[:-1]
+    top = run_report("top_organisations", snapshot, params).head(TOP_ORGANISATIONS)
+    units = translate(f"level.{params.level}.plural", lang) if params.level else ""
+    charts = [
+        (share_bars(translate("overview.by_sector", lang),
+                    [SECTOR_VOCABULARY.label(code, lang) for code in by_sector["sector_code"]],
+                    by_sector["national_ngos"].tolist(), by_sector["organisations"].tolist(), lang),
+         "national_share_by_sector", "chart-by-sector"),
+        (count_bars(translate("overview.by_type", lang),
+                    [ORG_TYPE_VOCABULARY.label(code, lang) for code in types["org_type"]],
+                    types["organisations"].tolist(),
+                    [f"{format_number(int(count), lang)} ({share:.0%})"
+                     for count, share in zip(types["organisations"], types["share"])]),
+         "organisations_by_type", "chart-by-type"),
+        (count_bars(translate("overview.top", lang, count=TOP_ORGANISATIONS, units=units),
+                    top["organisation"].tolist(), top["units_present"].tolist(),
+                    [format_number(int(count), lang) for count in top["units_present"]]),
+         "top_organisations", "chart-top"),
+    ]
+    return [html.Section([chart, shell.download_links(report, params)], className="overview-chart", id=chart_id)
+            for chart, report, chart_id in charts]
+
+
 def layout(snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:
     """The page as first sent: the map is already drawn, so no callback runs on load."""
     figure, summary = map_figure(snapshot, params, view)
     lang = params.lang
     return shell.page(snapshot, params, "presence", [
+        html.Div(key_figures(snapshot, params), id="key-figures", className="key-figures"),
         html.P(summary, id="map-summary", className="summary"),
         dcc.Graph(id="presence-map", figure=figure, className="presence-map",
                   config=map_config(params.lang, "mali-3w-presence")),
         html.P(translate("map.note", lang), className="note"),
         shell.download_links("presence", params),
         html.Div(html.P(translate("table.hint", lang), className="hint"), id="unit-table"),
+        html.Div(overview(snapshot, params), id="presence-overview", className="overview"),
     ])

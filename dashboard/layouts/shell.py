@@ -26,7 +26,8 @@ from dashboard.reports.snapshot import Snapshot
 #: (page name, path, what opening it needs) in the order of the navigation bar
 PAGES: tuple[tuple[str, str, Permission | None], ...] = (
     ("presence", "/", None), ("gaps", "/lacunes", None), ("overlaps", "/chevauchements", None),
-    ("localisation", "/localisation", None), ("change", "/evolution", None), ("membership", "/membres", None),
+    ("localisation", "/localisation", None), ("change", "/evolution", None), ("matrix", "/matrice", None),
+    ("membership", "/membres", None),
     ("duplicates", "/doublons", Permission.REVIEW_DUPLICATES), ("brief", "/fiche", None),
     ("reporting", "/rapportage", Permission.VIEW_REPORTING),
     ("imports", "/imports", Permission.VIEW_IMPORTS),

@@ -11,7 +11,8 @@ import math
 import pandas as pd
 from dash import html
 
-from dashboard.i18n import catalogue, format_number, language, translate
+from dashboard.i18n import format_number, translate
+from dashboard.reports.describe import column_label
 from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 
 LABELLED_CODES = {"sector_code": SECTOR_VOCABULARY, "org_type": ORG_TYPE_VOCABULARY}
@@ -55,9 +56,8 @@ def cell(column: str, value: object, lang: str) -> object:
 def report_table(frame: pd.DataFrame, lang: str, max_rows: int = 50, fold: bool = True) -> html.Div:
     """The first ``max_rows`` rows of a report, with a line saying how many there are in all; long lists folded
     (``fold``; a page meant for print, the cercle brief, shows them whole)."""
-    labels = catalogue(language(lang))
     shown = frame.head(max_rows)
-    head = html.Thead(html.Tr([html.Th(labels.get(f"column.{column}", column)) for column in frame.columns]))
+    head = html.Thead(html.Tr([html.Th(column_label(str(column), lang)) for column in frame.columns]))
     show = cell if fold else cell_text
     body = html.Tbody([html.Tr([html.Td(show(column, value, lang)) for column, value in row.items()])
                        for _, row in shown.iterrows()])

@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard.domain.filters import FILTERS
 from dashboard.exports import ExportHeader
 from dashboard.i18n import format_period, translate
-from dashboard.reports import brief, coverage, localisation, presence, reporting, review
+from dashboard.reports import brief, coverage, localisation, overview, presence, reporting, review
 from dashboard.reports.describe import (
     coarser_period_note,
     header_lines,
@@ -77,6 +77,11 @@ class Report:
 REPORTS: dict[str, Report] = {
     "presence": Report(presence.presence_report),
     "presence_by_sector": Report(presence.presence_by_sector_report, by_sector=always),
+    "organisations_by_type": Report(overview.organisations_by_type_report),
+    "top_organisations": Report(overview.top_organisations_report),
+    "sector_matrix": Report(lambda snapshot, params: overview.sector_matrix_report(
+        snapshot, params, run_report("presence", snapshot, params), run_report("presence_by_sector", snapshot, params)),
+        by_sector=always),
     "gaps": Report(coverage.gaps_report, (
         ReportOption("without", "an organisation type whose absence makes a gap, e.g. ngo_national "
                                 "(default: no organisation at all)"),), by_sector=always),

@@ -8,7 +8,7 @@ import pandas as pd
 from dashboard.i18n import catalogue, format_date, format_number, format_period, language, translate
 from dashboard.reports.params import ReportParams
 from dashboard.domain.filters import FILTERS, Filter, FilterKind
-from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, VOCABULARIES
+from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY, VOCABULARIES
 from dashboard.reports.snapshot import Snapshot
 
 
@@ -176,7 +176,14 @@ def header_lines(snapshot: Snapshot, params: ReportParams, periods: list[str | N
             translate("header.boundaries", lang)]
 
 
+def column_label(column: str, lang: str) -> str:
+    """A report column's header in the user's language: a sector column of a matrix (``sector.health``) is
+    the sector's name; machine names stay for columns without a label."""
+    if column.startswith("sector.") and column != "sector.":
+        return SECTOR_VOCABULARY.label(column.removeprefix("sector."), lang)
+    return catalogue(language(lang)).get(f"column.{column}", column)
+
+
 def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Column headers in the user's language (machine names stay for columns without a label)."""
-    labels = catalogue(language(lang))
-    return frame.rename(columns={column: labels.get(f"column.{column}", column) for column in frame.columns})
+    return frame.rename(columns={column: column_label(str(column), lang) for column in frame.columns})

@@ -558,3 +558,89 @@ def test_english_page(page: Page, traffic):
     assert re.match(r"^\d+ rows shown of [\d,]+", page.locator("#analysis-table p.hint").first.inner_text())
     assert page.locator("nav.pages a").first.get_attribute("href").endswith("lang=en")
     assert traffic.external_urls() == []
+
+
+# ---------------------------------------------------------------- presence overview and sector matrix
+
+#: the file's Cluster texts, as the matrix names them
+FILE_SECTORS = {"Santé": "Santé", "Protection": "Protection", "Education": "Éducation",
+                "Sécurité Alimentaire": "Sécurité alimentaire", "Nutrition": "Nutrition",
+                "EHA": "Eau, hygiène et assainissement (EHA)", "Abris": "Abris et articles ménagers essentiels",
+                "Coordination": "Coordination"}
+
+
+def figure_text(page: Page, figure_id: str) -> str:
+    return page.locator(f"#{figure_id}").inner_text()
+
+
+def bars(page: Page, chart_id: str) -> list[tuple[str, str]]:
+    chart = page.locator(f"#{chart_id} .bar-row")
+    return list(zip(chart.locator(".bar-label").all_inner_texts(), chart.locator(".bar-value").all_inner_texts()))
+
+
+def test_presence_key_figures_and_charts(page: Page, traffic, workbook, communes):
+    page.goto("/")
+    page.wait_for_selector("#figure-organisations")
+    # Organisations and national NGOs: the canonical organisations of the file and their majority type
+    majority = workbook.groupby("org")["Type Organisation"].agg(lambda types: types.value_counts().index[0])
+    assert number(figure_text(page, "figure-organisations")) == workbook["org"].nunique() == 154
+    national_text = figure_text(page, "figure-national")
+    assert numbers(national_text)[:2] == [(majority == "ONG Nat").sum(), 39] == [60, 39]
+    # Communes covered: those where a row names the commune (the finest code of the plain reading)
+    covered = set(workbook["place"]) & set(communes["ADM3_PCODE"])
+    assert numbers(figure_text(page, "figure-covered"))[:2] == [len(covered), len(communes)]
+    assert "décembre 2023" in figure_text(page, "figure-period")
+
+    # By type: the majority types' counts, largest bar first in the vocabulary's order
+    by_type = {label: numbers(value)[0] for label, value in bars(page, "chart-by-type")}
+    assert sorted(by_type.values(), reverse=True) == sorted(majority.value_counts().tolist(), reverse=True)
+    assert by_type["ONG nationale"] == 60 and sum(by_type.values()) == 154
+    # By sector: national NGOs / organisations per Cluster text of the file
+    by_sector = dict(bars(page, "chart-by-sector"))
+    for cluster, label in FILE_SECTORS.items():
+        rows = workbook[workbook["sector"] == cluster]
+        expected = f"{rows.loc[rows['national'], 'org'].nunique()} / {rows['org'].nunique()}"
+        assert by_sector[label] == expected, cluster
+    # The most present: communes where each organisation has a row, the ten largest counts
+    per_org = (workbook[workbook["place"].isin(covered)].groupby("org")["place"].nunique()
+               .sort_values(ascending=False))
+    top = bars(page, "chart-top")
+    assert [number(value) for _, value in top] == per_org.head(10).tolist()
+    acronyms = workbook.groupby("org")["Organisation Accronyme"].agg(lambda values: values.mode().iloc[0])
+    assert top[0][0] == acronyms[per_org.index[0]]
+
+    # Filters change every figure and chart: Protection (48 organisations, 26 national NGOs)
+    choose(page, "#sector", "Protection")
+    page.wait_for_function("() => document.querySelector('#figure-organisations .figure-value').innerText === '48'")
+    assert numbers(figure_text(page, "figure-national"))[0] == 26
+    assert dict(bars(page, "chart-by-sector")) == {"Protection": "26 / 48"}
+    links = page.locator("#chart-top a", has_text="CSV")
+    page.wait_for_function("() => document.querySelector('#chart-top a').href.includes('sector=protection')")
+    assert "top_organisations.csv" in links.get_attribute("href")
+    assert traffic.external_urls() == []
+
+
+def test_sector_matrix_by_cercle(page: Page, traffic, workbook, cercles, base_url):
+    page.goto("/matrice")
+    page.wait_for_selector("#sector-matrix tbody tr")
+    headers = page.locator("#sector-matrix thead th").all_inner_texts()
+    rows = {cells[0]: cells for cells in (row.locator("td").all_inner_texts()
+                                          for row in page.locator("#sector-matrix tbody tr").all())}
+    assert set(rows) == cercles  # every cercle, those without anyone included
+    everyone = workbook.groupby("cercle")["org"].nunique()
+    for code, cells in rows.items():
+        assert number(cells[headers.index("Organisations présentes")]) == everyone.get(code, 0), code
+    for cluster, label in FILE_SECTORS.items():
+        counts = workbook[workbook["sector"] == cluster].groupby("cercle")["org"].nunique()
+        got = {code: number(cells[headers.index(label)]) for code, cells in rows.items()}
+        assert got == {code: int(counts.get(code, 0)) for code in cercles}, cluster
+    # the summary counts the empty cells: 53 cercles x 8 sectors, less the pairs where someone works
+    pairs = workbook.groupby(["cercle", "sector"]).ngroups
+    assert numbers(summary(page))[:4] == [53, 8, 53 * 8 - pairs, 53 * 8]
+    assert page.locator("#sector-matrix td.empty").count() == 53 * 8 - pairs
+    # the download has the same table, sectors in columns
+    href = page.locator(".downloads a", has_text="CSV").first.get_attribute("href")
+    assert "sector_matrix.csv" in href
+    exported = read_export(base_url, href)
+    assert len(exported) == 53
+    assert traffic.external_urls() == []
