@@ -88,6 +88,20 @@ def test_names_are_hidden_in_cells_of_fewer_than_three(app):
             if row["pcode"] == BAYE}["wash"] == "AMSS"
 
 
+def test_the_most_present_organisations_name_no_one_in_a_small_selection(app):
+    public, imo = logged_in(app, None), logged_in(app, "imo")
+    # WASH in Baye: AMSS alone. The chart of the most present organisations would name it; the public reads
+    # the policy's sentence, with the counts kept; the IMO reads the name.
+    hidden = "(masqué : moins de 3 organisations)"
+    assert [(row["organisation"], row["units_present"]) for row in
+            rows(public, "top_organisations", f"level=3&area={BAYE}&sector=wash")] == [(hidden, "1")]
+    assert [row["organisation"] for row in rows(imo, "top_organisations", f"level=3&area={BAYE}&sector=wash")] \
+        == ["AMSS"]
+    # Health in Baye: IRC, MSF, NRC, three organisations, named for everyone
+    assert sorted(row["organisation"] for row in
+                  rows(public, "top_organisations", f"level=3&area={BAYE}&sector=health")) == ["IRC", "MSF", "NRC"]
+
+
 def test_the_organisation_filter_is_ignored_for_the_public(app):
     organisations = app.server.extensions["mali3w_data"].snapshot(SYSTEM).organisations
     amss = int(organisations.loc[organisations["acronym"] == "AMSS", "organisation_id"].iloc[0])
