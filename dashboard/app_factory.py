@@ -19,7 +19,7 @@ from dashboard.callbacks import rounds as round_callbacks
 from dashboard.callbacks import router, url_state
 from dashboard.config import Settings, get_settings
 from dashboard.exports import WRITERS, ExportHeader
-from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, web_geometry_path
+from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, label_points, web_geometry_path
 from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
 from dashboard.layouts import analysis_page, audit_page, import_report_page, imports_page, map_page, registry_page
 from dashboard.layouts.brief_page import BRIEF
@@ -168,7 +168,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     _register_import_report_routes(app.server, data)
     _register_audit_route(app.server, data)
     digests = {level: hashlib.sha256(content).hexdigest()[:12] for level, content in geometry.items()}
-    view = MapView(lambda level: app.get_relative_path(f"/geo/adm{level}.json") + f"?v={digests[level]}")
+    view = MapView(lambda level: app.get_relative_path(f"/geo/adm{level}.json") + f"?v={digests[level]}",
+                   {level: label_points(content) for level, content in geometry.items()})
 
     def presence_page(params: ReportParams):
         return map_page.layout(data.snapshot(security.current_viewer()), params, view)

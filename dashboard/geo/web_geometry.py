@@ -217,3 +217,16 @@ def ensure_web_geometry(mirror: Path, geo_dir: Path) -> dict[int, Path]:
 def load_web_geometry(geo_dir: Path, level: int) -> dict[str, Any]:
     """Load the simplified GeoJSON FeatureCollection of one level, as built by ``build_web_geometry``."""
     return json.loads(web_geometry_path(geo_dir, level).read_text(encoding="utf-8"))
+
+
+def label_points(content: bytes) -> dict[str, tuple[float, float]]:
+    """Where each unit's name is written on a map: a point inside the unit (its centroid when that lies inside,
+    else a point on its surface: a crescent's centroid lies outside it), (lon, lat) by P-code, from a built
+    level's GeoJSON."""
+    features = json.loads(content)["features"]
+    shapes = shapely.from_geojson([json.dumps(feature["geometry"]) for feature in features])
+    centroids = shapely.centroid(shapes)
+    inside = shapely.contains(shapes, centroids)
+    points = np.where(inside, centroids, shapely.point_on_surface(shapes))
+    return {feature["id"]: (round(float(shapely.get_x(point)), 4), round(float(shapely.get_y(point)), 4))
+            for feature, point in zip(features, points, strict=True)}

@@ -96,8 +96,10 @@ def _content(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view:
     figure = {}
     if page.map_layer is not None:
         layer = page.map_layer(snapshot, params, frame)
+        names = snapshot.unit_names()
         figure = stepped_figure(view, params.level, layer.pcodes, unit_labels(snapshot, layer.pcodes),
-                                layer.categories, layer.customdata, layer.scale, layer.hover_lines, params.area)
+                                layer.categories, layer.customdata, layer.scale, layer.hover_lines, params.area,
+                                [names.get(code, code) for code in layer.pcodes])
     summary = blank if blank is not None else page.summary(snapshot, params, frame)
     notes = report_notes(page.report, snapshot, params)
     if store is not None and blank is None:

@@ -8,8 +8,8 @@ plotly's figure objects would validate every value of every unit on every reques
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from dashboard.i18n import translate
 
@@ -18,6 +18,9 @@ COUNT_BINS: tuple[tuple[int, int | None], ...] = ((1, 1), (2, 3), (4, 5), (6, 10
 NONE_CATEGORY, COARSER_CATEGORY = 0, 1
 COLOURS = ("#f4f4f4", "#d8cfe6", "#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
 BORDER_WIDTH = {1: 1.2, 2: 0.8, 3: 0.3}
+#: a map zoomed to an area names its units when it draws at most this many (a cercle's communes, a region's
+#: cercles; not a region's hundred communes, whose names would cover the colours)
+MAX_NAMED_UNITS = 60
 #: Where the map asks for plotly's base layers; the server answers with an empty topology (see app_factory).
 TOPOJSON_URL = "/topojson/"
 #: The same options on every map: scroll to zoom, a PNG download, no plotly logo, base layers served locally,
@@ -38,6 +41,8 @@ class MapView:
     """Where the browser fetches the geometry of each level (the URL carries the content's hash)."""
 
     geojson_url: Callable[[int], str]
+    #: where each unit's name is written, (lon, lat) by P-code, per level (none: no names on the maps)
+    points: Mapping[int, Mapping[str, tuple[float, float]]] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -94,11 +99,13 @@ def presence_hover(level: int, lang: str) -> list[str]:
 
 
 def stepped_figure(view: MapView, level: int, pcodes: list[str], labels: list[str], categories: list[int],
-                   customdata: list[list], scale: Scale, hover_lines: list[str], area: str | None = None) -> dict:
+                   customdata: list[list], scale: Scale, hover_lines: list[str], area: str | None = None,
+                   names: list[str] | None = None) -> dict:
     """A map of one admin level coloured by category, with the geometry by URL (the figure stays small).
 
     ``hover_lines`` are plotly hover-template lines that may use ``%{customdata[i]}``; the unit's name
-    (``labels``) comes first. The view fits the units drawn, so an area filter zooms to the area.
+    (``labels``) comes first. The view fits the units drawn, so an area filter zooms to the area; zoomed to an
+    area, the map writes the units' ``names`` on them (see :func:`name_trace`).
     """
     trace = {
         "type": "choropleth", "geojson": view.geojson_url(level), "featureidkey": "id", "locations": pcodes,
@@ -112,12 +119,29 @@ def stepped_figure(view: MapView, level: int, pcodes: list[str], labels: list[st
     layout = {"geo": {"visible": False, "fitbounds": "locations", "projection": {"type": "mercator"},
                       "bgcolor": "white", "domain": {"x": [0, 0.8], "y": [0, 1]}},
               "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "uirevision": f"{level}-{area}", "paper_bgcolor": "white",
-              "dragmode": "pan"}
-    return {"data": [trace], "layout": layout}
+              "dragmode": "pan", "showlegend": False}
+    names = name_trace(view, level, pcodes, names) if area and names else None
+    return {"data": [trace, *([names] if names else [])], "layout": layout}
+
+
+def name_trace(view: MapView, level: int, pcodes: list[str], names: list[str]) -> dict | None:
+    """The units' names written on the map (text only, no marker, no hover: the colours' hover stays), when
+    the map draws few enough units for them to be read; None otherwise."""
+    points = view.points.get(level, {})
+    placed = [(points[code], name) for code, name in zip(pcodes, names) if code in points]
+    if not placed or len(pcodes) > MAX_NAMED_UNITS:
+        return None
+    return {"type": "scattergeo", "mode": "text", "lon": [point[0] for point, _ in placed],
+            "lat": [point[1] for point, _ in placed], "text": [name for _, name in placed],
+            "textfont": {"size": 11 if level == 3 else 12, "color": "#1a1a1a",
+                         # a white halo: the name stays legible on the darkest colours, and in print
+                         "shadow": "1px 1px 2px #fff, -1px -1px 2px #fff, 1px -1px 2px #fff, -1px 1px 2px #fff"}, "hoverinfo": "skip",
+            "name": "names"}
 
 
 def presence_figure(view: MapView, level: int, pcodes: list[str], labels: list[str], categories: list[int],
-                    customdata: list[list[int]], lang: str, area: str | None = None) -> dict:
+                    customdata: list[list[int]], lang: str, area: str | None = None,
+                    names: list[str] | None = None) -> dict:
     """The presence map: organisations present per unit, "coarser level only" as a category of its own."""
     return stepped_figure(view, level, pcodes, labels, categories, customdata, presence_scale(lang),
-                          presence_hover(level, lang), area)
+                          presence_hover(level, lang), area, names)

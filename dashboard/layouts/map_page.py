@@ -64,8 +64,10 @@ def presence_map(snapshot: Snapshot, params: ReportParams) -> PresenceMap:
 
 def map_figure(snapshot: Snapshot, params: ReportParams, view: MapView):
     shown = presence_map(snapshot, params)
+    names = snapshot.unit_names()
     return presence_figure(view, params.level, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,
-                           shown.customdata, params.lang, params.area), shown.summary
+                           shown.customdata, params.lang, params.area,
+                           [names.get(code, code) for code in shown.pcodes]), shown.summary
 
 
 def unit_table(snapshot: Snapshot, params: ReportParams, pcode: str | None) -> html.Div:

@@ -1,7 +1,7 @@
 // Builds the dashboard's plotly.js and regenerator runtime from the packages pinned in package-lock.json
 // (run by scripts/build-plotly-bundle.sh after `npm ci`). Same lockfile, same esbuild: same bytes. Built with
-// npm 11.19.1 and Node.js 20.20.2: plotly-geo.min.js 940,858 B (334,592 B gzip -9), sha256
-// 3621333c16a47ba2f55285387a3a92be55b31db3c6bc261f1a60d82e0e6fb620; regenerator-runtime.min.js 6,943 B,
+// npm 11.19.1 and Node.js 20.20.2: plotly-geo.min.js 947,615 B (336,809 B gzip -9), sha256
+// 17526285628a9919c8f84a8b0b4437a78abe0a217e23c95b5a560b605784af2e; regenerator-runtime.min.js 6,943 B,
 // sha256 d90457bab4052eb036bd4e1287949a26d83feea54c3d85fd34e099d643b8c88c.
 import {createHash} from 'node:crypto';
 import {readFileSync, writeFileSync} from 'node:fs';

@@ -1,6 +1,7 @@
 // The dashboard's plotly.js: what plotly.js's lib/core.js sets up, less the parts no map of the dashboard
 // uses, plus the choropleth trace. Every map is one choropleth trace on a geo subplot with a colour bar,
-// hover labels, click events and the modebar (PNG download, zoom, pan); there is no other trace type.
+// hover labels, click events and the modebar (PNG download, zoom, pan), and, on a map zoomed to a region
+// or a cercle, the units' names as a text-only scattergeo trace; there is no other trace type.
 // Left out, beside every other trace type: annotations, images, update menus,
 // sliders, range sliders and selectors, grid, error bars (lib/core.js registers them all), and the
 // Promise polyfill (every browser the dashboard supports has Promise).
@@ -37,6 +38,7 @@ if(window.PlotlyLocales && Array.isArray(window.PlotlyLocales)) {
     delete window.PlotlyLocales;
 }
 Registry.register(require('plotly.js/src/traces/choropleth'));
+Registry.register(require('plotly.js/src/traces/scattergeo')); // the units' names (mode 'text')
 
 Plotly.Plots = {resize: Plots.resize, graphJson: Plots.graphJson};
 Plotly.Icons = require('plotly.js/src/fonts/ploticon');

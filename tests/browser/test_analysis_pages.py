@@ -644,3 +644,18 @@ def test_sector_matrix_by_cercle(page: Page, traffic, workbook, cercles, base_ur
     exported = read_export(base_url, href)
     assert len(exported) == 53
     assert traffic.external_urls() == []
+
+
+def test_the_brief_map_names_the_communes_of_its_cercle(page: Page, traffic, communes):
+    page.goto(f"/fiche?area={BANKASS}")
+    page.wait_for_function(f"() => {{ const p = document.querySelector('{MAP}');"
+                           " return p && p.data && p.data.length === 2; }")
+    written = page.evaluate(f"() => Array.from(document.querySelector('{MAP}').data[1].text)")
+    # the names of the cercle's communes in COD-AB 2021, each once
+    expected = communes.loc[communes["ADM2_PCODE"] == BANKASS, "ADM3_FR"]
+    assert sorted(written) == sorted(expected) and len(written) == 12
+    # drawn as text on the map, not only in the hover
+    page.wait_for_function(f"() => document.querySelectorAll('{MAP} g.trace.scattergeo text').length === 12")
+    shown = page.locator(f"{MAP} g.trace.scattergeo text").all_text_contents()
+    assert sorted(shown) == sorted(expected)
+    assert traffic.external_urls() == []

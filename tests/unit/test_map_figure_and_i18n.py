@@ -53,3 +53,40 @@ def test_language_and_formats():
     assert format_number(24088, "fr") == "24\u202f088"
     assert format_number(24088, "en") == "24,088"
     assert translate("map.hover.count", "en", count=3) == "Organisations present: 3"
+
+
+def test_names_are_written_on_a_map_zoomed_to_an_area():
+    from dashboard.layouts.choropleth import MAX_NAMED_UNITS, stepped_figure, presence_scale
+    points = {3: {"ML050201": (-3.5, 14.1), "ML050202": (-3.2, 13.9)}}
+    view = MapView(VIEW.geojson_url, points)
+    args = (view, 3, ["ML050201", "ML050202"], ["Bankass (Bankass, Mopti)", "Baye (Bankass, Mopti)"], [2, 3],
+            [[1, 0], [2, 0]], presence_scale("fr"), [])
+    zoomed = stepped_figure(*args, area="ML0502", names=["Bankass", "Baye"])
+    assert len(zoomed["data"]) == 2
+    names = zoomed["data"][1]
+    assert (names["type"], names["mode"], names["hoverinfo"]) == ("scattergeo", "text", "skip")
+    assert list(zip(names["text"], names["lon"], names["lat"])) == [("Bankass", -3.5, 14.1), ("Baye", -3.2, 13.9)]
+    # the whole country: no names (701 communes would cover the colours); nor without points
+    assert len(stepped_figure(*args, area=None, names=["Bankass", "Baye"])["data"]) == 1
+    assert len(stepped_figure(VIEW, *args[1:], area="ML0502", names=["Bankass", "Baye"])["data"]) == 1
+    many = [f"ML05{n:04d}" for n in range(MAX_NAMED_UNITS + 1)]
+    crowded = MapView(VIEW.geojson_url, {3: {code: (0.0, 0.0) for code in many}})
+    assert len(stepped_figure(crowded, 3, many, many, [0] * len(many), [[0, 0]] * len(many), presence_scale("fr"),
+                              [], area="ML05", names=many)["data"]) == 1
+
+
+def test_label_points_lie_inside_their_unit():
+    import json as _json
+
+    import shapely
+    from dashboard.geo.web_geometry import label_points
+    # a crescent (a C shape): its centroid lies in the hollow, outside the unit
+    crescent = shapely.Polygon([(0, 0), (4, 0), (4, 1), (1, 1), (1, 3), (4, 3), (4, 4), (0, 4)])
+    square = shapely.box(10, 10, 12, 12)
+    content = _json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": code, "properties": {}, "geometry": shapely.geometry.mapping(shape)}
+        for code, shape in (("C", crescent), ("S", square))]}).encode()
+    points = label_points(content)
+    assert not crescent.contains(shapely.centroid(crescent))
+    assert crescent.contains(shapely.Point(points["C"]))
+    assert points["S"] == (11.0, 11.0)  # a square's centre
