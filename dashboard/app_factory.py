@@ -21,7 +21,8 @@ from dashboard.config import Settings, get_settings
 from dashboard.exports import WRITERS, ExportHeader
 from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, label_points, web_geometry_path
 from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
-from dashboard.layouts import analysis_page, audit_page, import_report_page, imports_page, map_page, registry_page
+from dashboard.layouts import (analysis_page, audit_page, brief_print, import_report_page, imports_page, map_page,
+                               registry_page)
 from dashboard.layouts.brief_page import BRIEF
 from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
@@ -182,6 +183,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.layout = router.app_layout()
     router.register(app, {"/": router.Page(presence_page),
                           **{page.path: analysis(page) for page in ANALYSIS_PAGES},
+                          "/fiches": router.Page(lambda params: brief_print.layout(
+                              data.snapshot(security.current_viewer()), params, view)),
                           "/imports": router.Page(lambda params: imports_page.layout(
                               data.snapshot(security.current_viewer()), params, data.engine), Permission.VIEW_IMPORTS),
                           "/imports/rapport": router.Page(lambda params: import_report_page.layout(

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import html
 
 from dashboard.i18n import format_number, format_period, translate
+from dashboard.layouts import shell
 from dashboard.layouts.analysis_page import AnalysisPage, MapLayer
 from dashboard.layouts.choropleth import presence_hover, presence_scale
 from dashboard.layouts.map_page import presence_map
@@ -64,8 +65,15 @@ def brief_extra(snapshot: Snapshot, params: ReportParams) -> list:
     commune_params = _commune_params(snapshot, params)
     gaps = run_report("gaps", snapshot, commune_params)
     overlaps = run_report("overlaps", snapshot, commune_params)
+    cercle = brief_cercle(snapshot, params)
+    region = snapshot.lineage.loc[cercle, "adm1_pcode"]
     return [
-        html.Button(translate("brief.print", lang), id="print-brief", className="print-button"),
+        html.P([
+            html.A(translate("brief.printable", lang), id="printable-brief", className="print-button",
+                   href="/fiches" + shell.query_string(replace(params, area=cercle))),
+            html.A(translate("brief.printable_region", lang, region=snapshot.lineage.loc[cercle, "region"]),
+                   id="printable-region", href="/fiches" + shell.query_string(replace(params, area=region)))],
+            className="print-links"),
         html.Section([html.H3(translate("brief.gaps", lang)), report_table(_gaps_by_sector(gaps), lang, fold=False)],
                      className="report-section"),
         html.Section([html.H3(translate("brief.overlaps", lang)),

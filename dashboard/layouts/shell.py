@@ -36,6 +36,11 @@ PAGES: tuple[tuple[str, str, Permission | None], ...] = (
 LEVELS = (1, 2, 3)
 
 
+def query_string(params: ReportParams) -> str:
+    """The address query of a view (its filters and language), for a link to another page with them."""
+    return _query_string(params, lang=params.lang)
+
+
 def _query_string(params: ReportParams, *, lang: str | None = None, options: bool = False) -> str:
     query = params_to_query(params)
     if not options:

@@ -487,7 +487,7 @@ def test_the_samples_rows_without_activity_or_dates_are_not_proposed(page: Page,
 def test_cercle_brief(page: Page, traffic, workbook, communes):
     initial = open_page(page, "/fiche")
     assert initial == "Choisissez un cercle dans le filtre « Zone » pour obtenir sa fiche."
-    assert page.locator("#print-brief").count() == 0
+    assert page.locator("#printable-brief").count() == 0
 
     choose(page, "#area", "Bankass (Mopti)")
     brief = wait_for_summary_change(page, initial)
@@ -503,7 +503,11 @@ def test_cercle_brief(page: Page, traffic, workbook, communes):
     bankass_communes = set(communes.loc[communes["ADM2_PCODE"] == BANKASS, "ADM3_PCODE"])
     assert len(bankass_communes) == 12
     assert set(wait_for_map(page, 12)["locations"]) == bankass_communes
-    assert page.locator("#print-brief").inner_text() == "Imprimer ou enregistrer en PDF"
+    # the printable version of this brief, and of every brief of its region, with the same filters
+    assert page.locator("#printable-brief").inner_text() == "Version imprimable (A4)"
+    assert "/fiches?" in page.locator("#printable-brief").get_attribute("href")
+    assert "area=ML0502" in page.locator("#printable-brief").get_attribute("href")
+    assert "area=ML05&" in page.locator("#printable-region").get_attribute("href") + "&"
     assert "area=ML0502" in page.url
     assert traffic.external_urls() == []
 
@@ -659,3 +663,35 @@ def test_the_brief_map_names_the_communes_of_its_cercle(page: Page, traffic, com
     shown = page.locator(f"{MAP} g.trace.scattergeo text").all_text_contents()
     assert sorted(shown) == sorted(expected)
     assert traffic.external_urls() == []
+
+
+def test_every_cercle_of_a_region_prints_on_one_a4_page(page: Page, traffic, cercles):
+    # From the brief of Bankass, the link to all the briefs of its region (Mopti)
+    page.goto(f"/fiche?area={BANKASS}")
+    page.locator("#printable-region").click()
+    page.wait_for_selector(".brief-sheet")
+    assert "area=ML05" in page.url
+    mopti = sorted(code for code in cercles if code.startswith("ML05"))
+    assert len(mopti) == 8
+    page.wait_for_function("n => document.querySelectorAll('.brief-sheet .js-plotly-plot').length === n", arg=8)
+    sheets = page.locator(".brief-sheet")
+    assert [sheet.get_attribute("id") for sheet in sheets.all()] == [f"brief-{code}" for code in mopti]
+    page.emulate_media(media="print")
+    # on paper: no navigation, no header, no buttons; each sheet has its headings, below its map
+    for hidden in (".pages", ".app-header", ".print-bar"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    for sheet in sheets.all():
+        headings = sheet.locator("h3").all_inner_texts()
+        assert headings[0] == "Communes sans organisation, par secteur" and len(headings) == 3
+        map_box = sheet.locator(".brief-map").bounding_box()
+        heading_box = sheet.locator("h3").first.bounding_box()
+        assert map_box["y"] + map_box["height"] <= heading_box["y"] + 1
+    # one A4 page per cercle: the PDF Chromium prints has as many pages as the region has cercles
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 8
+    assert traffic.external_urls() == []
+
+
+def test_the_printout_asks_for_an_area(page: Page):
+    page.goto("/fiches")
+    assert "Choisissez une région" in page.locator("#brief-print-choose").inner_text()
