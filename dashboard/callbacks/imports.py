@@ -18,7 +18,7 @@ from dashboard.ingest.review import ReviewRefused, decide_suggestion
 from dashboard.layouts.imports_page import preview_section, suggestions_table
 from dashboard.reports.imports import import_batch
 from dashboard.domain.roles import Permission
-from dashboard.security.web import client_address, require
+from dashboard.security.web import client_address, require, require_upload
 from dashboard.reports.snapshot import DashboardData
 
 
@@ -43,7 +43,7 @@ def register(app: Dash, data: DashboardData, upload_dir: Path) -> None:
                   State("upload-code-set", "value"), State("lang", "data"), prevent_initial_call=True)
     def start_check(contents, file_name, kind, period, source, code_set, lang):
         """An upload is checked first: nothing is kept until its submitter confirms."""
-        viewer = require(Permission.IMPORT_OWN_ROWS)
+        viewer = require_upload()
         if not contents or not file_name:
             return no_update, no_update, no_update, no_update
         try:
@@ -63,7 +63,7 @@ def register(app: Dash, data: DashboardData, upload_dir: Path) -> None:
                   Input("upload-poll", "n_intervals"), State("upload-job", "data"), State("lang", "data"),
                   prevent_initial_call=True)
     def follow_job(_ticks, job_id, lang):
-        viewer = require(Permission.IMPORT_OWN_ROWS)
+        viewer = require_upload()
         job = job_state(data.engine, int(job_id), viewer) if job_id is not None else None
         if job is None:
             return no_update, True, True
@@ -96,7 +96,7 @@ def register(app: Dash, data: DashboardData, upload_dir: Path) -> None:
                   State("upload-job", "data"), State("lang", "data"), prevent_initial_call=True)
     def decide_upload(_confirm, _cancel, job_id, lang):
         """Import the checked file, or drop it; the server checks that the job is the viewer's own."""
-        viewer = require(Permission.IMPORT_OWN_ROWS)
+        viewer = require_upload()
         if job_id is None or ctx.triggered_id not in ("upload-confirm", "upload-cancel"):
             return no_update, no_update, no_update
         try:

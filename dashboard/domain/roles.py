@@ -24,6 +24,7 @@ class Permission(StrEnum):
     VIEW_IMPORTS = "view_imports"              # import list and validation reports (partner: own uploads)
     IMPORT_OWN_ROWS = "import_own_rows"        # a 3W file holding only the partner's organisation's rows
     IMPORT_3W = "import_3w"                    # whole 3W files, membership and partnership tables
+    IMPORT_OWN_MEMBERS = "import_own_members"  # a membership table of the coordinator's own clusters
     MANAGE_REGISTRY = "manage_registry"        # merge organisations, teach sector spellings
     VIEW_AUDIT = "view_audit"
     MANAGE_ACCOUNTS = "manage_accounts"
@@ -36,7 +37,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.PARTNER: frozenset({Permission.VIEW_DETAIL, Permission.REVIEW_DUPLICATES, Permission.REVIEW_SUGGESTIONS,
                              Permission.VIEW_IMPORTS, Permission.IMPORT_OWN_ROWS}),
     Role.COORDINATOR: frozenset({Permission.VIEW_DETAIL, Permission.REVIEW_DUPLICATES,
-                                 Permission.REVIEW_SUGGESTIONS, Permission.VIEW_IMPORTS, Permission.VIEW_REPORTING}),
+                                 Permission.REVIEW_SUGGESTIONS, Permission.VIEW_IMPORTS, Permission.VIEW_REPORTING,
+                                 Permission.IMPORT_OWN_MEMBERS}),
     Role.IMO: frozenset(Permission),
 }
 
@@ -55,6 +57,15 @@ class Viewer:
 
     def can(self, permission: Permission) -> bool:
         return permission in GRANTS[self.role]
+
+    @property
+    def upload_kinds(self) -> tuple[str, ...]:
+        """The tables this viewer may upload: an IMO every kind; a partner focal point their organisation's
+        3W rows; a coordinator the membership of their own clusters."""
+        if self.can(Permission.IMPORT_3W):
+            return ("3w", "memberships", "partnerships")
+        return ((("3w",) if self.can(Permission.IMPORT_OWN_ROWS) else ())
+                + (("memberships",) if self.can(Permission.IMPORT_OWN_MEMBERS) else ()))
 
     @property
     def public(self) -> bool:

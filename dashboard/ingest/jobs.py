@@ -59,12 +59,13 @@ def submit(engine: Engine, upload_dir: Path, file_name: str, content: bytes, vie
         raise UploadRefused(f"unknown kind of table {kind!r}")
     if mode not in set(JobMode) or code_set not in CODE_SETS:
         raise UploadRefused(f"unknown mode {mode!r} or P-code set {code_set!r}")
-    if viewer.can(Permission.IMPORT_3W):
-        only_organisation = None
-    elif viewer.can(Permission.IMPORT_OWN_ROWS) and kind == "3w":
-        only_organisation, source = viewer.organisation_id, f"partner:{viewer.organisation_id}"
-    else:
+    if kind not in viewer.upload_kinds:
         raise UploadRefused(f"a {viewer.role} account may not import {kind} tables")
+    only_organisation = None
+    if not viewer.can(Permission.IMPORT_3W) and kind == "3w":
+        only_organisation, source = viewer.organisation_id, f"partner:{viewer.organisation_id}"
+    elif not viewer.can(Permission.IMPORT_3W):  # a coordinator's membership table: their clusters' own source
+        source = f"coordinator:{viewer.username}"
     if not file_name.lower().endswith(SUFFIXES):
         raise UploadRefused(f"{file_name}: only {', '.join(SUFFIXES)} files are imported")
     if len(content) > MAX_UPLOAD_BYTES:
@@ -118,8 +119,12 @@ def run_job(engine: Engine, job_id: int, viewer: Viewer) -> None:
                                code_set=code_set, progress=lambda fraction, stage: _set(engine, job_id, progress=fraction),
                                **options)
         else:
-            run = import_memberships if kind == "memberships" else import_partnerships
-            result = run(engine, path, **options)
+            if kind == "memberships":
+                # a coordinator imports their own clusters' members only (rows of other clusters are rejected)
+                only = None if viewer.can(Permission.IMPORT_3W) else viewer.sectors
+                result = import_memberships(engine, path, only_sectors=only, **options)
+            else:
+                result = import_partnerships(engine, path, **options)
         keep_file = checking and not result.already_imported
     except ImportRefused as error:
         _set(engine, job_id, state=JobState.FAILED, message=str(error), finished_at=datetime.now(UTC),

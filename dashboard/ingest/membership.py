@@ -222,10 +222,29 @@ def _store_memberships(session: Session, batch_id: int,
     return created, updated
 
 
+def reject_other_clusters(records: list[CheckedMembership], cells: list[dict[str, object]],
+                          only_sectors: frozenset[str]) -> None:
+    """Reject the rows of a cluster (or of a sub-cluster of a cluster) outside ``only_sectors``, the clusters
+    of the coordinator importing the table."""
+    def named(code: str) -> dict[str, str]:  # read in the reader's language (see i18n.render_message)
+        return {lang: SECTOR_VOCABULARY.label(code, lang) for lang in ("fr", "en")}
+    yours = {lang: ", ".join(SECTOR_VOCABULARY.label(code, lang) for code in sorted(only_sectors))
+             for lang in ("fr", "en")}
+    for record, row in zip(records, cells):
+        code = record.sector_code
+        if code is None or code in only_sectors or SECTOR_VOCABULARY.by_code[code].parent_code in only_sectors:
+            continue
+        field = "subsector" if clean_text(row.get("subsector")) else "sector"
+        record.error(field, row.get(field), "msg.not_your_cluster", "advice.send_cluster_to_imo",
+                     cluster=named(code), yours=yours)
+
+
 def import_memberships(engine: Engine, path: Path, *, sheet: str | None = None, imported_by: str | None = None,
-                       source: str | None = None, check_only: bool = False) -> CoordinationImportResult:
+                       source: str | None = None, check_only: bool = False,
+                       only_sectors: frozenset[str] | None = None) -> CoordinationImportResult:
     """Import a cluster membership workbook or CSV (batch kind ``membership``); raises
-    :class:`~dashboard.ingest.errors.ImportRefused` (nothing written) for unusable files."""
+    :class:`~dashboard.ingest.errors.ImportRefused` (nothing written) for unusable files. With
+    ``only_sectors`` (a coordinator's clusters), rows of other clusters are rejected."""
     path = Path(path)
     sha256 = file_sha256(path)
     done = previous_import(engine, sha256, KIND)
@@ -234,6 +253,8 @@ def import_memberships(engine: Engine, path: Path, *, sheet: str | None = None, 
     mapped = read_mapped_table(engine, path, sheet, MEMBERSHIP_LAYOUT)
     table, mapping, rows, cells = mapped.table, mapped.mapping, mapped.rows, mapped.cells
     records = [check_membership(source_row, row, mapped.hierarchy, mapped.sectors) for (source_row, _), row in zip(rows, cells)]
+    if only_sectors is not None:
+        reject_other_clusters(records, cells, frozenset(only_sectors))
     organisations = [row_organisation(row) for row in cells]
     with Session(engine) as session, session.begin():
         serialise_imports(session)  # another import may have committed since the checks above

@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 from dash import dcc, html
 
 from dashboard.i18n import catalogue, format_number, issue_text, kind_text, translate
-from dashboard.ingest.jobs import KINDS
 from dashboard.ingest.reader import MAX_UPLOAD_BYTES
 from dashboard.ingest.review import pending_suggestions
 from dashboard.ingest.validate import CODE_SETS
@@ -31,15 +30,16 @@ COLUMNS = ("file_name", "kind", "period", "imported_at", "rows_read", "rows_acce
 
 
 def upload_section(viewer: Viewer, lang: str) -> html.Section | None:
-    if not viewer.can(Permission.IMPORT_OWN_ROWS):
+    kinds = viewer.upload_kinds
+    if not kinds:
         return None
     imo = viewer.can(Permission.IMPORT_3W)
-    kinds = KINDS if imo else ("3w",)
+    how = "upload.how_imo" if imo else "upload.how_partner" if "3w" in kinds else "upload.how_coordinator"
     return html.Section([
         html.H3(translate("upload.title", lang)),
-        html.P(translate("upload.how_imo" if imo else "upload.how_partner", lang), className="note"),
+        html.P(translate(how, lang), className="note"),
         html.Label([translate("upload.kind", lang), dcc.RadioItems(
-            id="upload-kind", value="3w", inline=True,
+            id="upload-kind", value=kinds[0], inline=True,
             options=[{"label": translate(f"upload.kind.{kind}", lang), "value": kind} for kind in kinds])]),
         html.Label([translate("upload.period", lang), dcc.Input(id="upload-period", type="text", maxLength=7,
                                                               placeholder="2024-03", className="text-input")]),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboard.layouts.controls import dropdown
 from dashboard.i18n import format_number, translate
@@ -26,6 +26,8 @@ def membership_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataF
     lang = params.lang
     if snapshot.memberships.empty:
         return html.Span([translate("membership.none", lang), " ",
+                          dcc.Link(translate("membership.upload_link", lang), href=f"/imports?lang={lang}",
+                                   id="membership-upload-link"), " ", translate("membership.or_command", lang), " ",
                           html.Code("python -m dashboard import-memberships FICHIER.xlsx")])
     return translate("membership.summary", lang, clusters=len(frame),
                      silent=format_number(int(frame["silent_count"].sum()), lang),

@@ -90,6 +90,15 @@ def require(permission: Permission) -> Viewer:
     return viewer
 
 
+def require_upload() -> Viewer:
+    """The current viewer, if they may upload some kind of table (a partner their 3W rows, a coordinator their
+    clusters' members, an IMO anything; :func:`dashboard.ingest.jobs.submit` checks the kind); else 403."""
+    viewer = current_viewer()
+    if not viewer.upload_kinds:
+        flask.abort(403, f"uploads are not allowed for {viewer.role} viewers")
+    return viewer
+
+
 def client_address() -> str | None:
     return flask.request.remote_addr
 

@@ -432,6 +432,7 @@ def test_change_with_a_single_period(page: Page, traffic):
 def test_membership_says_how_to_import_a_list(page: Page, traffic):
     text = open_page(page, "/membres")
     assert text.startswith("Aucune liste de membres des clusters n'est importée. Importez-en une")
+    assert page.locator("#membership-upload-link").get_attribute("href").startswith("/imports")
     assert page.locator("#analysis-summary code").inner_text() == "python -m dashboard import-memberships FICHIER.xlsx"
     assert traffic.external_urls() == []
 

@@ -58,9 +58,13 @@ def test_a_checked_upload_can_be_cancelled(page: Page, log_in, tmp_path):
     assert page.locator("#upload-decision").is_hidden()
 
 
-def test_a_coordinator_has_no_upload(page: Page, log_in):
+def test_a_coordinator_uploads_membership_tables_only(page: Page, log_in):
     log_in("coordinator")
     page.goto("/imports")
     page.locator("#imports-summary").wait_for()
-    assert page.locator("#upload-section").count() == 0
+    # the upload is there, for the membership of their clusters: one kind of table, no 3W, no partnerships
+    assert page.locator("#upload-section").count() == 1
+    assert page.locator("#upload-kind input").count() == 1
+    assert page.locator("#upload-kind input").first.get_attribute("value") == "memberships"
+    assert "membres de vos clusters" in page.locator("#upload-section").inner_text()
     assert page.locator("#suggestions-list").count() == 1

@@ -119,7 +119,9 @@ def test_a_check_says_what_the_import_would_do_and_a_cancel_keeps_nothing(prepar
 
 
 @pytest.mark.parametrize("viewer, kind", [(PUBLIC, "3w"), (Viewer(Role.COORDINATOR, "coord", 3, None, frozenset({"wash"})), "3w"),
-                                          (Viewer(Role.PARTNER, "p", 4, 1), "memberships")])
+                                          (Viewer(Role.COORDINATOR, "coord", 3, None, frozenset({"wash"})),
+                                           "partnerships"),
+                                          (Viewer(Role.PARTNER, "p", 4, 1), "memberships"), (PUBLIC, "memberships")])
 def test_other_roles_may_not_upload(prepared_engine, tmp_path, viewer, kind):
     with pytest.raises(UploadRefused, match="may not import"):
         submit(prepared_engine, tmp_path, "x.xlsx", b"data", viewer, kind=kind, run=False)
@@ -197,3 +199,43 @@ def test_a_suggestion_accepted_moves_the_row(prepared_engine, tmp_path):
     event = audit_frame(prepared_engine, action="suggestion.accepted").iloc[0]
     assert (event["actor"], event["before"], event["ip"]) == ("coord.wash", {"pcode": "ML0502", "location_level": 2},
                                                               "10.1.1.1")
+
+
+MEMBER_HEADERS = ["Sigle", "Nom de l'organisation", "Cluster", "Sous-cluster", "Rôle", "Niveau", "Région"]
+MEMBER_ROWS = [  # spreadsheet rows 2 to 6
+    ["UNICEF", "Fonds des Nations unies pour l'enfance", "EHA", None, "Chef de file", "National", None],
+    ["AMSS", "Association Malienne pour la Survie au Sahel", "EHA", None, "Membre", "Régional", "Mopti"],
+    ["NRC", "Norwegian Refugee Council", "Santé", None, "Membre", "National", None],  # another cluster
+    ["AMSS", None, "Protection", "VBG", "Membre", "Régional", "Mopti"],  # another cluster (a sub-cluster)
+    ["IRC", None, "Protection", None, "Co-facilitateur", "National", None],  # the coordinator's second cluster
+]
+
+
+def test_a_coordinator_uploads_the_members_of_their_own_clusters_only(prepared_engine, tmp_path):
+    from dashboard.ingest.membership import membership_frame
+    coordinator = Viewer(Role.COORDINATOR, "coord.wash", 3, None, frozenset({"wash", "protection"}))
+    content = write_workbook(tmp_path / "membres.xlsx", {"Membres": [MEMBER_HEADERS, *MEMBER_ROWS]}).read_bytes()
+    job = submit(prepared_engine, tmp_path / "uploads", "membres.xlsx", content, coordinator, kind="memberships",
+                 run=False)
+    run_job(prepared_engine, job, coordinator)
+    checked = job_state(prepared_engine, job, coordinator)
+    assert checked["state"] == "checked"
+    assert membership_frame(prepared_engine).empty  # a check keeps nothing
+    confirm(prepared_engine, job, coordinator, run=False)
+    run_job(prepared_engine, job, coordinator)
+    with Session(prepared_engine) as session:
+        batch = session.get(ImportBatch, job_state(prepared_engine, job, coordinator)["batch_id"])
+        # rows 2, 3 (WASH) and 6 (protection) accepted; 4 (health) rejected; 5 (GBV) accepted: a sub-cluster
+        # of protection, the coordinator's
+        assert (batch.rows_read, batch.rows_accepted, batch.rows_rejected) == (5, 4, 1)
+        assert batch.source == "coordinator:coord.wash"
+        issues = session.scalars(select(ImportIssue).where(ImportIssue.batch_id == batch.id,
+                                                           ImportIssue.severity == "error")).all()
+    assert [(issue.source_row, issue.message["problem"]) for issue in issues] == [(4, "msg.not_your_cluster")]
+    from dashboard.i18n import render_message
+    assert render_message(issues[0].message, "problem", "fr") == (
+        "membre du cluster Santé : un coordinateur n'importe que les membres de ses clusters "
+        "(Protection, Eau, hygiène et assainissement (EHA))")
+    assert "member of the Health cluster" in render_message(issues[0].message, "problem", "en")
+    stored = membership_frame(prepared_engine)
+    assert sorted(stored["sector_code"]) == ["gbv", "protection", "wash", "wash"]

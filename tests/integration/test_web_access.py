@@ -259,3 +259,35 @@ def test_only_an_imo_decides_on_organisations(app, accounts, sample_settings):
         with engine.begin() as connection:
             connection.execute(text("DELETE FROM organisation_decision"))
         engine.dispose()
+
+
+def upload_request(client, kind: str):
+    """The Imports page's upload callback, with a tiny CSV (nothing is imported: a check is only queued)."""
+    import base64
+    content = "data:text/csv;base64," + base64.b64encode(b"Sigle,Cluster,Role\nUNICEF,EHA,Membre\n").decode()
+    return callback(client, [("upload-status", "children"), ("upload-job", "data"), ("upload-poll", "disabled"),
+                             ("upload-decision", "hidden")],
+                    [{"id": "upload-file", "property": "contents", "value": content}],
+                    [{"id": "upload-file", "property": "filename", "value": "membres.csv"},
+                     {"id": "upload-kind", "property": "value", "value": kind},
+                     {"id": "upload-period", "property": "value", "value": None},
+                     {"id": "upload-source", "property": "value", "value": None},
+                     {"id": "upload-code-set", "property": "value", "value": "auto"},
+                     {"id": "lang", "property": "data", "value": "fr"}], changed=["upload-file.contents"])
+
+
+def test_a_coordinator_may_upload_a_membership_table_and_nothing_else(app, accounts):
+    coordinator = logged_in(app, accounts["coordinator"])
+    # the Imports page offers them the membership table only
+    page = route(coordinator, "/imports")
+    assert "upload-kind" in page and "La liste des membres de vos clusters" in page
+    queued = upload_request(coordinator, "memberships")
+    assert queued.status_code == 200
+    assert json.loads(queued.get_data(as_text=True))["response"]["upload-job"]["data"] is not None
+    # a 3W or a partnership table, forged in the request, is refused on the server
+    for kind in ("3w", "partnerships"):
+        answer = json.loads(upload_request(coordinator, kind).get_data(as_text=True))["response"]
+        assert answer["upload-job"]["data"] is None
+        assert "may not import" in json.dumps(answer["upload-status"]["children"], ensure_ascii=False)
+    # the public may not upload at all
+    assert upload_request(logged_in(app, None), "memberships").status_code == 403
