@@ -29,6 +29,7 @@ from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
 from dashboard.layouts.localisation_page import LOCALISATION
 from dashboard.layouts.reporting_page import REPORTING
 from dashboard.layouts.matrix_page import MATRIX
+from dashboard.layouts.people_page import PEOPLE
 from dashboard.layouts.review_pages import DUPLICATES, MEMBERSHIP
 from dashboard.page_scripts import leave_out_unused_scripts
 from dashboard.reports import REPORTS, ReportParams, labelled, params_from_query, report_header, run_report
@@ -41,7 +42,7 @@ from dashboard.store.database import make_engine, schema_is_current
 from dashboard.reports.snapshot import DashboardData, dashboard_data
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
-ANALYSIS_PAGES = (GAPS, OVERLAPS, LOCALISATION, CHANGE, MATRIX, MEMBERSHIP, DUPLICATES, BRIEF, REPORTING)
+ANALYSIS_PAGES = (GAPS, OVERLAPS, LOCALISATION, CHANGE, MATRIX, PEOPLE, MEMBERSHIP, DUPLICATES, BRIEF, REPORTING)
 #: Browsers keep the geometry a day; the URL carries the content hash, so a rebuild is fetched at once.
 GEOMETRY_MAX_AGE = 86400
 

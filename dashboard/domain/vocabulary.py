@@ -137,5 +137,22 @@ class Vocabulary:
 
 SECTOR_VOCABULARY = Vocabulary(SECTORS)
 ORG_TYPE_VOCABULARY = Vocabulary(ORG_TYPES)
+
+#: an activity's status, from the 3W's free text ("En cours", "Planifié", "Terminé"...)
+ACTIVITY_STATUSES: tuple[Term, ...] = (
+    Term("ongoing", "En cours", "Ongoing",
+         ("en cours", "en cours d'execution", "en execution", "actif", "active", "ongoing", "in progress",
+          "on going", "en cours de mise en oeuvre", "mise en oeuvre", "implementation", "en cours de realisation")),
+    Term("planned", "Planifiée", "Planned",
+         ("planifie", "planifiee", "prevu", "prevue", "a venir", "planned", "pipeline", "en preparation",
+          "en attente de financement", "not started", "non demarre", "pas encore demarre")),
+    Term("completed", "Terminée", "Completed",
+         ("termine", "terminee", "acheve", "achevee", "cloture", "cloturee", "fini", "finie", "completed",
+          "complete", "closed", "finished", "realise", "realisee")),
+    Term("suspended", "Suspendue", "Suspended", ("suspendu", "suspendue", "suspended", "arrete", "on hold")),
+)
+ACTIVITY_STATUS_VOCABULARY = Vocabulary(ACTIVITY_STATUSES)
+#: the status of a row that gives none, and of one whose text is none of the above
+NO_STATUS, OTHER_STATUS = "unstated", "other"
 #: the vocabulary of each coded column of the activity frame (what a filter of codes offers and describes)
 VOCABULARIES = {"sector_code": SECTOR_VOCABULARY, "org_type": ORG_TYPE_VOCABULARY}

@@ -16,6 +16,7 @@ from dashboard.layouts.choropleth import MapView, category, map_config, presence
 from dashboard.reports import ReportParams, report_blank, run_report
 from dashboard.security.policy import Policy
 from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
+from dashboard.reports.people import selected_people
 from dashboard.reports.snapshot import Snapshot
 
 
@@ -78,7 +79,7 @@ def unit_table(snapshot: Snapshot, params: ReportParams, pcode: str | None) -> h
     activities = filter_activities(snapshot.activities, params.selection(snapshot))
     table = organisations_in_unit(activities, snapshot.organisations, snapshot.units, pcode)
     level = int(snapshot.lineage.loc[pcode, "level"])
-    children: list = [html.H3(translate("table.title", lang, name=names[pcode]))]
+    children: list = [html.H3(translate("table.title", lang, name=names[pcode])), *people_line(snapshot, params, pcode)]
     if table.empty:
         return html.Div(children + [html.P(translate("table.empty", lang))], id="unit-table-content")
     header = html.Thead(html.Tr([html.Th(translate(key, lang)) for key in
@@ -104,6 +105,25 @@ def unit_table(snapshot: Snapshot, params: ReportParams, pcode: str | None) -> h
         ]) for row in rows.itertuples()])
         children.append(html.Table([header, body], className="unit-table"))
     return html.Div(children, id="unit-table-content")
+
+
+def people_line(snapshot: Snapshot, params: ReportParams, pcode: str) -> list:
+    """People targeted and reached, and the rows by status, in the clicked unit (the ``people`` report's row),
+    when the 3W gives them; nothing otherwise."""
+    if selected_people(snapshot, params).empty:
+        return []
+    rows = run_report("people", snapshot, params)
+    row = rows[rows["pcode"] == pcode]
+    if row.empty or (row[["targeted", "reached"]].isna().all(axis=None)
+                     and not row[["rows_ongoing", "rows_planned", "rows_completed"]].to_numpy().any()):
+        return []
+    row, lang = row.iloc[0], params.lang
+
+    def number(value: float) -> str:
+        return "—" if pd.isna(value) else format_number(int(round(value)), lang)
+    return [html.P(translate("table.people", lang, targeted=number(row["targeted"]), reached=number(row["reached"]),
+                             ongoing=int(row["rows_ongoing"]), planned=int(row["rows_planned"]),
+                             completed=int(row["rows_completed"])), className="note", id="unit-people")]
 
 
 def _small_sectors(rows: pd.DataFrame, policy: Policy | None) -> set[str]:

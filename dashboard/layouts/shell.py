@@ -27,6 +27,7 @@ from dashboard.reports.snapshot import Snapshot
 PAGES: tuple[tuple[str, str, Permission | None], ...] = (
     ("presence", "/", None), ("gaps", "/lacunes", None), ("overlaps", "/chevauchements", None),
     ("localisation", "/localisation", None), ("change", "/evolution", None), ("matrix", "/matrice", None),
+    ("people", "/personnes", None),
     ("membership", "/membres", None),
     ("duplicates", "/doublons", Permission.REVIEW_DUPLICATES), ("brief", "/fiche", None),
     ("reporting", "/rapportage", Permission.VIEW_REPORTING),

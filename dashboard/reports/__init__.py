@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard.domain.filters import FILTERS
 from dashboard.exports import ExportHeader
 from dashboard.i18n import format_period, translate
-from dashboard.reports import brief, coverage, localisation, overview, presence, reporting, review
+from dashboard.reports import brief, coverage, localisation, overview, people, presence, reporting, review
 from dashboard.reports.describe import (
     coarser_period_note,
     header_lines,
@@ -78,6 +78,7 @@ REPORTS: dict[str, Report] = {
     "presence": Report(presence.presence_report),
     "presence_by_sector": Report(presence.presence_by_sector_report, by_sector=always),
     "organisations_by_type": Report(overview.organisations_by_type_report),
+    "people": Report(people.people_report),
     "top_organisations": Report(overview.top_organisations_report),
     "sector_matrix": Report(lambda snapshot, params: overview.sector_matrix_report(
         snapshot, params, run_report("presence", snapshot, params), run_report("presence_by_sector", snapshot, params)),

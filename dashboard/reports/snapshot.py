@@ -35,7 +35,8 @@ from dashboard.ingest.partnerships import partnership_frame
 from dashboard.result_cache import ResultCache
 from dashboard.security.policy import Policy, load_policy, public_activities
 from dashboard.store.duplicate_decisions import decision_frame, decisions_version, duplicate_records_frame
-from dashboard.store.queries import activity_frame, admin_unit_frame, batch_frame, dataset_version, organisation_frame
+from dashboard.store.queries import (PEOPLE_COLUMNS, activity_frame, admin_unit_frame, batch_frame, dataset_version,
+                                     organisation_frame, people_frame)
 from dashboard.store.rounds import ROUND_COLUMNS, round_frame
 
 T = TypeVar("T")
@@ -61,6 +62,9 @@ class Snapshot:
     cache: ResultCache = field(default_factory=ResultCache)
     #: the policy applied to this snapshot when it is the public view (None: the full data)
     public_policy: Policy | None = None
+    #: people targeted and reached and activity status per presence key (:data:`PEOPLE_COLUMNS`; the rows
+    #: of the 3W that give them only)
+    people: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PEOPLE_COLUMNS))
 
     @property
     def public(self) -> bool:
@@ -206,8 +210,8 @@ class DashboardData:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._public: Snapshot | None = None
-        #: every import's presence keys and the imports, from which the public view is made
-        self._published: tuple[pd.DataFrame, pd.DataFrame] | None = None
+        #: every import's presence keys, people and the imports, from which the public view is made
+        self._published: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None
 
     def snapshot(self, viewer: Viewer) -> Snapshot:
         """The current data as ``viewer`` may see it; reloaded from the database only when the dataset
@@ -219,23 +223,27 @@ class DashboardData:
         with self._lock:
             if self._snapshot is None or self._snapshot.version != version:
                 activities, batches = activity_frame(self.engine), batch_frame(self.engine)
+                people = people_frame(self.engine)
                 current = batches[batches["superseded_by"].isna()]
                 snapshot = Snapshot(version, _of_batches(activities, current), organisation_frame(self.engine),
                                     admin_unit_frame(self.engine, self.boundary_version), current,
                                     membership_frame(self.engine), partnership_frame(self.engine),
-                                    round_frame(self.engine), self.population, self.cache)
+                                    round_frame(self.engine), self.population, self.cache,
+                                    people=_of_batches(people, current))
                 snapshot.cube  # noqa: B018 (built now, once)
-                self._snapshot, self._public, self._published = snapshot, None, (activities, batches)
+                self._snapshot, self._public, self._published = snapshot, None, (activities, batches, people)
                 _keep_out_of_collection()
             if not viewer.public:
                 return self._snapshot
             if self._public is None:
-                activities, batches = self._published
+                activities, batches, people = self._published
                 published = batches[batches["published_at"].notna()]
                 rounds = self._snapshot.rounds
                 self._public = replace(
                     self._snapshot, version=f"{version}:public:{self.policy.key}",
                     activities=public_activities(_of_batches(activities, published), self.policy), batches=published,
+                    people=public_activities(_of_batches(people, published), self.policy,
+                                             values=("targeted", "reached", "rows")),
                     rounds=rounds[rounds["state"] == RoundState.PUBLISHED].reset_index(drop=True),
                     public_policy=self.policy)
                 self._public.cube  # noqa: B018

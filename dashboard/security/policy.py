@@ -64,9 +64,9 @@ def load_policy(path: Path | None = None) -> Policy:
     return Policy(sectors, level, k)
 
 
-def public_activities(activities: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+def public_activities(activities: pd.DataFrame, policy: Policy, values: tuple[str, ...] = ("rows",)) -> pd.DataFrame:
     """The presence keys with sensitive sectors moved up to the policy's finest level (and keys that now
-    coincide merged, their row counts added)."""
+    coincide merged, their ``values``, row counts and people, added)."""
     sensitive = activities["sector_code"].astype(str).isin(policy.sensitive_sectors)
     too_fine = sensitive & (activities["location_level"] > policy.sensitive_finest_level)
     if not too_fine.any():
@@ -76,8 +76,8 @@ def public_activities(activities: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     for level in range(policy.sensitive_finest_level + 1, 4):
         column = LEVEL_COLUMNS[level]
         coarsened[column] = coarsened[column].mask(too_fine)
-    keys = [column for column in coarsened.columns if column != "rows"]
-    merged = coarsened.groupby(keys, observed=True, dropna=False, sort=False)["rows"].sum().reset_index()
+    keys = [column for column in coarsened.columns if column not in values]
+    merged = coarsened.groupby(keys, observed=True, dropna=False, sort=False)[list(values)].sum(min_count=1).reset_index()
     for column in keys:
         if isinstance(activities[column].dtype, pd.CategoricalDtype):
             merged[column] = merged[column].astype(activities[column].dtype)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, or_, select
 
 from dashboard.store.models import (
     Activity,
@@ -79,6 +79,27 @@ def activity_frame(engine: Engine) -> pd.DataFrame:
     for column in ("period", "org_type", "sector_code", "adm1_pcode", "adm2_pcode", "adm3_pcode"):
         frame[column] = frame[column].astype("category")
     return frame
+
+
+#: the people frame: the presence key, the activity's status as the file wrote it, people and rows behind
+PEOPLE_COLUMNS = [*PRESENCE_KEY, "status", "targeted", "reached", "rows"]
+
+
+def people_frame(engine: Engine) -> pd.DataFrame:
+    """People targeted and reached, and the rows, per presence key and stated status: the 3W rows that give a
+    number of people or a status only (a file without them gives an empty frame)."""
+    keys = (Activity.batch_id, ImportBatch.period, Activity.organisation_id, Organisation.org_type,
+            Activity.sector_code, Activity.location_level, Activity.adm1_pcode, Activity.adm2_pcode,
+            Activity.adm3_pcode, Activity.status)
+    query = (select(*keys, func.sum(Activity.targeted), func.sum(Activity.reached), func.count())
+             .join(ImportBatch, ImportBatch.id == Activity.batch_id)
+             .join(Organisation, Organisation.id == Activity.organisation_id)
+             .where(ImportBatch.kind == ImportKind.THREE_W,
+                    or_(Activity.targeted.is_not(None), Activity.reached.is_not(None), Activity.status.is_not(None)))
+             .group_by(*keys))
+    with engine.connect() as connection:
+        frame = pd.DataFrame(connection.execute(query).all(), columns=PEOPLE_COLUMNS)
+    return frame.astype({"targeted": float, "reached": float, "rows": int})
 
 
 def organisation_frame(engine: Engine) -> pd.DataFrame:

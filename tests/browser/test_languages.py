@@ -23,7 +23,7 @@ from tests.conftest import sample_copy
 from tests.workbooks import write_workbook
 
 #: every page as an IMO sees it (the brief and the import report with something to show)
-PAGES = ["/", "/lacunes", "/chevauchements", "/localisation", "/evolution", "/matrice", "/membres", "/doublons",
+PAGES = ["/", "/lacunes", "/chevauchements", "/localisation", "/evolution", "/matrice", "/personnes", "/membres", "/doublons",
          "/fiche?area=ML0502", "/fiches?area=ML0502", "/rapportage", "/imports", "/imports/rapport?import=1", "/referentiel", "/journal"]
 PUBLIC_PAGES = ["/", "/lacunes", "/fiche?area=ML0502", "/imports", "/login"]
 #: English a French page must not show: plotly's modebar, Dash's dropdown, messages once stored in English
