@@ -321,6 +321,30 @@ class UserAccount(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class UserSession(Base):
+    """One login's session. The cookie carries a random token; only its SHA-256 is kept here, so a copy of
+    the database opens no session. Logging out, a password change or closing the account set ``ended_at``."""
+
+    __tablename__ = "user_session"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", name="fk_user_session_user_account"),
+                                         index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginThrottle(Base):
+    """Login attempts for one user name (``user:<name>``) or from one address (``ip:<address>``) since
+    ``window_start``. An attempt is counted before its password is checked, in the one statement that
+    checks the limit, so simultaneous attempts cannot all pass a check made before any was counted."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer)
+
+
 class AuditEvent(Base):
     """One thing someone did: import, edit, merge, review decision, login. Appended, never changed."""
 

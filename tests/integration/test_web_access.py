@@ -99,6 +99,23 @@ def test_session_cookie_and_headers(app, accounts):
     assert page.headers["X-Frame-Options"] == "DENY"
 
 
+def test_logout_ends_the_session_a_saved_cookie_stood_for(app, accounts):
+    # the probe: keep the session cookie, log out, send the kept cookie again
+    client = logged_in(app, accounts["imo"])
+    saved, token = client.get_cookie("session").value, client.token
+    assert "access-refused" not in route(client, "/imports")
+    assert client.get("/imports/1/report.xlsx").status_code == 200
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    replay = app.server.test_client()
+    replay.set_cookie("session", saved)
+    replay.token = token
+    assert "access-refused" in route(replay, "/imports")
+    assert replay.get("/imports/1/report.xlsx").status_code == 403
+    # another session of the same account is not ended by this logout
+    other = logged_in(app, accounts["imo"])
+    assert "access-refused" not in route(other, "/imports")
+
+
 # ---------------------------------------------------------------- downloads and import reports
 
 @pytest.mark.parametrize("role, status", [(None, 403), ("partner", 200), ("coordinator", 200), ("imo", 200)])
