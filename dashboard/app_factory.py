@@ -32,6 +32,7 @@ from dashboard.page_scripts import leave_out_unused_scripts
 from dashboard.reports import REPORTS, ReportParams, labelled, params_from_query, report_header, run_report
 from dashboard.reports.imports import import_batch, may_read, rejected_rows_csv, validation_report_xlsx
 from dashboard.result_cache import ResultCache
+from dashboard.security import requests as request_checks
 from dashboard.security import web as security
 from dashboard.store.audit import audit_frame
 from dashboard.domain.roles import PUBLIC, SYSTEM, Permission
@@ -161,6 +162,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     leave_out_unused_scripts(app)
     static_compression.install(app.server, app.config.requests_pathname_prefix)
     security.install(app, engine, settings.secret_key_file)
+    request_checks.install(app)
     _register_geometry_route(app.server, geometry)
     _register_topojson_route(app.server)
     _register_export_route(app.server, data)

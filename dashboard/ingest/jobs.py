@@ -30,6 +30,7 @@ from dashboard.ingest.partnerships import import_partnerships
 from dashboard.ingest.reader import MAX_UPLOAD_BYTES
 from dashboard.ingest.validate import CODE_SETS
 from dashboard.domain.roles import Permission, Role, Viewer
+from dashboard.store.database import is_row_id
 from dashboard.store.models import ImportJob
 from dashboard.domain.enums import JobMode, JobState
 
@@ -156,7 +157,7 @@ def failure_message(job: dict, lang: str) -> str:
 
 def _own_job(session: Session, job_id: int, viewer: Viewer) -> ImportJob | None:
     """The job if its submitter (or an IMO) asks; None otherwise."""
-    job = session.get(ImportJob, job_id)
+    job = session.get(ImportJob, job_id) if is_row_id(job_id) else None
     return job if job is not None and (viewer.role is Role.IMO or job.submitted_by == viewer.username) else None
 
 
