@@ -88,10 +88,9 @@ def _register_import_report_routes(server: flask.Flask, data: DashboardData) -> 
     def allowed_batch(batch_id: int) -> None:
         viewer = security.require(Permission.VIEW_IMPORTS)
         batch = import_batch(data.engine, batch_id)
-        if batch is None:
+        # another's import answers as one that does not exist: a partner cannot count the imports
+        if batch is None or not may_read(viewer, batch):
             flask.abort(404)
-        if not may_read(viewer, batch):
-            flask.abort(403)
 
     @server.route("/imports/<int:batch_id>/report.xlsx")
     def import_report(batch_id: int):

@@ -88,6 +88,26 @@ def test_a_partner_imports_its_own_rows_only(prepared_engine, tmp_path):
     assert batches == [first["batch_id"], again["batch_id"]]
 
 
+def test_a_partner_uploading_an_imos_file_is_not_told_its_counts(prepared_engine, tmp_path):
+    # the probe: a partner uploads a file identical to one an IMO imported
+    upload(prepared_engine, tmp_path, ROWS, IMO)  # 3 rows read, 3 accepted
+    partner = Viewer(Role.PARTNER, "focal.nrc", 7, organisation_id(prepared_engine, "NRC"))
+    content = write_workbook(tmp_path / "made.xlsx", {"3W": [HEADERS, *ROWS]}).read_bytes()
+    job = submit(prepared_engine, tmp_path / "uploads", "3W Bankass 2024-03.xlsx", content, partner, run=False)
+    run_job(prepared_engine, job, partner)
+    state = job_state(prepared_engine, job, partner)
+    # by hand: checked as the partner's own file: its one NRC row accepted, the two AMSS rows not its own
+    assert (state["state"], state["batch_id"]) == ("checked", None)
+    assert (state["preview"]["rows_read"], state["preview"]["rows_accepted"], state["preview"]["rows_rejected"]) == (
+        3, 1, 2)
+    # the same file uploaded again by the same partner is its own earlier import
+    confirm(prepared_engine, job, partner, run=False)
+    run_job(prepared_engine, job, partner)
+    again = submit(prepared_engine, tmp_path / "uploads", "3W Bankass 2024-03.xlsx", content, partner, run=False)
+    run_job(prepared_engine, again, partner)
+    assert job_state(prepared_engine, again, partner)["batch_id"] == job_state(prepared_engine, job, partner)["batch_id"]
+
+
 def test_a_check_says_what_the_import_would_do_and_a_cancel_keeps_nothing(prepared_engine, tmp_path):
     rows = [*ROWS, ["DRC", "Danish Refugee Council", "ONG Int", "ML05", "ML0599", None, "Santé"]]
     content = write_workbook(tmp_path / "made.xlsx", {"3W": [HEADERS, *rows]}).read_bytes()
