@@ -127,7 +127,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         return 2
     engine = _engine()
     try:
-        restore(engine, Path(args.file))
+        restore(engine, Path(args.file), by=_operator())
     except BackupError as error:
         print(f"restore failed, the database is unchanged: {error}", file=sys.stderr)
         return 2
