@@ -192,7 +192,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     map_callbacks.register(app, data, view)
     analysis_callbacks.register(app, data, view, {page.name: page for page in ANALYSIS_PAGES})
     duplicate_callbacks.register(app, data)
-    import_callbacks.register(app, data, settings.upload_dir)
+    import_callbacks.register(app, data)
     registry_callbacks.register(app, data)
     round_callbacks.register(app, data)
     url_state.register(app)
