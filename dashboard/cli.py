@@ -481,6 +481,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("build-geo", help="rebuild the simplified web geometry into geo/").set_defaults(
         run=cmd_build_geo)
     commands.add_parser("bench", help="the benchmark with its budgets (see python -m dashboard bench --help)")
+    commands.add_parser("soak", help="20 users on two app servers while an import runs (see python -m dashboard "
+                                     "soak --help)")
     _add_report_commands(commands)
     serve = commands.add_parser("serve", help="run the dashboard (development server)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -496,5 +498,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["bench"]:
         from dashboard.bench.run import main as bench
         return bench(argv[1:])
+    if argv[:1] == ["soak"]:
+        from dashboard.bench.soak import main as soak
+        return soak(argv[1:])
     args = build_parser().parse_args(argv)
     return args.run(args)
