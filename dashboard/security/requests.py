@@ -108,9 +108,9 @@ def install(app: Dash) -> None:
         lang = reader_language()
         if isinstance(error, CallbackRefused):
             text = translate(error.key, lang, **error.values)
-        elif error.code != 403 and error.description != type(error).description:
-            text = error.description  # the raiser's own sentence (a refused merge, in the reader's language)
-        else:  # refusals of access say no more than that (their description is for the log)
+        elif error.code == 409 and error.description != type(error).description:
+            text = error.description  # a conflict is worded by the code that refused it, in the reader's language
+        else:  # others say no more than their status (descriptions, in English, are for the log)
             text = translate(f"http.{error.code}" if f"http.{error.code}" in _CODES else "http.other", lang,
                              code=error.code)
         return flask.Response(text + "\n", status=error.code, mimetype="text/plain")

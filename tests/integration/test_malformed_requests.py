@@ -125,3 +125,18 @@ def test_export_parameters_the_server_cannot_use(app, query):
 def test_import_report_ids_the_server_cannot_use(app, sample_accounts, path):
     answer = logged_in(app, sample_accounts["imo"]).get(path)
     assert_refused_with_a_sentence(answer, {404})
+
+
+def test_refusals_say_one_sentence_in_the_readers_language(app):
+    client = app.server.test_client()
+    client.get("/login")
+    no_token = client.post("/login", data={"username": "x", "password": "y"})  # CSRF token missing
+    assert no_token.status_code == 400
+    assert no_token.get_data(as_text=True).strip() == (
+        "La requête n'a pas pu être utilisée. Vérifiez l'adresse ou rechargez la page.")
+    refused = client.get("/imports/1/report.xlsx?lang=en")  # the public may not read import reports
+    assert refused.status_code == 403
+    assert refused.get_data(as_text=True).strip() == (
+        "You are not allowed to do this with your account (log in, or ask an IMO).")
+    english_browser = client.get("/audit.csv", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert english_browser.status_code == 403 and english_browser.get_data(as_text=True).startswith("You are not")
