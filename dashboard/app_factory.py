@@ -21,6 +21,7 @@ from dashboard.config import Settings, get_settings
 from dashboard.exports import WRITERS, ExportHeader
 from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, web_geometry_path
 from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
+from dashboard.ingest import jobs as import_jobs
 from dashboard.layouts import analysis_page, audit_page, import_report_page, imports_page, map_page, registry_page
 from dashboard.layouts.brief_page import BRIEF
 from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
@@ -197,6 +198,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     round_callbacks.register(app, data)
     url_state.register(app)
     url_state.register_print(app)
+    # uploads left in the queue when the previous process stopped are taken up now (``make run``: this
+    # process runs the queue; with a worker process, the worker does)
+    import_jobs.resume(engine)
     # Dash learns which of its script files it may serve when it renders the index page, in each process;
     # a gunicorn worker asked for a script before rendering the index itself answered 500. Rendering it
     # here, before gunicorn (--preload) forks, gives every worker the list; and the scripts it names,

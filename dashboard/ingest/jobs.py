@@ -245,6 +245,12 @@ def wake(engine: Engine) -> None:
         thread.start()
 
 
+def resume(engine: Engine) -> None:
+    """At a web process's start: wake the runner if uploads wait in the queue (see :func:`wake`)."""
+    if job_queue.next_queued(engine) is not None:
+        wake(engine)
+
+
 def serve_worker(engine: Engine, stop: threading.Event | None = None) -> None:
     """``python -m dashboard worker``: run the queue until stopped."""
     runner = job_queue.runner_name()

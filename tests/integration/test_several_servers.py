@@ -173,3 +173,21 @@ def test_the_page_stops_polling_when_the_runner_died(two_servers, prepared_engin
     said, stopped = follow(on_other_server(on_a, b), job_id)
     assert stopped
     assert "rien n'a été importé. Déposez le fichier à nouveau." in said
+
+
+def test_a_restarted_server_takes_up_the_uploads_left_in_the_queue(prepared_engine, sample_settings, tmp_path,
+                                                                   monkeypatch):
+    from dashboard.ingest.jobs import job_state, submit
+    from dashboard.domain.roles import Role, Viewer
+    monkeypatch.delenv("MALI3W_JOB_RUNNER", raising=False)
+    imo = Viewer(Role.IMO, "imo.test")
+    # queued by a process that stopped before its runner took the job
+    job_id = submit(prepared_engine, "3W Bankass 2024-04.xlsx", write_workbook_bytes(), imo, run=False)
+    app = create_app(Settings(data_mirror=sample_settings.data_mirror, geo_dir=sample_settings.geo_dir,
+                              database_url=prepared_engine.url.render_as_string(hide_password=False),
+                              cache_dir=tmp_path / "cache", secret_key_file=tmp_path / "secret_key"))
+    deadline = time.monotonic() + 60
+    while job_state(prepared_engine, job_id, imo)["state"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert job_state(prepared_engine, job_id, imo)["state"] == "checked"
+    app.server.extensions["mali3w_data"].engine.dispose()
