@@ -37,6 +37,9 @@ BEAT_SECONDS = 5.0
 STALE_AFTER = timedelta(seconds=90)
 #: a queued job that no living runner took up for this long is dropped
 QUEUE_PATIENCE = timedelta(minutes=2)
+#: how long a checked upload waits for its submitter's confirmation before it is cancelled (its file is
+#: kept in the database until then)
+CHECKED_KEPT = timedelta(days=7)
 #: the two reasons a job is dropped (catalogue keys of the sentence the page shows)
 RUNNER_DIED = "upload.runner_died"
 NO_RUNNER = "upload.no_runner"
@@ -197,3 +200,16 @@ def drop_abandoned(engine: Engine, job_ids: list[int] | None = None) -> list[int
                 dropped.append(job.id)
                 _log.warning("import job %s dropped: %s (runner %s)", job.id, reason, job.runner)
     return dropped
+
+
+def cancel_forgotten_checks(engine: Engine) -> int:
+    """Cancel the checked uploads nobody confirmed or cancelled within :data:`CHECKED_KEPT`, deleting their
+    files; how many."""
+    with engine.begin() as connection:
+        forgotten = connection.scalars(select(ImportJob.id).where(
+            ImportJob.state == JobState.CHECKED, ImportJob.finished_at < _now() - CHECKED_KEPT)).all()
+        if forgotten:
+            connection.execute(update(ImportJob).where(ImportJob.id.in_(forgotten), ImportJob.state == JobState.CHECKED)
+                               .values(state=JobState.CANCELLED, message="not confirmed in time"))
+            connection.execute(delete(ImportUpload).where(ImportUpload.job_id.in_(forgotten)))
+    return len(forgotten)

@@ -184,8 +184,8 @@ def run_job(engine: Engine, job_id: int, runner: str | None = None) -> bool:
 
 def run_queue(engine: Engine, runner: str | None = None, *, stop: threading.Event | None = None,
               until_empty: bool = False) -> None:
-    """Be a runner: take the queued jobs one after the other, oldest first, beating between them and dropping
-    abandoned ones; wait for more (or return once the queue is empty with ``until_empty``, or when ``stop``
+    """Be a runner: take the queued jobs one after the other, oldest first, beating between them, dropping
+    abandoned ones and cancelling checks nobody confirmed within a week; wait for more (or return once the queue is empty with ``until_empty``, or when ``stop``
     is set: a job under way is finished first)."""
     runner = runner or job_queue.runner_name()
     started = datetime.now(UTC)
@@ -195,6 +195,7 @@ def run_queue(engine: Engine, runner: str | None = None, *, stop: threading.Even
         while not stop.is_set():
             job_queue.beat_runner(engine, runner, started)
             job_queue.drop_abandoned(engine)
+            job_queue.cancel_forgotten_checks(engine)
             job_id = job_queue.next_queued(engine)
             if job_id is not None:
                 run_job(engine, job_id, runner)

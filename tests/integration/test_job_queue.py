@@ -93,6 +93,21 @@ def test_two_runners_never_take_the_same_job(prepared_engine, tmp_path):
         assert session.get(ImportJob, job).runner == "host:1:a"
 
 
+def test_a_check_nobody_confirms_is_cancelled_after_a_week(prepared_engine, tmp_path):
+    from dashboard.ingest.jobs import run_job, run_queue
+    old, recent = small_upload(prepared_engine, tmp_path), small_upload(prepared_engine, tmp_path)
+    for job in (old, recent):
+        run_job(prepared_engine, job)
+    with prepared_engine.begin() as connection:
+        connection.execute(update(ImportJob).where(ImportJob.id == old).values(
+            finished_at=datetime.now(UTC) - job_queue.CHECKED_KEPT - timedelta(hours=1)))
+    assert uploads_kept(prepared_engine) == 2
+    run_queue(prepared_engine, until_empty=True)  # what every runner does between two jobs
+    assert [job_state(prepared_engine, job, IMO)["state"] for job in (old, recent)] == ["cancelled", "checked"]
+    with Session(prepared_engine) as session:
+        assert session.scalars(select(ImportUpload.job_id)).all() == [recent]
+
+
 # ---------------------------------------------------------------- a real worker process
 
 def start_worker(engine) -> subprocess.Popen:
