@@ -32,10 +32,11 @@ browser:
 test: install browser
 	$(BIN)/python -m pytest
 
-# Several users (a coordination meeting): gunicorn with several workers that share one result cache.
+# Several users (a coordination meeting): gunicorn with several workers that share one result cache, and
+# the import worker that takes uploads from the queue in the database (scripts/serve-production.sh).
 # Set DATABASE_URL for PostgreSQL; BIND=0.0.0.0:8050 to serve the network.
 production: setup
-	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --preload --bind $(BIND) --timeout 120 app:server
+	BIN=$(BIN) WORKERS=$(WORKERS) BIND=$(BIND) bash scripts/serve-production.sh
 
 # The benchmark with its budgets (about 10 minutes for x1, x10 and x100); DATABASE_URL-style server URL in PG_URL
 bench: install browser

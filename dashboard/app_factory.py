@@ -21,6 +21,7 @@ from dashboard.config import Settings, get_settings
 from dashboard.exports import WRITERS, ExportHeader
 from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, label_points, web_geometry_path
 from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
+from dashboard.ingest import jobs as import_jobs
 from dashboard.layouts import (analysis_page, audit_page, brief_print, import_report_page, imports_page, map_page,
                                registry_page)
 from dashboard.layouts.brief_page import BRIEF
@@ -35,6 +36,7 @@ from dashboard.page_scripts import leave_out_unused_scripts
 from dashboard.reports import REPORTS, ReportParams, labelled, params_from_query, report_header, run_report
 from dashboard.reports.imports import import_batch, may_read, rejected_rows_csv, validation_report_xlsx
 from dashboard.result_cache import ResultCache
+from dashboard.security import requests as request_checks
 from dashboard.security import web as security
 from dashboard.store.audit import audit_frame
 from dashboard.domain.roles import PUBLIC, SYSTEM, Permission
@@ -90,10 +92,9 @@ def _register_import_report_routes(server: flask.Flask, data: DashboardData) -> 
     def allowed_batch(batch_id: int) -> None:
         viewer = security.require(Permission.VIEW_IMPORTS)
         batch = import_batch(data.engine, batch_id)
-        if batch is None:
+        # another's import answers as one that does not exist: a partner cannot count the imports
+        if batch is None or not may_read(viewer, batch):
             flask.abort(404)
-        if not may_read(viewer, batch):
-            flask.abort(403)
 
     @server.route("/imports/<int:batch_id>/report.xlsx")
     def import_report(batch_id: int):
@@ -164,6 +165,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     leave_out_unused_scripts(app)
     static_compression.install(app.server, app.config.requests_pathname_prefix)
     security.install(app, engine, settings.secret_key_file)
+    request_checks.install(app)
     _register_geometry_route(app.server, geometry)
     _register_topojson_route(app.server)
     _register_export_route(app.server, data)
@@ -197,11 +199,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     map_callbacks.register(app, data, view)
     analysis_callbacks.register(app, data, view, {page.name: page for page in ANALYSIS_PAGES})
     duplicate_callbacks.register(app, data)
-    import_callbacks.register(app, data, settings.upload_dir)
+    import_callbacks.register(app, data)
     registry_callbacks.register(app, data)
     round_callbacks.register(app, data)
     url_state.register(app)
     url_state.register_print(app)
+    # uploads left in the queue when the previous process stopped are taken up now (``make run``: this
+    # process runs the queue; with a worker process, the worker does)
+    import_jobs.resume(engine)
     # Dash learns which of its script files it may serve when it renders the index page, in each process;
     # a gunicorn worker asked for a script before rendering the index itself answered 500. Rendering it
     # here, before gunicorn (--preload) forks, gives every worker the list; and the scripts it names,

@@ -127,7 +127,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         return 2
     engine = _engine()
     try:
-        restore(engine, Path(args.file))
+        restore(engine, Path(args.file), by=_operator())
     except BackupError as error:
         print(f"restore failed, the database is unchanged: {error}", file=sys.stderr)
         return 2
@@ -369,6 +369,25 @@ def cmd_rounds(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(_args: argparse.Namespace) -> int:
+    """Take import jobs from the queue until stopped (SIGTERM or Ctrl-C: the job under way is finished first)."""
+    import signal
+    import threading
+
+    from dashboard.ingest.jobs import serve_worker
+    from dashboard.store.database import schema_is_current
+    engine = _engine()
+    if not schema_is_current(engine):
+        print("the database is not set up or not current: run `python -m dashboard setup` first", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stop.set())
+    logging.getLogger("dashboard").setLevel(logging.INFO)
+    serve_worker(engine, stop)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from dashboard.app_factory import create_app
     create_app().run(host=args.host, port=args.port, debug=args.debug)
@@ -427,6 +446,9 @@ def build_parser() -> argparse.ArgumentParser:
     close.add_argument("username")
     close.add_argument("--reopen", action="store_true", help="reopen a closed account instead")
     close.set_defaults(run=cmd_close_account)
+    commands.add_parser("worker", help="take the dashboard's uploads from the queue and import them (a process "
+                                       "of its own; set MALI3W_JOB_RUNNER=worker for the web servers)"
+                        ).set_defaults(run=cmd_worker)
     commands.add_parser("accounts", help="list the accounts").set_defaults(run=cmd_accounts)
     audit = commands.add_parser("audit", help="the audit trail, newest first (CSV)")
     audit.add_argument("--action", help="only this action, e.g. login.failed, import.3w, duplicates.decide")
@@ -459,6 +481,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("build-geo", help="rebuild the simplified web geometry into geo/").set_defaults(
         run=cmd_build_geo)
     commands.add_parser("bench", help="the benchmark with its budgets (see python -m dashboard bench --help)")
+    commands.add_parser("soak", help="20 users on two app servers while an import runs (see python -m dashboard "
+                                     "soak --help)")
     _add_report_commands(commands)
     serve = commands.add_parser("serve", help="run the dashboard (development server)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -474,5 +498,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["bench"]:
         from dashboard.bench.run import main as bench
         return bench(argv[1:])
+    if argv[:1] == ["soak"]:
+        from dashboard.bench.soak import main as soak
+        return soak(argv[1:])
     args = build_parser().parse_args(argv)
     return args.run(args)

@@ -29,8 +29,6 @@ class Settings:
     policy_file: Path | None = None
     #: the key that signs session cookies (created on first start when missing), unless MALI3W_SECRET_KEY is set
     secret_key_file: Path = PROJECT_ROOT / "data" / "secret_key"
-    #: where files uploaded in the dashboard wait for their import
-    upload_dir: Path = PROJECT_ROOT / "data" / "uploads"
 
 
 def _default_database_url() -> str:
@@ -39,7 +37,7 @@ def _default_database_url() -> str:
 
 def get_settings() -> Settings:
     """Read the settings from the environment (``MALI3W_DATA_MIRROR``, ``MALI3W_GEO_DIR``, ``DATABASE_URL``,
-    ``MALI3W_CACHE_DIR``, ``MALI3W_POLICY``, ``MALI3W_SECRET_KEY_FILE``, ``MALI3W_UPLOAD_DIR``)."""
+    ``MALI3W_CACHE_DIR``, ``MALI3W_POLICY``, ``MALI3W_SECRET_KEY_FILE``)."""
     mirror = os.environ.get("MALI3W_DATA_MIRROR") or PROJECT_ROOT.parent / "shared" / "data"
     geo_dir = os.environ.get("MALI3W_GEO_DIR") or PROJECT_ROOT / "geo"
     cache_dir = os.environ.get("MALI3W_CACHE_DIR") or PROJECT_ROOT / "data" / "cache"
@@ -50,5 +48,4 @@ def get_settings() -> Settings:
         cache_dir=Path(cache_dir).resolve(),
         policy_file=Path(os.environ["MALI3W_POLICY"]).resolve() if os.environ.get("MALI3W_POLICY") else None,
         secret_key_file=Path(os.environ.get("MALI3W_SECRET_KEY_FILE") or PROJECT_ROOT / "data" / "secret_key"),
-        upload_dir=Path(os.environ.get("MALI3W_UPLOAD_DIR") or PROJECT_ROOT / "data" / "uploads"),
     )

@@ -94,7 +94,7 @@ def sample_settings(mirror, tmp_path_factory) -> Settings:
     from dashboard.setup import setup
     folder = tmp_path_factory.mktemp("installation")
     settings = Settings(data_mirror=mirror, geo_dir=folder / "geo", database_url=f"sqlite:///{folder / 'db.sqlite'}",
-                        secret_key_file=folder / "secret_key", upload_dir=folder / "uploads")
+                        secret_key_file=folder / "secret_key")
     engine = make_engine(settings.database_url)
     setup(engine, settings)
     engine.dispose()

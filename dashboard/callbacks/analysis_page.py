@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+import flask
 from dash import ALL, Dash, Input, Output, Patch, State, ctx
 
 from dashboard.callbacks.filters import params_from_values
@@ -28,7 +29,9 @@ def register(app: Dash, data: DashboardData, view: MapView, pages: Mapping[str, 
         prevent_initial_call=True)
     def update_analysis(*arguments):
         filter_values, (values, ids, lang, page_name) = arguments[:FILTER_COUNT], arguments[FILTER_COUNT:]
-        page = pages[page_name]
+        page = pages.get(page_name) if isinstance(page_name, str) else None
+        if page is None:  # the page name comes from the browser
+            flask.abort(404)
         if page.permission is not None:  # the page name comes from the browser: a forged one is refused here
             require(page.permission)
         options = {key["name"]: str(value) for key, value in zip(ids, values) if value not in (None, "", [])}

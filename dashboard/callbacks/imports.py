@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from pathlib import Path
-
 import flask
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
@@ -35,7 +33,7 @@ def _draft_round(batch, viewer, lang: str) -> list:
     return said
 
 
-def register(app: Dash, data: DashboardData, upload_dir: Path) -> None:
+def register(app: Dash, data: DashboardData) -> None:
     @app.callback(Output("upload-status", "children"), Output("upload-job", "data"),
                   Output("upload-poll", "disabled"), Output("upload-decision", "hidden"),
                   Input("upload-file", "contents"), State("upload-file", "filename"), State("upload-kind", "value"),
@@ -48,7 +46,7 @@ def register(app: Dash, data: DashboardData, upload_dir: Path) -> None:
             return no_update, no_update, no_update, no_update
         try:
             content = base64.b64decode(contents.split(",", 1)[1], validate=True)
-            job = submit(data.engine, upload_dir, file_name, content, viewer, kind=kind or "3w",
+            job = submit(data.engine, file_name, content, viewer, kind=kind or "3w",
                          period=(period or "").strip() or None, source=(source or "").strip() or None,
                          code_set=code_set or "auto", mode="check")
         except (IndexError, binascii.Error):

@@ -20,7 +20,7 @@ def catalogue(lang: str) -> dict[str, str]:
 
 def language(value: str | None) -> str:
     """The supported language closest to ``value`` (``'en-GB'`` → ``'en'``), French otherwise."""
-    code = (value or "").lower()[:2]
+    code = value.lower()[:2] if isinstance(value, str) else ""
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 

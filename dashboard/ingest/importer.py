@@ -366,8 +366,11 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
                             reason="no_period")
     check_file(path)  # an empty or oversized file is refused on its size, before it is hashed
     sha256 = file_sha256(path)
+    # a partner's upload is compared with its own uploads only: told that another's import holds the same
+    # file, with its counts, it would learn what the IMO imported
+    only_source = source if only_organisation is not None else None
     with Session(engine) as session:
-        done = _already_imported(session, sha256)
+        done = _already_imported(session, sha256, only_source)
         if done is not None:
             return done
     hierarchy = load_hierarchy(engine, boundary_version)
@@ -395,7 +398,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
     progress(0.7, "write")
     with Session(engine) as session, session.begin():
         serialise_imports(session)  # another user's import may have committed since the checks above
-        done = _already_imported(session, sha256)
+        done = _already_imported(session, sha256, only_source)
         if done is not None:
             return done
         accepted_positions = [i for i, row in enumerate(checked) if not row.rejected]
@@ -575,10 +578,13 @@ def match_issues(session: Session, batch_id: int, source_rows: list[int], regist
     return issues
 
 
-def _already_imported(session: Session, sha256: str) -> ImportResult | None:
-    """The result of the earlier import of the same file content, if there is one."""
-    done = session.scalar(select(ImportBatch).where(ImportBatch.sha256 == sha256, ImportBatch.kind == ImportKind.THREE_W)
-                          .order_by(ImportBatch.id).limit(1))
+def _already_imported(session: Session, sha256: str, source: str | None = None) -> ImportResult | None:
+    """The result of the earlier import of the same file content, if there is one (of ``source`` only, when
+    given)."""
+    query = select(ImportBatch).where(ImportBatch.sha256 == sha256, ImportBatch.kind == ImportKind.THREE_W)
+    if source is not None:
+        query = query.where(ImportBatch.source == source)
+    done = session.scalar(query.order_by(ImportBatch.id).limit(1))
     if done is None:
         return None
     return ImportResult(done.id, done.period, done.rows_read, done.rows_accepted, done.rows_rejected, 0, 0,

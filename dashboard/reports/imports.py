@@ -16,6 +16,7 @@ import re
 from dashboard.i18n import catalogue, issue_text, kind_text, translate
 from dashboard.ingest.columns import AS_ACRONYMS
 from dashboard.ingest.preview import group_issues, issue_kind
+from dashboard.store.database import is_row_id
 from dashboard.domain.roles import Permission, Role, Viewer
 from dashboard.store.models import ImportBatch, ImportIssue, RejectedRow
 
@@ -40,6 +41,8 @@ def may_read(viewer: Viewer, batch: ImportBatch) -> bool:
 
 def import_batch(engine: Engine, batch_id: int) -> ImportBatch | None:
     """One import's record (its counts, who made it), or None when there is no such import."""
+    if not is_row_id(batch_id):
+        return None
     with Session(engine) as session:
         return session.get(ImportBatch, batch_id)
 

@@ -1,28 +1,37 @@
-"""Accounts: creation, argon2id password hashes, and login with throttling.
+"""Accounts: creation, argon2id password hashes, sessions kept on the server, and login with throttling.
 
-Failed logins are read from the audit trail, so throttling holds across the server's worker processes and
-across restarts, and every attempt is on record.
+Login attempts are counted in the database (one row per user name and per address), so throttling holds
+across the server's worker processes, across several servers and across restarts; an attempt is counted in
+the same statement that checks the limit, before its password is verified, so simultaneous attempts cannot
+all pass. Every attempt is also on record in the audit trail.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from dashboard.store import audit
 from dashboard.domain.roles import Role, Viewer
-from dashboard.store.models import AuditEvent, Organisation, Sector, UserAccount
+from dashboard.store.models import LoginThrottle, Organisation, Sector, UserAccount, UserSession
 
 #: failed attempts for one user name (or from one address) within the window before logins are refused
 MAX_FAILED_LOGINS = 5
+#: failed attempts from one address (several people behind one office's address), within the window
+MAX_FAILED_LOGINS_PER_ADDRESS = 4 * MAX_FAILED_LOGINS
 THROTTLE_WINDOW = timedelta(minutes=15)
+#: how long a session lasts without logging in again
+SESSION_LIFETIME = timedelta(hours=8)
 MIN_PASSWORD_LENGTH = 12
 
 _hasher = PasswordHasher()
@@ -39,13 +48,12 @@ class LoginResult:
     viewer: Viewer | None
     #: why the login failed: "throttled" or "wrong" (never which of the name or the password was wrong)
     refusal: str | None = None
-    #: what the session is bound to (a password change ends the other sessions)
+    #: the session's token, for the cookie (logging out, a password change or closing the account end it)
     session_key: str | None = None
 
 
-def session_key(account: UserAccount) -> str:
-    """A fingerprint of the account's password hash, for the session cookie (the hash itself stays here)."""
-    return hashlib.sha256(account.password_hash.encode()).hexdigest()[:32]
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def viewer_of(account: UserAccount) -> Viewer:
@@ -105,6 +113,7 @@ def set_password(engine: Engine, username: str, password: str, *, by: Viewer | N
         if account is None:
             raise AccountError(f"no account named {username!r}")
         account.password_hash = _hasher.hash(password)
+        _end_sessions(session, account.id)
         audit.record(session, by, "account.password", username)
 
 
@@ -116,24 +125,60 @@ def set_active(engine: Engine, username: str, active: bool, *, by: Viewer | None
         audit.record(session, by, "account.activate" if active else "account.deactivate", username,
                      before={"active": account.active}, after={"active": active})
         account.active = active
+        if not active:
+            _end_sessions(session, account.id)
 
 
-def _recent_failures(session: Session, *, username: str | None = None, ip: str | None = None) -> int:
-    query = select(func.count()).where(AuditEvent.action == "login.failed",
-                                       AuditEvent.at >= datetime.now(UTC) - THROTTLE_WINDOW)
-    query = query.where(AuditEvent.target == username) if username is not None else query.where(AuditEvent.ip == ip)
-    return session.scalar(query) or 0
+def _end_sessions(session: Session, user_id: int) -> None:
+    session.execute(update(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+                    .values(ended_at=datetime.now(UTC)))
+
+
+def _insert(engine: Engine):
+    return postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
+
+
+def _take_attempt(engine: Engine, key: str, limit: int) -> bool:
+    """Count one attempt under ``key`` unless ``limit`` attempts were counted within the window; whether it
+    was counted. The check and the count are one UPDATE, committed at once: simultaneous attempts wait for
+    each other's row lock (PostgreSQL re-reads the row it waited for; SQLite has one writer at a time)."""
+    now = datetime.now(UTC)
+    stale = now - THROTTLE_WINDOW
+    with engine.begin() as connection:
+        connection.execute(_insert(engine)(LoginThrottle).values(key=key, window_start=now, attempts=0)
+                           .on_conflict_do_nothing(index_elements=["key"]))
+        expired = LoginThrottle.window_start < stale
+        counted = connection.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.key == key, (LoginThrottle.attempts < limit) | expired)
+            .values(attempts=case((expired, 1), else_=LoginThrottle.attempts + 1),
+                    window_start=case((expired, now), else_=LoginThrottle.window_start)))
+        return counted.rowcount == 1
+
+
+def _give_back_attempt(engine: Engine, key: str) -> None:
+    """A successful login does not count against its name or address."""
+    with engine.begin() as connection:
+        connection.execute(update(LoginThrottle).where(LoginThrottle.key == key, LoginThrottle.attempts > 0)
+                           .values(attempts=LoginThrottle.attempts - 1))
 
 
 def log_in(engine: Engine, username: str, password: str, ip: str | None = None) -> LoginResult:
     """Check a user name and password; every attempt is recorded. After :data:`MAX_FAILED_LOGINS` failures
-    for the name or from the address within :data:`THROTTLE_WINDOW`, attempts are refused unchecked."""
+    for the name (or :data:`MAX_FAILED_LOGINS_PER_ADDRESS` from the address) within :data:`THROTTLE_WINDOW`,
+    attempts are refused unchecked. A successful login opens a session (:attr:`LoginResult.session_key`)."""
     username = (username or "").strip()[:80]
-    with Session(engine) as session, session.begin():
-        if (_recent_failures(session, username=username) >= MAX_FAILED_LOGINS
-                or (ip and _recent_failures(session, ip=ip) >= 4 * MAX_FAILED_LOGINS)):
-            audit.record(session, None, "login.throttled", username, ip=ip, actor=username)
+    keys = [(f"user:{username}", MAX_FAILED_LOGINS)] + ([(f"ip:{ip}", MAX_FAILED_LOGINS_PER_ADDRESS)] if ip else [])
+    taken = []
+    for key, limit in keys:
+        if not _take_attempt(engine, key, limit):
+            for earlier in taken:
+                _give_back_attempt(engine, earlier)
+            with Session(engine) as session, session.begin():
+                audit.record(session, None, "login.throttled", username, ip=ip, actor=username)
             return LoginResult(None, "throttled")
+        taken.append(key)
+    with Session(engine) as session, session.begin():
         account = session.scalar(select(UserAccount).where(UserAccount.username == username))
         try:
             _hasher.verify(account.password_hash if account else _DUMMY_HASH, password or "")
@@ -146,17 +191,36 @@ def log_in(engine: Engine, username: str, password: str, ip: str | None = None) 
         if _hasher.check_needs_rehash(account.password_hash):
             account.password_hash = _hasher.hash(password)
         viewer = viewer_of(account)
+        token = secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        session.execute(delete(UserSession).where(UserSession.expires_at < now - timedelta(days=1)))
+        session.add(UserSession(token_hash=_token_hash(token), user_id=account.id, created_at=now,
+                                expires_at=now + SESSION_LIFETIME))
         audit.record(session, viewer, "login", username, ip=ip)
-        return LoginResult(viewer, session_key=session_key(account))
+    for key in taken:
+        _give_back_attempt(engine, key)
+    return LoginResult(viewer, session_key=token)
 
 
 def session_viewer(engine: Engine, user_id: int, key: str) -> Viewer | None:
-    """The viewer a session stands for, or None when the account was closed or its password changed since."""
+    """The viewer a session stands for, or None when it ended (logout, password change, account closed) or
+    expired, or the account was closed."""
     with Session(engine) as session:
-        account = session.get(UserAccount, user_id)
-        if account is None or not account.active or session_key(account) != key:
-            return None
-        return viewer_of(account)
+        account = session.scalar(
+            select(UserAccount).join(UserSession, UserSession.user_id == UserAccount.id)
+            .where(UserSession.token_hash == _token_hash(str(key)), UserAccount.id == user_id,
+                   UserSession.ended_at.is_(None), UserSession.expires_at > datetime.now(UTC),
+                   UserAccount.active.is_(True)))
+        return None if account is None else viewer_of(account)
+
+
+def end_session(engine: Engine, key: str) -> bool:
+    """Log out: the session whose token is ``key`` opens nothing any more; whether one was open."""
+    with engine.begin() as connection:
+        ended = connection.execute(update(UserSession).where(UserSession.token_hash == _token_hash(str(key)),
+                                                             UserSession.ended_at.is_(None))
+                                   .values(ended_at=datetime.now(UTC)))
+        return ended.rowcount == 1
 
 
 def account_frame(engine: Engine) -> pd.DataFrame:

@@ -1,9 +1,10 @@
 """The web server's side of security: sessions, CSRF, login and logout, security headers, and
 :func:`current_viewer` / :func:`require`, which every protected route and callback calls.
 
-- Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure when ``MALI3W_SECURE_COOKIES=1``, 8 h);
-  they hold the account id and a fingerprint of its password hash, so closing an account or changing its
-  password ends its sessions at the next request.
+- Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure when ``MALI3W_SECURE_COOKIES=1``, 8 h)
+  holding the account id and a session token that the database knows (:class:`UserSession`): logging out,
+  closing the account or changing its password ends the session on the server, so a copy of the cookie
+  kept from before opens nothing afterwards.
 - CSRF: Flask-WTF checks a token on every POST (login, logout, Dash callbacks, uploads). Dash's renderer
   sends the ``_csrf_token`` cookie back as the ``X-CSRFToken`` header on its callback requests; forms carry
   the token in a hidden field.
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,7 +29,7 @@ from dashboard.store import audit
 from dashboard.domain.roles import PUBLIC, Permission, Viewer
 
 CSRF_COOKIE = "_csrf_token"
-SESSION_LIFETIME = timedelta(hours=8)
+SESSION_LIFETIME = accounts.SESSION_LIFETIME
 #: what the browser may load and send: this server only (no CDN, no tiles), no framing by other sites.
 #: Dash's index page has inline scripts and plotly compiles functions, hence the two "unsafe" sources.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
@@ -176,6 +176,7 @@ def install(app: Dash, engine: Engine, key_path: Path) -> None:
     def logout():
         viewer = current_viewer()
         if viewer is not PUBLIC:
+            accounts.end_session(engine, flask.session["key"])
             record("logout", viewer.username)
         flask.session.clear()
         return flask.redirect(_safe_next(flask.request.form.get("next")))

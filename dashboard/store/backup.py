@@ -9,6 +9,7 @@ leaves the database as it was (a backup of another schema revision goes through 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -19,8 +20,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.engine import URL
+
+from dashboard.domain.roles import Viewer
+from dashboard.store import audit
+from dashboard.store.models import AuditEvent
 
 #: first bytes of a SQLite database file and of a ``pg_dump --format=custom`` archive
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -62,15 +67,18 @@ def backup(engine: Engine, destination: Path) -> Path:
     return destination
 
 
-def restore(engine: Engine, source: Path) -> None:
+def restore(engine: Engine, source: Path, *, by: Viewer | None = None) -> None:
     """Replace the whole database with the backup ``source`` (made by :func:`backup` on the same back end).
 
+    The restored audit trail then ends with a ``database.restore`` event by ``by``: which file, and how many
+    events the replaced trail held and until when (those are gone with the data they described).
     Pooled connections are closed afterwards so that every later query reads the restored data. The
     backup may be of an older schema: check :func:`dashboard.store.database.schema_is_current` after.
     """
     source = Path(source)
     if not source.is_file():
         raise BackupError(f"there is no backup file {source}")
+    replaced = _trail_summary(engine)
     backend = _backend(engine)
     with source.open("rb") as stream:
         header = stream.read(len(SQLITE_HEADER))
@@ -86,6 +94,28 @@ def restore(engine: Engine, source: Path) -> None:
     else:
         raise BackupError(f"backups are restored into SQLite and PostgreSQL, not {backend}")
     engine.dispose()
+    if _trail_summary(engine) is not None:  # a backup older than the audit trail has none to write to
+        audit.record(engine, by, "database.restore", source.name,
+                     before={"audit_events": replaced["events"], "last_event_at": replaced["last"]}
+                     if replaced else None,
+                     after={"backup": source.name, "bytes": source.stat().st_size, "sha256": _sha256(source)})
+
+
+def _trail_summary(engine: Engine) -> dict | None:
+    """How many events the audit trail holds and the time of the last one; None without a trail."""
+    if "audit_event" not in inspect(engine).get_table_names():
+        return None
+    with engine.connect() as connection:
+        events, last = connection.execute(select(func.count(), func.max(AuditEvent.at))).one()
+    return {"events": events, "last": last}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _backend(engine: Engine) -> str:

@@ -59,6 +59,16 @@ def schema_is_current(engine: Engine) -> bool:
         return MigrationContext.configure(connection).get_current_revision() == head
 
 
+#: the largest id an Integer column holds on every backend (PostgreSQL's integer): an id from an address or
+#: a browser beyond it names nothing, and asking the database for it fails (OverflowError, "out of range")
+MAX_ROW_ID = 2**31 - 1
+
+
+def is_row_id(value: object) -> bool:
+    """Whether ``value`` can be the id of a stored row (a positive integer an Integer column holds)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
+
+
 def serialise_imports(session: Session) -> None:
     """Make this session's transaction wait until no other import is writing, and hold that until it ends.
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -321,6 +322,30 @@ class UserAccount(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class UserSession(Base):
+    """One login's session. The cookie carries a random token; only its SHA-256 is kept here, so a copy of
+    the database opens no session. Logging out, a password change or closing the account set ``ended_at``."""
+
+    __tablename__ = "user_session"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", name="fk_user_session_user_account"),
+                                         index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginThrottle(Base):
+    """Login attempts for one user name (``user:<name>``) or from one address (``ip:<address>``) since
+    ``window_start``. An attempt is counted before its password is checked, in the one statement that
+    checks the limit, so simultaneous attempts cannot all pass a check made before any was counted."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer)
+
+
 class AuditEvent(Base):
     """One thing someone did: import, edit, merge, review decision, login. Appended, never changed."""
 
@@ -360,13 +385,20 @@ class ImportJob(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # 3w, memberships, partnerships
     file_name: Mapped[str] = mapped_column(String(400))
-    stored_path: Mapped[str] = mapped_column(String(1000))
+    #: unused since uploads wait in the database (:class:`ImportUpload`); where older versions kept the file
+    stored_path: Mapped[str | None] = mapped_column(String(1000))
     period: Mapped[str | None] = mapped_column(String(7))
     source: Mapped[str | None] = mapped_column(String(200))
     submitted_by: Mapped[str] = mapped_column(String(80))
+    #: the submitter's role when it uploaded (the runner imports with it)
+    submitted_role: Mapped[str | None] = mapped_column(String(20))
     #: a partner's upload may only hold its own organisation's rows
     organisation_id: Mapped[int | None] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(20))  # queued, running, checked, done, failed, cancelled
+    state: Mapped[str] = mapped_column(String(20), index=True)  # queued, running, checked, done, failed, cancelled
+    #: the runner (``host:pid:tag``) that took the job from the queue
+    runner: Mapped[str | None] = mapped_column(String(200))
+    #: the last sign of life: queued, taken, progress, or its runner's periodic beat while it runs
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: "check" (run and roll back, then wait for the person to confirm) or "import"
     mode: Mapped[str] = mapped_column(String(10), default="import")
     #: the boundary set the file's P-codes are read in: auto, 2015 or 2021
@@ -379,3 +411,24 @@ class ImportJob(Base):
     batch_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ImportUpload(Base):
+    """An uploaded file waiting for its check or its import, kept in the database so that any server's
+    runner can read it and a check made on one server can be confirmed on another. Deleted once imported,
+    cancelled or failed."""
+
+    __tablename__ = "import_upload"
+    job_id: Mapped[int] = mapped_column(ForeignKey("import_job.id", name="fk_import_upload_job", ondelete="CASCADE"),
+                                        primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class JobRunner(Base):
+    """A process that takes import jobs from the queue (``python -m dashboard worker``, or a web process's
+    own thread for ``make run``); it writes ``seen_at`` every few seconds while it lives."""
+
+    __tablename__ = "job_runner"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

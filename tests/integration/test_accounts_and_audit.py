@@ -1,5 +1,9 @@
 """Accounts, login throttling and the append-only audit trail, on SQLite and PostgreSQL."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
@@ -9,7 +13,7 @@ from dashboard.security import accounts
 from dashboard.security.accounts import AccountError, create_account, log_in, session_viewer, set_active, set_password
 from dashboard.store.audit import audit_frame
 from dashboard.domain.roles import Permission, Role
-from dashboard.store.models import AuditEvent, Organisation, UserAccount
+from dashboard.store.models import AuditEvent, LoginThrottle, Organisation, UserAccount
 
 PASSWORD = "a long test password"
 
@@ -96,6 +100,63 @@ def test_password_change_and_closing_end_sessions(engine):
     assert session_viewer(engine, user_id, second.session_key) is None
     assert log_in(engine, "imo", "another long password").refusal == "wrong"
     assert audit_frame(engine, action="account.deactivate")["before"].tolist() == [{"active": True}]
+
+
+def test_logging_out_ends_only_that_session(engine):
+    create_account(engine, "imo", PASSWORD, "imo")
+    first, second = log_in(engine, "imo", PASSWORD), log_in(engine, "imo", PASSWORD)
+    user_id = first.viewer.user_id
+    assert accounts.end_session(engine, first.session_key)
+    assert session_viewer(engine, user_id, first.session_key) is None
+    assert session_viewer(engine, user_id, second.session_key).username == "imo"
+    assert not accounts.end_session(engine, first.session_key)  # ended once
+    assert session_viewer(engine, user_id + 1, second.session_key) is None  # a token is one account's
+
+
+def test_simultaneous_wrong_passwords_are_checked_at_most_up_to_the_limit(engine):
+    # the probe: 30 wrong passwords for one name sent at once; 15 were checked where the limit is 5
+    create_account(engine, "imo", PASSWORD, "imo")
+    start = threading.Barrier(30)
+
+    def attempt(_):
+        start.wait()
+        return log_in(engine, "imo", "wrong password", ip="10.0.0.9").refusal
+
+    with ThreadPoolExecutor(30) as pool:
+        refusals = list(pool.map(attempt, range(30)))
+    assert sorted(set(refusals)) == ["throttled", "wrong"]
+    assert refusals.count("wrong") == accounts.MAX_FAILED_LOGINS
+    events = audit_frame(engine)
+    assert (events["action"] == "login.failed").sum() == accounts.MAX_FAILED_LOGINS
+    assert (events["action"] == "login.throttled").sum() == 30 - accounts.MAX_FAILED_LOGINS
+    assert log_in(engine, "imo", PASSWORD).refusal == "throttled"
+
+
+def test_a_successful_login_does_not_count_against_the_limit(engine):
+    create_account(engine, "imo", PASSWORD, "imo")
+    for _ in range(3 * accounts.MAX_FAILED_LOGINS):
+        assert log_in(engine, "imo", PASSWORD, ip="10.0.0.4").viewer is not None
+    for _ in range(accounts.MAX_FAILED_LOGINS - 1):
+        assert log_in(engine, "imo", "wrong password", ip="10.0.0.4").refusal == "wrong"
+    assert log_in(engine, "imo", PASSWORD, ip="10.0.0.4").viewer is not None
+
+
+def test_an_address_is_throttled_across_names(engine):
+    for number in range(accounts.MAX_FAILED_LOGINS_PER_ADDRESS):
+        assert log_in(engine, f"name{number}", "wrong password", ip="10.0.0.5").refusal == "wrong"
+    assert log_in(engine, "another", "wrong password", ip="10.0.0.5").refusal == "throttled"
+    assert log_in(engine, "another", "wrong password", ip="10.0.0.6").refusal == "wrong"
+
+
+def test_the_throttle_window_ends(engine):
+    create_account(engine, "imo", PASSWORD, "imo")
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        log_in(engine, "imo", "wrong password")
+    assert log_in(engine, "imo", PASSWORD).refusal == "throttled"
+    with engine.begin() as connection:  # the window began longer ago than it lasts
+        connection.execute(update(LoginThrottle).values(
+            window_start=datetime.now(UTC) - accounts.THROTTLE_WINDOW - timedelta(minutes=1)))
+    assert log_in(engine, "imo", PASSWORD).viewer is not None
 
 
 def test_the_audit_trail_cannot_be_changed(engine):

@@ -23,6 +23,7 @@ from dashboard import cli
 from dashboard.config import Settings
 from dashboard.ingest.importer import import_3w
 from dashboard.setup import prepare_database
+from dashboard.store.audit import audit_frame
 from dashboard.store.backup import BackupError, _pg_connection, backup, restore
 from dashboard.store.database import alembic_config, make_engine, migrate, schema_is_current
 from dashboard.store.duplicate_decisions import record_decision
@@ -98,7 +99,8 @@ def test_restore_brings_back_every_row_as_it_was_at_the_backup(prepared_engine, 
     assert changed["organisation"] == before["organisation"] + 1  # ZZTEST
 
     restore(engine, path)
-    assert table_counts(engine) == before
+    restored = table_counts(engine)
+    assert restored == {**before, "audit_event": before["audit_event"] + 1}  # the restore's own event
     assert activity_checksum(engine) == checksum
     assert batch_ids(engine) == sorted([sample.batch_id, small.batch_id])
     assert schema_is_current(engine)
@@ -186,8 +188,15 @@ def test_cli_restore_asks_for_yes_before_replacing_the_data(prepared_engine, tmp
     assert f"restored the database from {name}" in output
     assert "setup" not in output  # same schema revision
     engine.dispose()
-    assert table_counts(engine) == before
+    assert table_counts(engine) == {**before, "audit_event": before["audit_event"] + 1}
     assert activity_checksum(engine) == checksum
+    # the probe: a restore wrote no audit event. The restored trail ends with it: who, which file, and what
+    # the replaced trail held (the events of the later import, gone with it)
+    event = audit_frame(engine, limit=1).iloc[0]
+    assert (event["action"], event["target"]) == ("database.restore", name)
+    assert event["actor"].startswith("command line (")
+    assert event["after"]["sha256"] == hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
+    assert event["before"]["audit_events"] == changed["audit_event"]
 
 
 def test_restoring_a_backup_of_an_older_schema_says_to_run_setup(empty_engine, mirror, tmp_path, monkeypatch,

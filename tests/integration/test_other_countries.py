@@ -99,8 +99,8 @@ def test_the_refusal_reads_in_french_on_the_upload_page_and_in_english_on_the_co
         prepared_engine, tmp_path, monkeypatch, capsys):
     path = foreign_workbook(tmp_path / "3W_Tchad_2024-01.xlsx", FILES["Chad"][2])
     imo = Viewer(Role.IMO, "imo")
-    job = submit(prepared_engine, tmp_path / "uploads", path.name, path.read_bytes(), imo, run=False)
-    run_job(prepared_engine, job, imo)
+    job = submit(prepared_engine, path.name, path.read_bytes(), imo, run=False)
+    run_job(prepared_engine, job)
     state = job_state(prepared_engine, job, imo)
     assert state["state"] == "failed"
     assert failure_message(state, "fr").startswith("ses codes de lieu sont ceux d'un autre pays, Tchad (TD) :")

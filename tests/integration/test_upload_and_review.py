@@ -13,7 +13,7 @@ from dashboard.ingest.review import ReviewRefused, decide_suggestion, pending_su
 from dashboard.layouts.imports_page import preview_section
 from dashboard.store.audit import audit_frame
 from dashboard.domain.roles import PUBLIC, Role, Viewer
-from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
+from dashboard.store.models import Activity, ImportBatch, ImportIssue, ImportUpload, Organisation, RejectedRow
 from tests.workbooks import write_workbook
 
 HEADERS = ["Organisation Accronyme", "Nom Organisation", "Type Organisation", "admin1Pcod", "admin2Pcod",
@@ -43,14 +43,19 @@ def count_batches(engine):
 def upload(engine, tmp_path, rows, viewer, **options):
     """Upload, read the check, confirm: what the Imports page does."""
     content = write_workbook(tmp_path / "made.xlsx", {"3W": [HEADERS, *rows]}).read_bytes()
-    job = submit(engine, tmp_path / "uploads", "3W Bankass 2024-03.xlsx", content, viewer, run=False, **options)
+    job = submit(engine, "3W Bankass 2024-03.xlsx", content, viewer, run=False, **options)
     batches = count_batches(engine)
-    run_job(engine, job, viewer)
+    run_job(engine, job)
     assert job_state(engine, job, viewer)["state"] == "checked"
     assert count_batches(engine) == batches  # a check keeps nothing
     confirm(engine, job, viewer, run=False)
-    run_job(engine, job, viewer)
+    run_job(engine, job)
     return job_state(engine, job, viewer)
+
+
+def uploads_kept(engine):
+    with Session(engine) as session:
+        return len(session.scalars(select(ImportUpload.job_id)).all())
 
 
 def organisation_id(engine, acronym):
@@ -66,7 +71,7 @@ def test_an_imo_upload_is_imported_and_audited(prepared_engine, tmp_path):
         assert (batch.file_name, batch.period, batch.imported_by) == ("3W Bankass 2024-03.xlsx", "2024-03", "imo")
     event = audit_frame(prepared_engine, action="import.3w").iloc[0]
     assert (event["actor"], event["role"], event["after"]["rows_accepted"]) == ("imo", "imo", 3)
-    assert not list((tmp_path / "uploads").iterdir())  # the uploaded file is not kept
+    assert uploads_kept(prepared_engine) == 0  # the uploaded file is not kept
 
 
 def test_a_partner_imports_its_own_rows_only(prepared_engine, tmp_path):
@@ -88,11 +93,31 @@ def test_a_partner_imports_its_own_rows_only(prepared_engine, tmp_path):
     assert batches == [first["batch_id"], again["batch_id"]]
 
 
+def test_a_partner_uploading_an_imos_file_is_not_told_its_counts(prepared_engine, tmp_path):
+    # the probe: a partner uploads a file identical to one an IMO imported
+    upload(prepared_engine, tmp_path, ROWS, IMO)  # 3 rows read, 3 accepted
+    partner = Viewer(Role.PARTNER, "focal.nrc", 7, organisation_id(prepared_engine, "NRC"))
+    content = write_workbook(tmp_path / "made.xlsx", {"3W": [HEADERS, *ROWS]}).read_bytes()
+    job = submit(prepared_engine, "3W Bankass 2024-03.xlsx", content, partner, run=False)
+    run_job(prepared_engine, job)
+    state = job_state(prepared_engine, job, partner)
+    # by hand: checked as the partner's own file: its one NRC row accepted, the two AMSS rows not its own
+    assert (state["state"], state["batch_id"]) == ("checked", None)
+    assert (state["preview"]["rows_read"], state["preview"]["rows_accepted"], state["preview"]["rows_rejected"]) == (
+        3, 1, 2)
+    # the same file uploaded again by the same partner is its own earlier import
+    confirm(prepared_engine, job, partner, run=False)
+    run_job(prepared_engine, job)
+    again = submit(prepared_engine, "3W Bankass 2024-03.xlsx", content, partner, run=False)
+    run_job(prepared_engine, again)
+    assert job_state(prepared_engine, again, partner)["batch_id"] == job_state(prepared_engine, job, partner)["batch_id"]
+
+
 def test_a_check_says_what_the_import_would_do_and_a_cancel_keeps_nothing(prepared_engine, tmp_path):
     rows = [*ROWS, ["DRC", "Danish Refugee Council", "ONG Int", "ML05", "ML0599", None, "Santé"]]
     content = write_workbook(tmp_path / "made.xlsx", {"3W": [HEADERS, *rows]}).read_bytes()
-    job = submit(prepared_engine, tmp_path / "uploads", "3W Bankass 2024-03.xlsx", content, IMO, run=False)
-    run_job(prepared_engine, job, IMO)
+    job = submit(prepared_engine, "3W Bankass 2024-03.xlsx", content, IMO, run=False)
+    run_job(prepared_engine, job)
     state = job_state(prepared_engine, job, IMO)
     preview = state["preview"]
     # by hand: 4 rows, the DRC row's cercle ML0599 does not exist
@@ -113,7 +138,7 @@ def test_a_check_says_what_the_import_would_do_and_a_cancel_keeps_nothing(prepar
         cancel(prepared_engine, job, Viewer(Role.PARTNER, "someone else", 9, 1))
     cancel(prepared_engine, job, IMO)
     assert job_state(prepared_engine, job, IMO)["state"] == "cancelled"
-    assert not list((tmp_path / "uploads").iterdir())  # the file is gone
+    assert uploads_kept(prepared_engine) == 0  # the file is gone
     with pytest.raises(UploadRefused, match="cancelled"):
         confirm(prepared_engine, job, IMO, run=False)
 
@@ -124,12 +149,12 @@ def test_a_check_says_what_the_import_would_do_and_a_cancel_keeps_nothing(prepar
                                           (Viewer(Role.PARTNER, "p", 4, 1), "memberships"), (PUBLIC, "memberships")])
 def test_other_roles_may_not_upload(prepared_engine, tmp_path, viewer, kind):
     with pytest.raises(UploadRefused, match="may not import"):
-        submit(prepared_engine, tmp_path, "x.xlsx", b"data", viewer, kind=kind, run=False)
+        submit(prepared_engine, "x.xlsx", b"data", viewer, kind=kind, run=False)
 
 
 def test_a_refused_file_fails_its_job_and_writes_nothing(prepared_engine, tmp_path):
-    job = submit(prepared_engine, tmp_path / "uploads", "3w_2024-03.csv", b"\x00\x01garbage", IMO, run=False)
-    run_job(prepared_engine, job, IMO)
+    job = submit(prepared_engine, "3w_2024-03.csv", b"\x00\x01garbage", IMO, run=False)
+    run_job(prepared_engine, job)
     state = job_state(prepared_engine, job, IMO)
     assert state["state"] == "failed" and state["message"]
     with Session(prepared_engine) as session:
@@ -148,9 +173,9 @@ def test_an_unexpected_error_fails_its_job_with_one_sentence_and_logs_the_detail
 
     monkeypatch.setattr(jobs, "import_3w", failing_import)
     content = write_workbook(tmp_path / "made.xlsx", {"3W": [HEADERS, *ROWS]}).read_bytes()
-    job = submit(prepared_engine, tmp_path / "uploads", "3W_Niger_2024-03.xlsx", content, IMO, run=False)
+    job = submit(prepared_engine, "3W_Niger_2024-03.xlsx", content, IMO, run=False)
     with caplog.at_level(logging.ERROR, logger="dashboard.ingest.jobs"):
-        run_job(prepared_engine, job, IMO)
+        run_job(prepared_engine, job)
     state = job_state(prepared_engine, job, IMO)
     assert state["state"] == "failed"
     assert state["message"] == (f"an unexpected error stopped the processing of the file (job {job}): tell the "
@@ -159,13 +184,13 @@ def test_an_unexpected_error_fails_its_job_with_one_sentence_and_logs_the_detail
         f"une erreur inattendue a arrêté le traitement du fichier (tâche {job}) : signalez-la à l'administrateur, "
         "qui en trouvera le détail dans le journal du serveur.")
     assert "INSERT INTO activity" in caplog.text  # the detail is in the server's log
-    assert not list((tmp_path / "uploads").iterdir())
+    assert uploads_kept(prepared_engine) == 0
 
 
 def test_wrong_file_types_are_refused_before_storing(prepared_engine, tmp_path):
     with pytest.raises(UploadRefused, match="only .xlsx, .xlsm, .xls, .csv"):
-        submit(prepared_engine, tmp_path, "script.exe", b"MZ", IMO, run=False)
-    assert not (tmp_path / "uploads").exists()
+        submit(prepared_engine, "script.exe", b"MZ", IMO, run=False)
+    assert uploads_kept(prepared_engine) == 0
 
 
 NAMES_ONLY = ["Organisation Accronyme", "Nom Organisation", "Type Organisation", "admin1Pcod", "admin2Pcod",
@@ -176,9 +201,9 @@ def test_a_suggestion_accepted_moves_the_row(prepared_engine, tmp_path):
     # "Bayee" is no commune of Bankass; Baye (ML050202) is the closest: the row waits at cercle level.
     content = write_workbook(tmp_path / "names.xlsx", {"3W": [NAMES_ONLY, [
         "AMSS", "Association Malienne pour la Survie au Sahel", "ONG Nat", "ML05", "ML0502", "Bayee", "EHA"]]})
-    job = submit(prepared_engine, tmp_path / "uploads", "names_2024-03.xlsx", content.read_bytes(), IMO,
+    job = submit(prepared_engine, "names_2024-03.xlsx", content.read_bytes(), IMO,
                  mode="import", run=False)
-    run_job(prepared_engine, job, IMO)
+    run_job(prepared_engine, job)
     health = Viewer(Role.COORDINATOR, "coord.health", 5, None, frozenset({"health"}))
     wash = Viewer(Role.COORDINATOR, "coord.wash", 6, None, frozenset({"wash"}))
     assert pending_suggestions(prepared_engine, health).empty  # not the health coordinator's row
@@ -213,16 +238,18 @@ MEMBER_ROWS = [  # spreadsheet rows 2 to 6
 
 def test_a_coordinator_uploads_the_members_of_their_own_clusters_only(prepared_engine, tmp_path):
     from dashboard.ingest.membership import membership_frame
+    from dashboard.security.accounts import create_account
+    # the runner reads the coordinator's clusters from their account
+    create_account(prepared_engine, "coord.wash", "a long test password", "coordinator", sectors=("wash", "protection"))
     coordinator = Viewer(Role.COORDINATOR, "coord.wash", 3, None, frozenset({"wash", "protection"}))
     content = write_workbook(tmp_path / "membres.xlsx", {"Membres": [MEMBER_HEADERS, *MEMBER_ROWS]}).read_bytes()
-    job = submit(prepared_engine, tmp_path / "uploads", "membres.xlsx", content, coordinator, kind="memberships",
-                 run=False)
-    run_job(prepared_engine, job, coordinator)
+    job = submit(prepared_engine, "membres.xlsx", content, coordinator, kind="memberships", run=False)
+    run_job(prepared_engine, job)
     checked = job_state(prepared_engine, job, coordinator)
     assert checked["state"] == "checked"
     assert membership_frame(prepared_engine).empty  # a check keeps nothing
     confirm(prepared_engine, job, coordinator, run=False)
-    run_job(prepared_engine, job, coordinator)
+    run_job(prepared_engine, job)
     with Session(prepared_engine) as session:
         batch = session.get(ImportBatch, job_state(prepared_engine, job, coordinator)["batch_id"])
         # rows 2, 3 (WASH) and 6 (protection) accepted; 4 (health) rejected; 5 (GBV) accepted: a sub-cluster

@@ -99,6 +99,23 @@ def test_session_cookie_and_headers(app, accounts):
     assert page.headers["X-Frame-Options"] == "DENY"
 
 
+def test_logout_ends_the_session_a_saved_cookie_stood_for(app, accounts):
+    # the probe: keep the session cookie, log out, send the kept cookie again
+    client = logged_in(app, accounts["imo"])
+    saved, token = client.get_cookie("session").value, client.token
+    assert "access-refused" not in route(client, "/imports")
+    assert client.get("/imports/1/report.xlsx").status_code == 200
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    replay = app.server.test_client()
+    replay.set_cookie("session", saved)
+    replay.token = token
+    assert "access-refused" in route(replay, "/imports")
+    assert replay.get("/imports/1/report.xlsx").status_code == 403
+    # another session of the same account is not ended by this logout
+    other = logged_in(app, accounts["imo"])
+    assert "access-refused" not in route(other, "/imports")
+
+
 # ---------------------------------------------------------------- downloads and import reports
 
 @pytest.mark.parametrize("role, status", [(None, 403), ("partner", 200), ("coordinator", 200), ("imo", 200)])
@@ -108,12 +125,21 @@ def test_duplicate_download_needs_a_reviewer(app, accounts, role, status):
     assert client.get("/export/gaps.csv").status_code == 200  # public reports stay public
 
 
-@pytest.mark.parametrize("role, status", [(None, 403), ("partner", 403), ("coordinator", 200), ("imo", 200)])
+@pytest.mark.parametrize("role, status", [(None, 403), ("partner", 404), ("coordinator", 200), ("imo", 200)])
 def test_import_reports(app, accounts, role, status):
     # The sample was imported by the set-up, not by the partner: the partner may not read its rejected rows.
     client = logged_in(app, accounts.get(role))
     assert client.get("/imports/1/report.xlsx").status_code == status
     assert client.get("/imports/1/rejected.csv").status_code == status
+
+
+def test_a_partner_cannot_tell_anothers_import_from_none(app, accounts):
+    # the probe counted imports: 403 for one that exists, 404 for one that does not
+    client = logged_in(app, accounts["partner"])
+    for suffix in ("report.xlsx", "rejected.csv"):
+        exists, missing = client.get(f"/imports/1/{suffix}"), client.get(f"/imports/999999/{suffix}")
+        assert (exists.status_code, exists.get_data()) == (missing.status_code, missing.get_data())
+        assert exists.status_code == 404
 
 
 # ---------------------------------------------------------------- pages and forged callbacks
