@@ -29,7 +29,7 @@ from dashboard.layouts.localisation_page import LOCALISATION
 from dashboard.layouts.reporting_page import REPORTING
 from dashboard.layouts.review_pages import DUPLICATES, MEMBERSHIP
 from dashboard.page_scripts import leave_out_unused_scripts
-from dashboard.reports import REPORTS, ReportParams, labelled, params_from_query, report_header, run_report
+from dashboard.reports import REPORTS, ReportParams, params_from_query, report_file
 from dashboard.reports.imports import import_batch, may_read, rejected_rows_csv, validation_report_xlsx
 from dashboard.result_cache import ResultCache
 from dashboard.security import web as security
@@ -132,9 +132,8 @@ def _register_export_route(server: flask.Flask, data: DashboardData) -> None:
             security.require(REPORTS[name].permission)
         snapshot = data.snapshot(viewer)
         params = params_from_query(flask.request.args.to_dict())
-        write, mimetype = WRITERS[fmt]
-        content = write(labelled(run_report(name, snapshot, params, data.store), params.lang),
-                        report_header(name, snapshot, params))
+        mimetype = WRITERS[fmt][1]
+        content = report_file(name, snapshot, params, fmt, data.store)
         period = params.selection(snapshot).period or ""
         response = flask.Response(content, mimetype=mimetype)
         response.headers["Content-Disposition"] = f'attachment; filename="mali3w-{name}-{period}.{fmt}"'

@@ -159,8 +159,7 @@ def cmd_build_geo(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Print (or write) one report with the same numbers as the dashboard's page and downloads."""
     from dashboard.domain.filters import FILTERS
-    from dashboard.exports import WRITERS
-    from dashboard.reports import params_from_query, report_blank, report_header, run_report
+    from dashboard.reports import REPORTS, params_from_query, report_blank, report_file, report_notes
     from dashboard.domain.roles import PUBLIC
     from dashboard.domain.text import fold
     from dashboard.reports.snapshot import dashboard_data
@@ -181,8 +180,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if blank is not None:
         print(blank, file=sys.stderr)
         return 1
-    write, _mimetype = WRITERS[args.format]
-    content = write(run_report(args.report, snapshot, params, data.store), report_header(args.report, snapshot, params))
+    content = report_file(args.report, snapshot, params, args.format, data.store, labels=False)
+    if REPORTS[args.report].hxl is not None:  # the file has no room for them: say them beside it
+        for note in report_notes(args.report, snapshot, params):
+            print(note, file=sys.stderr)
     if args.output:
         Path(args.output).write_bytes(content)
     elif args.format == "xlsx":
