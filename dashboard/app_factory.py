@@ -9,7 +9,7 @@ from pathlib import Path
 import flask
 from dash import Dash
 
-from dashboard import static_compression
+from dashboard import api, static_compression
 from dashboard.callbacks import analysis_page as analysis_callbacks
 from dashboard.callbacks import duplicates as duplicate_callbacks
 from dashboard.callbacks import imports as import_callbacks
@@ -165,6 +165,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     _register_export_route(app.server, data)
     _register_import_report_routes(app.server, data)
     _register_audit_route(app.server, data)
+    api.register(app.server, data)  # /api/v1: the read API (dashboard/api)
     digests = {level: hashlib.sha256(content).hexdigest()[:12] for level, content in geometry.items()}
     view = MapView(lambda level: app.get_relative_path(f"/geo/adm{level}.json") + f"?v={digests[level]}")
 

@@ -283,6 +283,38 @@ def cmd_accounts(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_create_api_token(args: argparse.Namespace) -> int:
+    """Create a token of the read API; its secret is printed once (only a hash of it is kept)."""
+    from dashboard.security.tokens import TokenError, create_token
+    sectors = tuple(filter(None, (args.sectors or "").split(",")))
+    try:
+        secret = create_token(_engine(), args.name, args.role, organisation=args.organisation, sectors=sectors,
+                              by=_operator())
+    except TokenError as error:
+        print(f"no token created: {error}", file=sys.stderr)
+        return 2
+    print(f"token {args.name!r} created, role {args.role}. Give it to its holder now: it is not shown again.")
+    print(secret)
+    return 0
+
+
+def cmd_revoke_api_token(args: argparse.Namespace) -> int:
+    from dashboard.security.tokens import TokenError, revoke_token
+    try:
+        revoke_token(_engine(), args.name, by=_operator())
+    except TokenError as error:
+        print(f"nothing changed: {error}", file=sys.stderr)
+        return 2
+    print(f"token {args.name!r} revoked: the API refuses it from now on")
+    return 0
+
+
+def cmd_api_tokens(_args: argparse.Namespace) -> int:
+    from dashboard.security.tokens import token_frame
+    print(token_frame(_engine()).to_string(index=False))
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from dashboard.store.audit import audit_frame
     frame = audit_frame(_engine(), action=args.action, limit=args.limit)
@@ -429,6 +461,17 @@ def build_parser() -> argparse.ArgumentParser:
     close.add_argument("--reopen", action="store_true", help="reopen a closed account instead")
     close.set_defaults(run=cmd_close_account)
     commands.add_parser("accounts", help="list the accounts").set_defaults(run=cmd_accounts)
+    token = commands.add_parser("create-api-token", help="create a token of the read API (/api/v1), scoped like a role")
+    token.add_argument("name", help="who or what holds it, e.g. 'wash-cluster-scripts'")
+    token.add_argument("--role", required=True, choices=["partner", "coordinator", "imo"])
+    token.add_argument("--organisation", help="a partner's organisation (acronym or full name as listed)")
+    token.add_argument("--sectors", help="a coordinator's clusters, sector codes comma-separated (e.g. wash,health)")
+    token.set_defaults(run=cmd_create_api_token)
+    revoke = commands.add_parser("revoke-api-token", help="revoke a token of the read API at once")
+    revoke.add_argument("name")
+    revoke.set_defaults(run=cmd_revoke_api_token)
+    commands.add_parser("api-tokens", help="list the read API's tokens (never their secrets)").set_defaults(
+        run=cmd_api_tokens)
     audit = commands.add_parser("audit", help="the audit trail, newest first (CSV)")
     audit.add_argument("--action", help="only this action, e.g. login.failed, import.3w, duplicates.decide")
     audit.add_argument("--limit", type=int, default=200)
