@@ -83,6 +83,75 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch_hdx(args: argparse.Namespace) -> int:
+    """List a dataset's 3W releases on HDX (or a mirror folder), download the newest not yet imported (or the
+    one chosen), check it, then import it (unless --check)."""
+    from dashboard.ingest.errors import ImportRefused
+    from dashboard.ingest.hdx import HdxError, HdxSource, not_imported
+    from dashboard.ingest.importer import import_3w
+    from dashboard.store.queries import batch_frame
+    engine = _engine()
+    source = HdxSource.from_environment(args.base_url, args.mirror)
+    try:
+        resources = source.resources(args.dataset)
+    except HdxError as error:
+        print(f"fetch-hdx: {error}", file=sys.stderr)
+        return 2
+    imported = set(batch_frame(engine)["period"].astype(str))
+    pending = not_imported(resources, imported)
+    if args.list:
+        print(f"{args.dataset} on {source.where()}: {len(resources)} resources, {len(pending)} not imported")
+        for resource in resources:
+            state = ("imported" if resource.period in imported else "not imported") if resource.readable \
+                else f"not a 3W file ({resource.format})"
+            print(f"  {resource.period or '?':8} {state:14} {resource.name}  [{resource.file_name}]")
+        return 0
+    if args.resource:
+        wanted = args.resource.casefold()
+        chosen = [resource for resource in resources
+                  if wanted in {resource.id.casefold(), resource.name.casefold(), resource.file_name.casefold()}]
+        if len(chosen) != 1:
+            print(f"fetch-hdx: no resource of {args.dataset} is called {args.resource!r}; --list lists them",
+                  file=sys.stderr)
+            return 2
+        resource = chosen[0]
+    elif pending:
+        resource = pending[0]
+    else:
+        print(f"every 3W release of {args.dataset} on {source.where()} is imported (newest: "
+              f"{resources[0].period if resources else '-'}); --resource NAME imports one again")
+        return 0
+    if not resource.readable:
+        print(f"fetch-hdx: {resource.name} is a {resource.format} resource, not a 3W file the importer reads",
+              file=sys.stderr)
+        return 2
+    folder = Path(args.folder) if args.folder else get_settings().upload_dir / "hdx"
+    try:
+        path = source.download(resource, folder)
+    except HdxError as error:
+        print(f"fetch-hdx: {error}", file=sys.stderr)
+        return 2
+    print(f"downloaded {resource.name} ({resource.period or 'period unknown'}) to {path}")
+    options = {"period": args.period or resource.period, "source": args.source or f"HDX {args.dataset}",
+               "imported_by": args.by or _operator().username}
+    try:
+        checked = import_3w(engine, path, check_only=True, **options)
+        if checked.preview is not None:
+            _print_preview(checked.preview)
+        if args.check or checked.already_imported:
+            if checked.already_imported:
+                print(f"already imported as batch {checked.batch_id} (same file content); nothing changed")
+            return 0
+        result = import_3w(engine, path, **options)
+    except ImportRefused as error:
+        print(f"import refused, nothing was written: {error}", file=sys.stderr)
+        return 2
+    print(f"batch {result.batch_id}, period {result.period}: read {result.rows_read}, accepted {result.rows_accepted}, "
+          f"rejected {result.rows_rejected}; a draft until an IMO publishes it (python -m dashboard publish "
+          f"{result.period})")
+    return 0
+
+
 def cmd_import_report(args: argparse.Namespace) -> int:
     """Write an import's validation report (Excel) or its rejected rows as uploaded (CSV)."""
     from dashboard.reports.imports import import_batches, rejected_rows_csv, validation_report_xlsx
@@ -431,6 +500,21 @@ def build_parser() -> argparse.ArgumentParser:
                               help="read and check the file, print what the import would do, keep nothing")
         importer.set_defaults(run=cmd_import)
     commands.add_parser("imports", help="list the imports with their counts").set_defaults(run=cmd_imports)
+    fetch = commands.add_parser("fetch-hdx", help="fetch the newest 3W not yet imported from HDX (or a mirror folder), "
+                                                  "check it, import it")
+    fetch.add_argument("--dataset", default="mali-operational-presence", help="the HDX dataset (its name)")
+    fetch.add_argument("--base-url", help="HDX's address, or a local copy's (default MALI3W_HDX_URL, else "
+                                          "https://data.humdata.org)")
+    fetch.add_argument("--mirror", help="a folder holding <dataset>.json and the files (default MALI3W_HDX_MIRROR)")
+    fetch.add_argument("--list", action="store_true", help="list the resources, their periods and what is imported")
+    fetch.add_argument("--resource", help="a resource to fetch (its name, file name or id) instead of the newest")
+    fetch.add_argument("--period", help="the period YYYY-MM (default: read from the resource's name)")
+    fetch.add_argument("--source", help="who published it (default: 'HDX <dataset>')")
+    fetch.add_argument("--folder", help="where to keep the downloaded file (default: the upload folder's hdx/)")
+    fetch.add_argument("--by", help="who imports it (default: the command line and your system user name)")
+    fetch.add_argument("--check", action="store_true", help="download and check, print what the import would do, keep "
+                                                            "nothing")
+    fetch.set_defaults(run=cmd_fetch_hdx)
     report = commands.add_parser("import-report", help="an import's validation report (Excel) or rejected rows")
     report.add_argument("batch", type=int, help="the import's number (see python -m dashboard imports)")
     report.add_argument("--rejected", action="store_true", help="the rejected rows as uploaded (CSV), to correct")
