@@ -12,6 +12,7 @@ from dash import Dash
 from dashboard import api, static_compression
 from dashboard.callbacks import analysis_page as analysis_callbacks
 from dashboard.callbacks import duplicates as duplicate_callbacks
+from dashboard.callbacks import hdx as hdx_callbacks
 from dashboard.callbacks import imports as import_callbacks
 from dashboard.callbacks import map_page as map_callbacks
 from dashboard.callbacks import registry as registry_callbacks
@@ -21,7 +22,15 @@ from dashboard.config import Settings, get_settings
 from dashboard.exports import WRITERS, ExportHeader
 from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, web_geometry_path
 from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
-from dashboard.layouts import analysis_page, audit_page, import_report_page, imports_page, map_page, registry_page
+from dashboard.layouts import (
+    analysis_page,
+    audit_page,
+    hdx_page,
+    import_report_page,
+    imports_page,
+    map_page,
+    registry_page,
+)
 from dashboard.layouts.brief_page import BRIEF
 from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
@@ -186,6 +195,8 @@ def create_app(settings: Settings | None = None) -> Dash:
                               data.snapshot(security.current_viewer()), params, data.engine), Permission.VIEW_IMPORTS),
                           "/referentiel": router.Page(lambda params: registry_page.layout(
                               data.snapshot(security.current_viewer()), params, data.engine), Permission.MANAGE_REGISTRY),
+                          "/hdx": router.Page(lambda params: hdx_page.layout(
+                              data.snapshot(security.current_viewer()), params), Permission.IMPORT_3W),
                           "/journal": router.Page(lambda params: audit_page.layout(
                               data.snapshot(security.current_viewer()), params, data.engine), Permission.VIEW_AUDIT)})
     map_callbacks.register(app, data, view)
@@ -194,6 +205,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     import_callbacks.register(app, data, settings.upload_dir)
     registry_callbacks.register(app, data)
     round_callbacks.register(app, data)
+    hdx_callbacks.register(app, data)
     url_state.register(app)
     url_state.register_print(app)
     # Dash learns which of its script files it may serve when it renders the index page, in each process;

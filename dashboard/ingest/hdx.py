@@ -58,12 +58,15 @@ class Resource:
 class HdxSource:
     base_url: str = DEFAULT_BASE_URL
     mirror: Path | None = None
+    #: seconds to wait for HDX
+    timeout: float = TIMEOUT
 
     @classmethod
-    def from_environment(cls, base_url: str | None = None, mirror: str | Path | None = None) -> HdxSource:
+    def from_environment(cls, base_url: str | None = None, mirror: str | Path | None = None,
+                         timeout: float = TIMEOUT) -> HdxSource:
         mirror = mirror or os.environ.get("MALI3W_HDX_MIRROR")
         return cls((base_url or os.environ.get("MALI3W_HDX_URL") or DEFAULT_BASE_URL).rstrip("/"),
-                   Path(mirror) if mirror else None)
+                   Path(mirror) if mirror else None, timeout)
 
     def where(self) -> str:
         return str(self.mirror) if self.mirror else self.base_url
@@ -120,7 +123,7 @@ class HdxSource:
 
     def _get(self, url: str) -> requests.Response:
         try:
-            response = requests.get(url, timeout=TIMEOUT)
+            response = requests.get(url, timeout=self.timeout)
         except requests.RequestException as error:
             raise HdxError(f"{url} could not be reached ({error.__class__.__name__}); without internet, give a "
                            "mirror folder (--mirror or MALI3W_HDX_MIRROR)") from error

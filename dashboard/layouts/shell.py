@@ -29,7 +29,7 @@ PAGES: tuple[tuple[str, str, Permission | None], ...] = (
     ("localisation", "/localisation", None), ("change", "/evolution", None), ("membership", "/membres", None),
     ("duplicates", "/doublons", Permission.REVIEW_DUPLICATES), ("brief", "/fiche", None),
     ("reporting", "/rapportage", Permission.VIEW_REPORTING),
-    ("imports", "/imports", Permission.VIEW_IMPORTS),
+    ("imports", "/imports", Permission.VIEW_IMPORTS), ("hdx", "/hdx", Permission.IMPORT_3W),
     ("registry", "/referentiel", Permission.MANAGE_REGISTRY), ("audit", "/journal", Permission.VIEW_AUDIT),
 )
 LEVELS = (1, 2, 3)

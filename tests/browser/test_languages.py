@@ -24,7 +24,8 @@ from tests.workbooks import write_workbook
 
 #: every page as an IMO sees it (the brief and the import report with something to show)
 PAGES = ["/", "/lacunes", "/chevauchements", "/localisation", "/evolution", "/membres", "/doublons",
-         "/fiche?area=ML0502", "/rapportage", "/imports", "/imports/rapport?import=1", "/referentiel", "/journal"]
+         "/fiche?area=ML0502", "/rapportage", "/imports", "/imports/rapport?import=1", "/referentiel", "/journal",
+         "/hdx"]
 PUBLIC_PAGES = ["/", "/lacunes", "/fiche?area=ML0502", "/imports", "/login"]
 #: English a French page must not show: plotly's modebar, Dash's dropdown, messages once stored in English
 ENGLISH = ["Download plot", "Pan", "Zoom in", "Zoom out", "Reset view", "Autoscale", "Box Select", "Lasso Select",

@@ -122,3 +122,47 @@ def test_mirror_folder_and_unreachable_hdx(package, prepared_engine, tmp_path, m
     assert cli.main(["fetch-hdx", "--base-url", "http://127.0.0.1:9", "--list"]) == 2
     assert "mirror folder" in capsys.readouterr().err
     shutil.rmtree(folder)
+
+
+def _texts(component) -> str:
+    if isinstance(component, (list, tuple)):
+        return " ".join(_texts(part) for part in component)
+    if hasattr(component, "children"):
+        return _texts(component.children)
+    return "" if component is None else str(component)
+
+
+def test_the_imo_page_lists_what_is_not_imported(hdx, sample_data, monkeypatch):
+    from dashboard.domain.roles import SYSTEM
+    from dashboard.layouts.hdx_page import releases
+    base_url, _asked = hdx
+    monkeypatch.setenv("MALI3W_HDX_URL", base_url)
+    # the sample holds December 2023: 21 of the 22 releases are not imported
+    text = _texts(releases(sample_data.snapshot(SYSTEM), "en"))
+    assert "22 releases, 21 of them not imported" in text
+    assert "fetch-hdx --resource 'mali_3w_q2_2025.xlsx'" in text
+    assert "fetch-hdx --resource 'MALI_3W_December_2023'" not in text  # imported: no command
+    monkeypatch.setenv("MALI3W_HDX_URL", "http://127.0.0.1:9")
+    assert "could not be read from http://127.0.0.1:9" in _texts(releases(sample_data.snapshot(SYSTEM), "en"))
+
+
+
+def test_the_hdx_page_is_the_imo_s(sample_settings, sample_accounts, monkeypatch):
+    from dashboard.app_factory import create_app
+    from tests.integration.test_web_access import callback, logged_in, route
+    monkeypatch.setenv("MALI3W_HDX_URL", "http://127.0.0.1:9")  # opening the page reads nothing from HDX
+    app = create_app(sample_settings)
+    assert "access-refused" in route(logged_in(app, None), "/hdx")
+    assert "access-refused" in route(logged_in(app, sample_accounts["coordinator"]), "/hdx")
+    imo = logged_in(app, sample_accounts["imo"])
+    page = route(imo, "/hdx")
+    assert "access-refused" not in page and "hdx-list" in page
+    # the list, asked for: HDX unreachable here, said in a sentence; a forged ask of a coordinator refused
+    listing = callback(imo, [("hdx-releases", "children")], [{"id": "hdx-list", "property": "n_clicks", "value": 1}],
+                       state=[{"id": "lang", "property": "data", "value": "en"}], changed=["hdx-list.n_clicks"])
+    assert listing.status_code == 200
+    assert "could not be read from http://127.0.0.1:9" in json.dumps(listing.get_json(), ensure_ascii=False)
+    forged = callback(logged_in(app, sample_accounts["coordinator"]), [("hdx-releases", "children")],
+                      [{"id": "hdx-list", "property": "n_clicks", "value": 1}],
+                      state=[{"id": "lang", "property": "data", "value": "en"}], changed=["hdx-list.n_clicks"])
+    assert forged.status_code == 403
