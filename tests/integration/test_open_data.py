@@ -55,6 +55,11 @@ def test_columns_and_hxl_row_are_hapi_s(sample_data, reference_lines):
     assert lines[:2] == reference_lines
     reference = pd.read_csv(io.StringIO("\n".join(reference_lines)))
     assert list(reference.columns) == list(hapi.COLUMN_NAMES)
+    # HXL's own library finds the tags under the headers, and every row
+    hxl = pytest.importorskip("hxl")
+    dataset = hxl.data(io.BytesIO(content))
+    assert [column.display_tag for column in dataset.columns] == reference_lines[1].split(",")
+    assert len(list(dataset)) == len(lines) - 2
 
 
 def test_sector_codes_and_names_are_hdx_s(mirror):
