@@ -22,15 +22,8 @@ from dashboard.config import Settings, get_settings
 from dashboard.exports import WRITERS, ExportHeader
 from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, web_geometry_path
 from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
-from dashboard.layouts import (
-    analysis_page,
-    audit_page,
-    hdx_page,
-    import_report_page,
-    imports_page,
-    map_page,
-    registry_page,
-)
+from dashboard.layouts import analysis_page, audit_page, import_report_page, imports_page, map_page, registry_page
+from dashboard.layouts import hdx_page
 from dashboard.layouts.brief_page import BRIEF
 from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
