@@ -5,7 +5,8 @@ the download of one, from HDX or from a local mirror folder (for offices without
   ``<base>/api/3/action/package_show?id=<dataset>``; a resource whose address is on HDX is fetched from the same
   path on the base URL, so a local copy of HDX serves both.
 - A mirror folder (``MALI3W_HDX_MIRROR``) holds ``<dataset>.json`` (the ``package_show`` answer or its
-  ``result``) and the resources' files under their file names; nothing is then fetched from the network.
+  ``result``; or ``<dataset>...hdx_metadata.json``, as HDX's tools save it) and the resources' files under their
+  file names; nothing is then fetched from the network.
 
 Which resource a file is, and whether it was imported, is decided by the period it covers: its name (else its
 file name, else its description) as :func:`dashboard.ingest.periods.infer_period` reads file names
@@ -74,11 +75,13 @@ class HdxSource:
     def package(self, dataset: str) -> dict:
         """The dataset's CKAN metadata (``package_show``'s ``result``)."""
         if self.mirror is not None:
-            path = self.mirror / f"{dataset}.json"
-            if not path.exists():
-                raise HdxError(f"the mirror folder {self.mirror} has no {path.name} (the dataset's package_show "
+            # <dataset>.json, or the name HDX's own tools save it under (<dataset>...hdx_metadata.json)
+            found = [path for path in (self.mirror / f"{dataset}.json",
+                                       *sorted(self.mirror.glob(f"{dataset}*.hdx_metadata.json"))) if path.exists()]
+            if not found:
+                raise HdxError(f"the mirror folder {self.mirror} has no {dataset}.json (the dataset's package_show "
                                "metadata): copy it there, or fetch from HDX without --mirror")
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = json.loads(found[0].read_text(encoding="utf-8"))
         else:
             url = f"{self.base_url}/api/3/action/package_show?id={quote(dataset)}"
             document = self._get(url).json()

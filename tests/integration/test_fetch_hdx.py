@@ -109,7 +109,7 @@ def test_list_fetch_newest_then_check_a_chosen_one(hdx, package, prepared_engine
     assert _counts(prepared_engine) == {"2025-06": 3}
 
 
-def test_mirror_folder_and_unreachable_hdx(package, prepared_engine, tmp_path, monkeypatch, capsys):
+def test_mirror_folder_and_unreachable_hdx(package, mirror, prepared_engine, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", prepared_engine.url.render_as_string(hide_password=False))
     folder = tmp_path / "hdx-mirror"
     folder.mkdir()
@@ -118,6 +118,12 @@ def test_mirror_folder_and_unreachable_hdx(package, prepared_engine, tmp_path, m
     assert cli.main(["fetch-hdx", "--mirror", str(folder), "--folder", str(tmp_path / "in")]) == 0
     assert _counts(prepared_engine) == {"2025-06": 3}
     capsys.readouterr()
+    # the metadata as HDX's tools save it (the data mirror's copy): listed, its files absent, said so
+    reference = mirror / METADATA.parent
+    assert cli.main(["fetch-hdx", "--mirror", str(reference), "--list"]) == 0
+    assert "22 resources, 21 not imported" in capsys.readouterr().out
+    assert cli.main(["fetch-hdx", "--mirror", str(reference), "--resource", "MALI_3W_June_2024"]) == 2
+    assert "has no mali-5w_po-juin-2024-1.xlsx" in capsys.readouterr().err
     # nothing listens there: the sentence says to use a mirror folder
     assert cli.main(["fetch-hdx", "--base-url", "http://127.0.0.1:9", "--list"]) == 2
     assert "mirror folder" in capsys.readouterr().err
