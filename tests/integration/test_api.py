@@ -204,3 +204,17 @@ def test_request_limits_per_address_and_per_token(sample_settings, tmp_path, mon
     # the dashboard's own pages are not limited
     assert all(client.get("/export/presence.csv?level=1", environ_base=here).status_code == 200 for _ in range(5))
     engine.dispose()
+
+
+def test_workers_share_the_counts_through_redis(sample_settings, monkeypatch):
+    """Two server processes (two apps here) counting in the same Redis refuse together: with gunicorn's workers,
+    a limit is the installation's, not each worker's."""
+    pytest.importorskip("redis")
+    import uuid
+    monkeypatch.setenv("MALI3W_API_RATE_STORAGE", "redis://127.0.0.1:6379")
+    monkeypatch.setenv("MALI3W_API_RATE_ADDRESS", "3 per minute")
+    first, second = (create_app(sample_settings).server.test_client() for _ in range(2))
+    address = {"REMOTE_ADDR": f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"}
+    answers = [client.get("/api/v1/presence?level=1", environ_base=address).status_code
+               for client in (first, second, first, second)]
+    assert answers == [200, 200, 200, 429]
