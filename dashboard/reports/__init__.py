@@ -179,7 +179,9 @@ def report_header(name: str, snapshot: Snapshot, params: ReportParams) -> Export
     they come from, notes."""
     report = REPORTS[name]
     periods = report.periods(snapshot, params) if report.periods is not None else None
-    lines = header_lines(snapshot, params, periods, report_notes(name, snapshot, params))
+    # an open-data shape is drawn at its standard's levels, whatever the level of the page it was asked from
+    used = report.uses if report.hxl is not None else None
+    lines = header_lines(snapshot, params, periods, report_notes(name, snapshot, params), used)
     return ExportHeader(translate(f"report.{name}", params.lang), tuple(lines))
 
 

@@ -92,6 +92,8 @@ def test_hapi_export_through_the_api(client, mirror):
     assert answer.data.decode("utf-8").splitlines()[:2] == reference
     document = client.get("/api/v1/hapi/operational-presence?sector=health").get_json()
     assert [column["hxl"] for column in document["columns"]] == reference[1].split(",")
+    # HAPI's levels whatever the page's: the filters said are those the export depends on
+    assert document["about"][0] == "Filtres : Période : décembre 2023 · Secteur (cluster) : Santé"
 
 
 @pytest.mark.parametrize("query, words", [
