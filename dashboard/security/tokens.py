@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Engine, func, select, update
@@ -21,6 +21,8 @@ from dashboard.store import audit
 from dashboard.store.models import ApiToken, Organisation, Sector
 
 PREFIX = "m3w_"
+#: how precisely a token's last use is kept
+LAST_USE_PRECISION = timedelta(minutes=1)
 
 
 class TokenError(ValueError):
@@ -89,11 +91,15 @@ def token_viewer(engine: Engine, secret: str) -> tuple[int, Viewer] | None:
     """The token's id and the viewer it stands for, or None for an unknown or revoked token."""
     with engine.begin() as connection:
         found = connection.execute(select(ApiToken.id, ApiToken.name, ApiToken.role, ApiToken.organisation_id,
-                                          ApiToken.sectors)
+                                          ApiToken.sectors, ApiToken.last_used_at)
                                    .where(ApiToken.token_hash == digest(secret), ApiToken.revoked_at.is_(None))).first()
         if found is None:
             return None
-        connection.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=datetime.now(UTC)))
+        now = datetime.now(UTC)
+        last = found.last_used_at
+        if last is None or now - (last if last.tzinfo else last.replace(tzinfo=UTC)) > LAST_USE_PRECISION:
+            # a write per minute at most, not per request (SQLite serialises writers)
+            connection.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
     return found.id, Viewer(Role(found.role), f"api token {found.name}", None, found.organisation_id,
                             frozenset(found.sectors or ()))
 

@@ -179,6 +179,10 @@ def test_tokens_scoped_like_roles_revoked_and_audited(sample_settings, tmp_path,
     assert cli.main(["api-tokens"]) == 0
     listing = capsys.readouterr().out
     assert "sif-reports" in listing and imo not in listing  # the secret is never listed
+    from dashboard.security.tokens import token_frame
+    tokens = token_frame(engine).set_index("name")
+    assert pd.notna(tokens.loc["imo-scripts", "last_used_at"]) and pd.notna(tokens.loc["sif-reports", "revoked_at"])
+    assert pd.isna(tokens.loc["imo-scripts", "revoked_at"])
     trail = audit_frame(engine, limit=None)
     events = trail[trail["action"].str.startswith("api_token.")]
     assert sorted(events["action"]) == ["api_token.create"] * 3 + ["api_token.revoke"]
