@@ -207,3 +207,36 @@ def test_presence_page_links_to_the_exports_with_its_filters(sample_settings, sa
     assert "/export/hapi_operational_presence.csv?area=ML05&sector=health&lang=en" in public
     assert not any("hxl_3w" in href for href in public)  # every row is for logged-in viewers
     assert "/export/hxl_3w.csv?area=ML05&sector=health&lang=en" in full
+
+
+def test_region_rows_and_the_names_rule_on_a_hand_counted_file(prepared_engine, tmp_path):
+    """Five rows counted by hand: UNICEF reported for the Mopti region only (and in Bankass), AMSS in Bankass, IRC
+    in a commune of Bankass, all health; ACF in another cercle of Mopti (ML0501) for WASH."""
+    from dashboard.reports.snapshot import DashboardData
+    from dashboard.store.rounds import publish_round
+    from tests.workbooks import write_workbook
+    rows = [["Organisation Accronyme", "Type Organisation", "admin1Pcod", "admin2Pcod", "admin3Pcod", "Cluster"],
+            ["UNICEF", "Agence UN", "ML05", None, None, "Santé"],
+            ["UNICEF", "Agence UN", "ML05", "ML0502", None, "Santé"],
+            ["AMSS", "ONG Nat", "ML05", "ML0502", None, "Santé"],
+            ["IRC", "ONG Int", "ML05", "ML0502", "ML050202", "Santé"],
+            ["ACF", "ONG Int", "ML05", "ML0501", None, "EHA"]]
+    import_3w(prepared_engine, write_workbook(tmp_path / "3W_Mopti_2024_03.xlsx", {"3W": rows}))
+    publish_round(prepared_engine, "2024-03", SYSTEM)
+    data = DashboardData(prepared_engine)
+    full = run_report("hapi_operational_presence", data.snapshot(SYSTEM), ReportParams())
+    listed = {(row.admin_level, row.admin1_code, row.admin2_code if isinstance(row.admin2_code, str) else "",
+               row.org_acronym, row.sector_code)
+              for row in full.itertuples()}
+    assert listed == {(1, "ML05", "", "UNICEF", "HEA"), (2, "ML05", "ML0502", "AMSS", "HEA"),
+                      (2, "ML05", "ML0502", "IRC", "HEA"), (2, "ML05", "ML0502", "UNICEF", "HEA"),
+                      (2, "ML05", "ML0501", "ACF", "WSH")}
+    assert len(full) == 5
+    assert set(full["reference_period_start"]) == {"2024-03-01"} and set(full["reference_period_end"]) == {"2024-03-31"}
+    # public: 3 organisations work in health in Bankass and in Mopti (the region counts its cercles): named;
+    # ACF is alone in WASH in its cercle: hidden, its row kept
+    public = run_report("hapi_operational_presence", data.snapshot(PUBLIC), ReportParams())
+    hidden = public[public["org_acronym"].str.startswith("(masqué")]
+    assert len(public) == 5 and len(hidden) == 1
+    assert hidden[["admin2_code", "sector_code", "org_type_description"]].values.tolist() == [
+        ["ML0501", "WSH", "International NGO"]]
