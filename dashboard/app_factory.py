@@ -9,9 +9,10 @@ from pathlib import Path
 import flask
 from dash import Dash
 
-from dashboard import static_compression
+from dashboard import api, static_compression
 from dashboard.callbacks import analysis_page as analysis_callbacks
 from dashboard.callbacks import duplicates as duplicate_callbacks
+from dashboard.callbacks import hdx as hdx_callbacks
 from dashboard.callbacks import imports as import_callbacks
 from dashboard.callbacks import map_page as map_callbacks
 from dashboard.callbacks import registry as registry_callbacks
@@ -22,8 +23,8 @@ from dashboard.exports import WRITERS, ExportHeader
 from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, label_points, web_geometry_path
 from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
 from dashboard.ingest import jobs as import_jobs
-from dashboard.layouts import (analysis_page, audit_page, brief_print, import_report_page, imports_page, map_page,
-                               registry_page)
+from dashboard.layouts import (analysis_page, audit_page, brief_print, hdx_page, import_report_page, imports_page,
+                               map_page, registry_page)
 from dashboard.layouts.brief_page import BRIEF
 from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
@@ -33,7 +34,7 @@ from dashboard.layouts.matrix_page import MATRIX
 from dashboard.layouts.people_page import PEOPLE
 from dashboard.layouts.review_pages import DUPLICATES, MEMBERSHIP
 from dashboard.page_scripts import leave_out_unused_scripts
-from dashboard.reports import REPORTS, ReportParams, labelled, params_from_query, report_header, run_report
+from dashboard.reports import REPORTS, ReportParams, params_from_query, report_file
 from dashboard.reports.imports import import_batch, may_read, rejected_rows_csv, validation_report_xlsx
 from dashboard.result_cache import ResultCache
 from dashboard.security import requests as request_checks
@@ -136,9 +137,8 @@ def _register_export_route(server: flask.Flask, data: DashboardData) -> None:
             security.require(REPORTS[name].permission)
         snapshot = data.snapshot(viewer)
         params = params_from_query(flask.request.args.to_dict())
-        write, mimetype = WRITERS[fmt]
-        content = write(labelled(run_report(name, snapshot, params, data.store), params.lang),
-                        report_header(name, snapshot, params))
+        mimetype = WRITERS[fmt][1]
+        content = report_file(name, snapshot, params, fmt, data.store)
         period = params.selection(snapshot).period or ""
         response = flask.Response(content, mimetype=mimetype)
         response.headers["Content-Disposition"] = f'attachment; filename="mali3w-{name}-{period}.{fmt}"'
@@ -171,6 +171,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     _register_export_route(app.server, data)
     _register_import_report_routes(app.server, data)
     _register_audit_route(app.server, data)
+    api.register(app.server, data)  # /api/v1: the read API (dashboard/api)
     digests = {level: hashlib.sha256(content).hexdigest()[:12] for level, content in geometry.items()}
     view = MapView(lambda level: app.get_relative_path(f"/geo/adm{level}.json") + f"?v={digests[level]}",
                    {level: label_points(content) for level, content in geometry.items()})
@@ -194,6 +195,8 @@ def create_app(settings: Settings | None = None) -> Dash:
                               data.snapshot(security.current_viewer()), params, data.engine), Permission.VIEW_IMPORTS),
                           "/referentiel": router.Page(lambda params: registry_page.layout(
                               data.snapshot(security.current_viewer()), params, data.engine), Permission.MANAGE_REGISTRY),
+                          "/hdx": router.Page(lambda params: hdx_page.layout(
+                              data.snapshot(security.current_viewer()), params), Permission.IMPORT_3W),
                           "/journal": router.Page(lambda params: audit_page.layout(
                               data.snapshot(security.current_viewer()), params, data.engine), Permission.VIEW_AUDIT)})
     map_callbacks.register(app, data, view)
@@ -202,6 +205,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     import_callbacks.register(app, data)
     registry_callbacks.register(app, data)
     round_callbacks.register(app, data)
+    hdx_callbacks.register(app, data)
     url_state.register(app)
     url_state.register_print(app)
     # uploads left in the queue when the previous process stopped are taken up now (``make run``: this

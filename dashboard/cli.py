@@ -83,6 +83,75 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch_hdx(args: argparse.Namespace) -> int:
+    """List a dataset's 3W releases on HDX (or a mirror folder), download the newest not yet imported (or the
+    one chosen), check it, then import it (unless --check)."""
+    from dashboard.ingest.errors import ImportRefused
+    from dashboard.ingest.hdx import HdxError, HdxSource, not_imported
+    from dashboard.ingest.importer import import_3w
+    from dashboard.store.queries import batch_frame
+    engine = _engine()
+    source = HdxSource.from_environment(args.base_url, args.mirror)
+    try:
+        resources = source.resources(args.dataset)
+    except HdxError as error:
+        print(f"fetch-hdx: {error}", file=sys.stderr)
+        return 2
+    imported = set(batch_frame(engine)["period"].astype(str))
+    pending = not_imported(resources, imported)
+    if args.list:
+        print(f"{args.dataset} on {source.where()}: {len(resources)} resources, {len(pending)} not imported")
+        for resource in resources:
+            state = ("imported" if resource.period in imported else "not imported") if resource.readable \
+                else f"not a 3W file ({resource.format})"
+            print(f"  {resource.period or '?':8} {state:14} {resource.name}  [{resource.file_name}]")
+        return 0
+    if args.resource:
+        wanted = args.resource.casefold()
+        chosen = [resource for resource in resources
+                  if wanted in {resource.id.casefold(), resource.name.casefold(), resource.file_name.casefold()}]
+        if len(chosen) != 1:
+            print(f"fetch-hdx: no resource of {args.dataset} is called {args.resource!r}; --list lists them",
+                  file=sys.stderr)
+            return 2
+        resource = chosen[0]
+    elif pending:
+        resource = pending[0]
+    else:
+        print(f"every 3W release of {args.dataset} on {source.where()} is imported (newest: "
+              f"{resources[0].period if resources else '-'}); --resource NAME imports one again")
+        return 0
+    if not resource.readable:
+        print(f"fetch-hdx: {resource.name} is a {resource.format} resource, not a 3W file the importer reads",
+              file=sys.stderr)
+        return 2
+    folder = Path(args.folder) if args.folder else get_settings().upload_dir / "hdx"
+    try:
+        path = source.download(resource, folder)
+    except HdxError as error:
+        print(f"fetch-hdx: {error}", file=sys.stderr)
+        return 2
+    print(f"downloaded {resource.name} ({resource.period or 'period unknown'}) to {path}")
+    options = {"period": args.period or resource.period, "source": args.source or f"HDX {args.dataset}",
+               "imported_by": args.by or _operator().username}
+    try:
+        checked = import_3w(engine, path, check_only=True, **options)
+        if checked.preview is not None:
+            _print_preview(checked.preview)
+        if args.check or checked.already_imported:
+            if checked.already_imported:
+                print(f"already imported as batch {checked.batch_id} (same file content); nothing changed")
+            return 0
+        result = import_3w(engine, path, **options)
+    except ImportRefused as error:
+        print(f"import refused, nothing was written: {error}", file=sys.stderr)
+        return 2
+    print(f"batch {result.batch_id}, period {result.period}: read {result.rows_read}, accepted {result.rows_accepted}, "
+          f"rejected {result.rows_rejected}; a draft until an IMO publishes it (python -m dashboard publish "
+          f"{result.period})")
+    return 0
+
+
 def cmd_import_report(args: argparse.Namespace) -> int:
     """Write an import's validation report (Excel) or its rejected rows as uploaded (CSV)."""
     from dashboard.reports.imports import import_batches, rejected_rows_csv, validation_report_xlsx
@@ -159,8 +228,7 @@ def cmd_build_geo(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Print (or write) one report with the same numbers as the dashboard's page and downloads."""
     from dashboard.domain.filters import FILTERS
-    from dashboard.exports import WRITERS
-    from dashboard.reports import params_from_query, report_blank, report_header, run_report
+    from dashboard.reports import REPORTS, params_from_query, report_blank, report_file, report_notes
     from dashboard.domain.roles import PUBLIC
     from dashboard.domain.text import fold
     from dashboard.reports.snapshot import dashboard_data
@@ -181,8 +249,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if blank is not None:
         print(blank, file=sys.stderr)
         return 1
-    write, _mimetype = WRITERS[args.format]
-    content = write(run_report(args.report, snapshot, params, data.store), report_header(args.report, snapshot, params))
+    content = report_file(args.report, snapshot, params, args.format, data.store, labels=False)
+    if REPORTS[args.report].hxl is not None:  # the file has no room for them: say them beside it
+        for note in report_notes(args.report, snapshot, params):
+            print(note, file=sys.stderr)
     if args.output:
         Path(args.output).write_bytes(content)
     elif args.format == "xlsx":
@@ -279,6 +349,38 @@ def cmd_close_account(args: argparse.Namespace) -> int:
 def cmd_accounts(_args: argparse.Namespace) -> int:
     from dashboard.security.accounts import account_frame
     print(account_frame(_engine()).to_string(index=False))
+    return 0
+
+
+def cmd_create_api_token(args: argparse.Namespace) -> int:
+    """Create a token of the read API; its secret is printed once (only a hash of it is kept)."""
+    from dashboard.security.tokens import TokenError, create_token
+    sectors = tuple(filter(None, (args.sectors or "").split(",")))
+    try:
+        secret = create_token(_engine(), args.name, args.role, organisation=args.organisation, sectors=sectors,
+                              by=_operator())
+    except TokenError as error:
+        print(f"no token created: {error}", file=sys.stderr)
+        return 2
+    print(f"token {args.name!r} created, role {args.role}. Give it to its holder now: it is not shown again.")
+    print(secret)
+    return 0
+
+
+def cmd_revoke_api_token(args: argparse.Namespace) -> int:
+    from dashboard.security.tokens import TokenError, revoke_token
+    try:
+        revoke_token(_engine(), args.name, by=_operator())
+    except TokenError as error:
+        print(f"nothing changed: {error}", file=sys.stderr)
+        return 2
+    print(f"token {args.name!r} revoked: the API refuses it from now on")
+    return 0
+
+
+def cmd_api_tokens(_args: argparse.Namespace) -> int:
+    from dashboard.security.tokens import token_frame
+    print(token_frame(_engine()).to_string(index=False))
     return 0
 
 
@@ -417,6 +519,21 @@ def build_parser() -> argparse.ArgumentParser:
                               help="read and check the file, print what the import would do, keep nothing")
         importer.set_defaults(run=cmd_import)
     commands.add_parser("imports", help="list the imports with their counts").set_defaults(run=cmd_imports)
+    fetch = commands.add_parser("fetch-hdx", help="fetch the newest 3W not yet imported from HDX (or a mirror folder), "
+                                                  "check it, import it")
+    fetch.add_argument("--dataset", default="mali-operational-presence", help="the HDX dataset (its name)")
+    fetch.add_argument("--base-url", help="HDX's address, or a local copy's (default MALI3W_HDX_URL, else "
+                                          "https://data.humdata.org)")
+    fetch.add_argument("--mirror", help="a folder holding <dataset>.json and the files (default MALI3W_HDX_MIRROR)")
+    fetch.add_argument("--list", action="store_true", help="list the resources, their periods and what is imported")
+    fetch.add_argument("--resource", help="a resource to fetch (its name, file name or id) instead of the newest")
+    fetch.add_argument("--period", help="the period YYYY-MM (default: read from the resource's name)")
+    fetch.add_argument("--source", help="who published it (default: 'HDX <dataset>')")
+    fetch.add_argument("--folder", help="where to keep the downloaded file (default: the upload folder's hdx/)")
+    fetch.add_argument("--by", help="who imports it (default: the command line and your system user name)")
+    fetch.add_argument("--check", action="store_true", help="download and check, print what the import would do, keep "
+                                                            "nothing")
+    fetch.set_defaults(run=cmd_fetch_hdx)
     report = commands.add_parser("import-report", help="an import's validation report (Excel) or rejected rows")
     report.add_argument("batch", type=int, help="the import's number (see python -m dashboard imports)")
     report.add_argument("--rejected", action="store_true", help="the rejected rows as uploaded (CSV), to correct")
@@ -450,6 +567,17 @@ def build_parser() -> argparse.ArgumentParser:
                                        "of its own; set MALI3W_JOB_RUNNER=worker for the web servers)"
                         ).set_defaults(run=cmd_worker)
     commands.add_parser("accounts", help="list the accounts").set_defaults(run=cmd_accounts)
+    token = commands.add_parser("create-api-token", help="create a token of the read API (/api/v1), scoped like a role")
+    token.add_argument("name", help="who or what holds it, e.g. 'wash-cluster-scripts'")
+    token.add_argument("--role", required=True, choices=["partner", "coordinator", "imo"])
+    token.add_argument("--organisation", help="a partner's organisation (acronym or full name as listed)")
+    token.add_argument("--sectors", help="a coordinator's clusters, sector codes comma-separated (e.g. wash,health)")
+    token.set_defaults(run=cmd_create_api_token)
+    revoke = commands.add_parser("revoke-api-token", help="revoke a token of the read API at once")
+    revoke.add_argument("name")
+    revoke.set_defaults(run=cmd_revoke_api_token)
+    commands.add_parser("api-tokens", help="list the read API's tokens (never their secrets)").set_defaults(
+        run=cmd_api_tokens)
     audit = commands.add_parser("audit", help="the audit trail, newest first (CSV)")
     audit.add_argument("--action", help="only this action, e.g. login.failed, import.3w, duplicates.decide")
     audit.add_argument("--limit", type=int, default=200)

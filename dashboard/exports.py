@@ -69,3 +69,43 @@ def to_json(frame: pd.DataFrame, header: ExportHeader) -> bytes:
 
 WRITERS = {"csv": (to_csv, "text/csv"), "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument."
                                                          "spreadsheetml.sheet"), "json": (to_json, "application/json")}
+
+
+# --- open-data shapes: a HXL row under the headers ----------------------------------------------------------
+
+def _hxl_frame(frame: pd.DataFrame, tags: list[str], headers: list[str]) -> pd.DataFrame:
+    """The table with its headers and, as its first row, the HXL tags (what HXL tools look for under them)."""
+    cells = _cells(frame)
+    cells.columns = [neutralise(str(header)) for header in headers]
+    tag_row = pd.DataFrame([tags], columns=cells.columns)
+    return pd.concat([tag_row, cells.astype(object)], ignore_index=True)
+
+
+def hxl_csv(frame: pd.DataFrame, header: ExportHeader, tags: list[str], headers: list[str]) -> bytes:
+    """UTF-8 (no BOM), headers, HXL row, rows: the shape HDX and HDX HAPI publish (the header's lines are left
+    out: a reader of the standard expects its headers on the first line)."""
+    text = io.StringIO()
+    _hxl_frame(frame, tags, headers).to_csv(text, index=False, lineterminator="\n")
+    return text.getvalue().encode("utf-8")
+
+
+def hxl_xlsx(frame: pd.DataFrame, header: ExportHeader, tags: list[str], headers: list[str]) -> bytes:
+    """One sheet as the CSV (headers, HXL row, rows) and the header's lines on a second sheet."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        _hxl_frame(frame, tags, headers).to_excel(writer, sheet_name="data", index=False)
+        writer.sheets["data"].freeze_panes = "A3"
+        pd.DataFrame({header.title: [neutralise(line) for line in header.lines]}).to_excel(
+            writer, sheet_name="about", index=False)
+    return buffer.getvalue()
+
+
+def hxl_json(frame: pd.DataFrame, header: ExportHeader, tags: list[str], headers: list[str]) -> bytes:
+    """The JSON of :func:`to_json` (title, about, rows by column name) with each column's header and tag."""
+    document = json.loads(to_json(frame, header))
+    document["columns"] = [{"name": str(column), "header": str(label), "hxl": tag}
+                           for column, label, tag in zip(frame.columns, headers, tags)]
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+hxl_writers = {"csv": hxl_csv, "xlsx": hxl_xlsx, "json": hxl_json}

@@ -218,6 +218,7 @@ def layout(snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:
                   config=map_config(params.lang, "mali-3w-presence")),
         html.P(translate("map.note", lang), className="note"),
         shell.download_links("presence", params),
+        shell.open_data_links(params, full_rows=not snapshot.public),
         html.Div(html.P(translate("table.hint", lang), className="hint"), id="unit-table"),
         html.Div(overview(snapshot, params), id="presence-overview", className="overview"),
     ])

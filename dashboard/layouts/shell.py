@@ -31,7 +31,7 @@ PAGES: tuple[tuple[str, str, Permission | None], ...] = (
     ("membership", "/membres", None),
     ("duplicates", "/doublons", Permission.REVIEW_DUPLICATES), ("brief", "/fiche", None),
     ("reporting", "/rapportage", Permission.VIEW_REPORTING),
-    ("imports", "/imports", Permission.VIEW_IMPORTS),
+    ("imports", "/imports", Permission.VIEW_IMPORTS), ("hdx", "/hdx", Permission.IMPORT_3W),
     ("registry", "/referentiel", Permission.MANAGE_REGISTRY), ("audit", "/journal", Permission.VIEW_AUDIT),
 )
 LEVELS = (1, 2, 3)
@@ -198,6 +198,19 @@ def download_links(report: str, params: ReportParams) -> html.Div:
         html.A(fmt.upper(), href=f"/export/{report}.{fmt}{search}", download="",
                id={"type": "export-link", "base": f"/export/{report}.{fmt}"}) for fmt in ("csv", "xlsx")]],
         className="downloads")
+
+
+def open_data_links(params: ReportParams, full_rows: bool) -> html.Div:
+    """Downloads in open-data shapes, with the current filters: HDX HAPI's operational presence (CSV, Excel) and,
+    for ``full_rows`` (a logged-in viewer), every accepted 3W row with its HXL row."""
+    search = _query_string(params, lang=params.lang, options=False)
+    reports = [("hapi_operational_presence", "export.hapi")] + ([("hxl_3w", "export.hxl_3w")] if full_rows else [])
+    links: list = [html.Span(translate("export.open_data", params.lang))]
+    for report, label in reports:
+        links += [html.Span(translate(label, params.lang) + " "), *[
+            html.A(fmt.upper(), href=f"/export/{report}.{fmt}{search}", download="",
+                   id={"type": "export-link", "base": f"/export/{report}.{fmt}"}) for fmt in ("csv", "xlsx")]]
+    return html.Div(links, className="downloads open-data")
 
 
 def plain_page(params: ReportParams, content: list, active: str | None = None) -> html.Div:

@@ -7,15 +7,17 @@ read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.domain.filters import FILTERS
-from dashboard.exports import ExportHeader
+from dashboard.domain import hapi
+from dashboard.domain.filters import FILTERS, ROW_FILTERS
+from dashboard.exports import WRITERS, ExportHeader, hxl_writers
 from dashboard.i18n import format_period, translate
-from dashboard.reports import brief, coverage, localisation, overview, people, presence, reporting, review
+from dashboard.reports import (brief, coverage, localisation, open_data, overview, people, presence, reporting,
+                               review)
 from dashboard.reports.describe import (
     coarser_period_note,
     header_lines,
@@ -72,7 +74,17 @@ class Report:
     compares_places: bool = True
     #: what it says when the period shown has no earlier one to compare with (a catalogue key)
     single_period: str = "change.single_period"
+    #: for an open-data shape (HDX HAPI, a HXL 3W): the HXL tag of each column of its table; its files then
+    #: keep the columns' own names (a standard's, not the catalogue's) and carry the tags as a second row
+    hxl: Callable[[pd.DataFrame], Mapping[str, str]] | None = None
+    #: the headers of its files in the reader's language when they are not the columns' names
+    headers: Callable[[pd.DataFrame, str], list[str]] | None = None
+    #: what else a reader must know beside its table (catalogue sentences)
+    notes: Callable[[Snapshot, ReportParams], list[str]] | None = None
 
+
+#: the filters that select rows (every filter but the level a view is drawn at)
+ROW_FILTER_NAMES = tuple(declared.name for declared in ROW_FILTERS)
 
 REPORTS: dict[str, Report] = {
     "presence": Report(presence.presence_report),
@@ -110,6 +122,10 @@ REPORTS: dict[str, Report] = {
         uses=("period", "area", "sectors", "org_types", "organisations"), compares_places=False,
         single_period="reporting.single_period"),
     "round_sources": Report(reporting.round_sources_report, (), Permission.VIEW_REPORTING, uses=("period",)),
+    "hapi_operational_presence": Report(open_data.hapi_operational_presence_report, uses=ROW_FILTER_NAMES,
+                                        hxl=lambda frame: hapi.HXL_TAGS, notes=open_data.hapi_notes),
+    "hxl_3w": Report(open_data.hxl_3w_report, permission=Permission.VIEW_DETAIL, reads_store=True,
+                     uses=ROW_FILTER_NAMES, hxl=open_data.hxl_3w_tags, headers=open_data.hxl_3w_headers),
     "duplicates": Report(review.duplicates_report, (
         ReportOption("status", "pending (default), all, or cannot_tell (rows without activity or dates: never "
                                "proposed)", "pending"),), Permission.REVIEW_DUPLICATES,
@@ -145,6 +161,8 @@ def report_notes(name: str, snapshot: Snapshot, params: ReportParams) -> list[st
     notes = [without_sector_note(snapshot, params, periods) if report.by_sector(params) else None]
     if len(periods) > 1 and report.compares_places:
         notes += [coarser_period_note(snapshot, params, period) for period in periods]
+    if report.notes is not None:
+        notes += report.notes(snapshot, params)
     return [note for note in notes if note]
 
 
@@ -168,9 +186,27 @@ def report_header(name: str, snapshot: Snapshot, params: ReportParams) -> Export
     they come from, notes."""
     report = REPORTS[name]
     periods = report.periods(snapshot, params) if report.periods is not None else None
-    lines = header_lines(snapshot, params, periods, report_notes(name, snapshot, params))
+    # an open-data shape is drawn at its standard's levels, whatever the level of the page it was asked from
+    used = report.uses if report.hxl is not None else None
+    lines = header_lines(snapshot, params, periods, report_notes(name, snapshot, params), used)
     return ExportHeader(translate(f"report.{name}", params.lang), tuple(lines))
 
 
+def report_file(name: str, snapshot: Snapshot, params: ReportParams, fmt: str, store: StoreReader | None = None,
+                labels: bool = True) -> bytes:
+    """The report as a file (``csv``, ``xlsx``, ``json``) with its header (filters, "as of", sources, notes);
+    column names in the reader's language when ``labels`` (the dashboard's downloads). An open-data shape keeps
+    its own columns and writes its HXL row instead (CSV and Excel as HXL tools read them: headers, then tags,
+    then rows; JSON with the tags beside the header)."""
+    report = REPORTS[name]
+    table = run_report(name, snapshot, params, store)
+    header = report_header(name, snapshot, params)
+    if report.hxl is None:
+        return WRITERS[fmt][0](labelled(table, params.lang) if labels else table, header)
+    tags = report.hxl(table)
+    headers = report.headers(table, params.lang) if report.headers is not None else list(table.columns)
+    return hxl_writers[fmt](table, header, [tags.get(column, "") for column in table.columns], headers)
+
+
 __all__ = ["REPORTS", "Report", "ReportOption", "ReportParams", "labelled", "params_from_query", "params_to_query",
-           "report_blank", "report_header", "report_notes", "run_report"]
+           "report_blank", "report_file", "report_header", "report_notes", "run_report"]

@@ -56,15 +56,16 @@ def describe_value(snapshot: Snapshot, declared: Filter, value: object, lang: st
     return ", ".join(str(acronyms.get(each) or each) for each in value)
 
 
-def describe_filters(snapshot: Snapshot, params: ReportParams) -> str:
+def describe_filters(snapshot: Snapshot, params: ReportParams, used: tuple[str, ...] | None = None) -> str:
     """The filters in words, e.g. "Niveau : Commune · Secteur : Protection · Période : décembre 2023" (one part
-    per declared filter that is set, the level always; the period shown when none is chosen)."""
+    per declared filter that is set, the level always; the period shown when none is chosen); only those of
+    ``used`` (declared names) when given, for a table that depends on no other."""
     lang = params.lang
     values = {**params.filter_values(), "period": params.period or snapshot.latest_period}
     parts = [(translate(declared.label, lang), describe_value(snapshot, declared, values[declared.name], lang))
              for declared in FILTERS
              if (values[declared.name] or declared.kind is FilterKind.LEVEL)
-             and (declared.public or not snapshot.public)]
+             and (declared.public or not snapshot.public) and (used is None or declared.name in used)]
     parts.extend(describe_option(name, value, lang) for name, value in params.options.items())
     separator = " : " if lang == "fr" else ": "
     return " · ".join(f"{name}{separator}{value}" for name, value in parts)
@@ -168,12 +169,12 @@ def coarser_period_note(snapshot: Snapshot, params: ReportParams, period: str | 
 
 
 def header_lines(snapshot: Snapshot, params: ReportParams, periods: list[str | None] | None,
-                 notes: list[str]) -> list[str]:
-    """The lines above a report's table in a download: filters, period and sources (``periods`` None for a
-    table that does not come from the 3W), notes, boundaries."""
+                 notes: list[str], used: tuple[str, ...] | None = None) -> list[str]:
+    """The lines above a report's table in a download: filters (those of ``used`` when given), period and
+    sources (``periods`` None for a table that does not come from the 3W), notes, boundaries."""
     lang = params.lang
     facts = period_facts(snapshot, periods, lang) if periods is not None else []
-    return [translate("export.filters", lang, filters=describe_filters(snapshot, params)), *facts, *notes,
+    return [translate("export.filters", lang, filters=describe_filters(snapshot, params, used)), *facts, *notes,
             translate("header.boundaries", lang)]
 
 

@@ -35,8 +35,16 @@ from dashboard.ingest.partnerships import partnership_frame
 from dashboard.result_cache import ResultCache
 from dashboard.security.policy import Policy, load_policy, public_activities
 from dashboard.store.duplicate_decisions import decision_frame, decisions_version, duplicate_records_frame
-from dashboard.store.queries import (PEOPLE_COLUMNS, activity_frame, admin_unit_frame, batch_frame, dataset_version,
-                                     organisation_frame, people_frame)
+from dashboard.store.queries import (
+    PEOPLE_COLUMNS,
+    accepted_row_frame,
+    activity_frame,
+    admin_unit_frame,
+    batch_frame,
+    dataset_version,
+    organisation_frame,
+    people_frame,
+)
 from dashboard.store.rounds import ROUND_COLUMNS, round_frame
 
 T = TypeVar("T")
@@ -191,6 +199,10 @@ class StoreReader:
 
     def duplicate_decisions(self) -> pd.DataFrame:
         return decision_frame(self.engine)
+
+    def accepted_rows(self, batch_ids: list[int]) -> pd.DataFrame:
+        """Every accepted row of these imports, whole (the 3W export)."""
+        return accepted_row_frame(self.engine, batch_ids)
 
     def decisions_version(self) -> str:
         """Changes whenever a duplicate decision is taken (a report of pending groups depends on it)."""

@@ -131,3 +131,29 @@ def batch_frame(engine: Engine) -> pd.DataFrame:
              .where(ImportBatch.kind == ImportKind.THREE_W).order_by(ImportBatch.period, ImportBatch.id))
     with engine.connect() as connection:
         return pd.DataFrame(connection.execute(query).all(), columns=BATCH_COLUMNS)
+
+
+#: columns of :func:`accepted_row_frame`
+ACCEPTED_ROW_COLUMNS = ["activity_id", "batch_id", "source_row", "organisation_id", "acronym", "name", "org_type",
+                        "partner", "funder", "sector_code", "activity", "location_level", "adm1_pcode",
+                        "adm2_pcode", "adm3_pcode", "location", "status", "start_date", "end_date", "targeted",
+                        "reached", "physical_presence", "people", "extra"]
+
+
+def accepted_row_frame(engine: Engine, batch_ids: list[int]) -> pd.DataFrame:
+    """Every accepted 3W row of the given imports, whole (in import and file order): the organisation as
+    registered (acronym, name, type), the implementing partner's acronym, and what the row said."""
+    partner = Organisation.__table__.alias("partner")
+    query = (select(Activity.id, Activity.batch_id, Activity.source_row, Activity.organisation_id,
+                    Organisation.acronym, Organisation.name, Organisation.org_type,
+                    func.coalesce(partner.c.acronym, partner.c.name), Activity.funder, Activity.sector_code,
+                    Activity.activity, Activity.location_level, Activity.adm1_pcode, Activity.adm2_pcode,
+                    Activity.adm3_pcode, Activity.location, Activity.status, Activity.start_date,
+                    Activity.end_date, Activity.targeted, Activity.reached, Activity.physical_presence,
+                    Activity.people, Activity.extra)
+             .join(Organisation, Organisation.id == Activity.organisation_id)
+             .outerjoin(partner, partner.c.id == Activity.implementing_partner_id)
+             .where(Activity.batch_id.in_(batch_ids))
+             .order_by(Activity.batch_id, Activity.source_row, Activity.id))
+    with engine.connect() as connection:
+        return pd.DataFrame(connection.execute(query).all(), columns=ACCEPTED_ROW_COLUMNS)

@@ -23,8 +23,9 @@ from tests.conftest import sample_copy
 from tests.workbooks import write_workbook
 
 #: every page as an IMO sees it (the brief and the import report with something to show)
-PAGES = ["/", "/lacunes", "/chevauchements", "/localisation", "/evolution", "/matrice", "/personnes", "/membres", "/doublons",
-         "/fiche?area=ML0502", "/fiches?area=ML0502", "/rapportage", "/imports", "/imports/rapport?import=1", "/referentiel", "/journal"]
+PAGES = ["/", "/lacunes", "/chevauchements", "/localisation", "/evolution", "/matrice", "/personnes", "/membres",
+         "/doublons", "/fiche?area=ML0502", "/fiches?area=ML0502", "/rapportage", "/imports", "/imports/rapport?import=1",
+         "/referentiel", "/journal", "/hdx"]
 PUBLIC_PAGES = ["/", "/lacunes", "/fiche?area=ML0502", "/imports", "/login"]
 #: English a French page must not show: plotly's modebar, Dash's dropdown, messages once stored in English
 ENGLISH = ["Download plot", "Pan", "Zoom in", "Zoom out", "Reset view", "Autoscale", "Box Select", "Lasso Select",

@@ -324,3 +324,20 @@ def test_english_page(page: Page, traffic, sample):
     assert organisations_in_summary(summary(page)) == sample["org"].nunique()
     assert len(trace(page)["locations"]) == 701
     assert traffic.external_urls() == []
+
+
+def test_open_data_links_follow_the_filters(page: Page, traffic):
+    """Under the map: HDX HAPI's operational presence for the public (the whole 3W is for logged-in users), its
+    link kept current with the filters, and the file it gives holds the chosen sector only, under HAPI's code."""
+    open_map(page)
+    links = page.locator(".open-data a")
+    assert links.all_inner_texts() == ["CSV", "XLSX"]
+    choose_option(page, "sector", "Protection")
+    page.wait_for_function("() => document.querySelector('.open-data a').getAttribute('href')"
+                           ".includes('sector=protection')")
+    href = links.first.get_attribute("href")
+    assert href.startswith("/export/hapi_operational_presence.csv?")
+    lines = page.request.get(href).text().splitlines()
+    assert lines[1].startswith("#country+code,#meta+has_hrp")
+    assert {line.split(",")[-4] for line in lines[2:]} == {"PRO"}  # sector_code, the 4th column from the end
+    assert traffic.external_urls() == []
