@@ -21,6 +21,7 @@ class ImportKind(StrEnum):
     THREE_W = "3w"
     MEMBERSHIP = "membership"
     PARTNERSHIP = "partnership"
+    NEEDS = "needs"  # a needs overview (HNO): people in need by unit and sector
 
 
 class JobState(StrEnum):

@@ -31,7 +31,7 @@ class Term:
 SECTORS: tuple[Term, ...] = (
     Term("protection", "Protection", "Protection", ("prot", "PRO")),
     Term("child_protection", "Protection de l'enfance", "Child protection",
-         ("PE", "CP", "protection de l enfant", "AoR PE", "PRO-CPN", "protection enfance", "protection des enfants"),
+         ("PE", "CP", "protection de l enfant", "AoR PE", "PRO-CPN", "PRO-CPM", "protection enfance", "protection des enfants"),
          parent_code="protection"),
     Term("gbv", "Violences basées sur le genre (VBG)", "Gender-based violence (GBV)",
          ("VBG", "violences basees sur le genre", "violence basee sur le genre", "gender based violence",

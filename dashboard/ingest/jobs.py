@@ -5,7 +5,7 @@ An upload is first checked: the import runs to its end and is rolled back, and t
 (its preview: counts, problems by kind). The person then confirms, and the same file is imported for real,
 or cancels, and the file is deleted. Nothing is kept of an upload nobody confirmed.
 
-What each role may upload is decided here, on the server: IMOs any 3W, membership or partnership table;
+What each role may upload is decided here, on the server: IMOs any 3W, membership, partnership or needs table;
 partner focal points a 3W holding their own organisation's rows only (other rows are rejected, and a new
 upload for the same period replaces their earlier one).
 """
@@ -26,6 +26,7 @@ from dashboard.i18n import render_message
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.importer import import_3w
 from dashboard.ingest.membership import import_memberships
+from dashboard.ingest.needs import import_needs
 from dashboard.ingest.partnerships import import_partnerships
 from dashboard.ingest.reader import MAX_UPLOAD_BYTES
 from dashboard.ingest.validate import CODE_SETS
@@ -33,7 +34,7 @@ from dashboard.domain.roles import Permission, Role, Viewer
 from dashboard.store.models import ImportJob
 from dashboard.domain.enums import JobMode, JobState
 
-KINDS = ("3w", "memberships", "partnerships")
+KINDS = ("3w", "memberships", "partnerships", "needs")
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 JOB_COLUMNS = ("id", "kind", "file_name", "state", "mode", "progress", "message", "batch_id", "submitted_by",
                "preview")
@@ -117,6 +118,9 @@ def run_job(engine: Engine, job_id: int, viewer: Viewer) -> None:
             result = import_3w(engine, path, period=period, role=str(viewer.role), only_organisation=only,
                                code_set=code_set, progress=lambda fraction, stage: _set(engine, job_id, progress=fraction),
                                **options)
+        elif kind == "needs":  # the period box gives the plan year when the file does not say it
+            year = int(period[:4]) if period and period[:4].isdigit() else None
+            result = import_needs(engine, path, year=year, **options)
         else:
             run = import_memberships if kind == "memberships" else import_partnerships
             result = run(engine, path, **options)
