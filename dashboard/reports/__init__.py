@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard.domain.filters import FILTERS
 from dashboard.exports import ExportHeader
 from dashboard.i18n import format_period, translate
-from dashboard.reports import brief, coverage, localisation, presence, reporting, review
+from dashboard.reports import brief, coverage, localisation, needs, presence, reporting, review
 from dashboard.reports.describe import (
     coarser_period_note,
     header_lines,
@@ -72,6 +72,8 @@ class Report:
     compares_places: bool = True
     #: what it says when the period shown has no earlier one to compare with (a catalogue key)
     single_period: str = "change.single_period"
+    #: what else a reader must know beside its table (where the people in need come from), one sentence a note
+    notes: Callable[[Snapshot, ReportParams], list[str]] = lambda snapshot, params: []
 
 
 REPORTS: dict[str, Report] = {
@@ -79,7 +81,10 @@ REPORTS: dict[str, Report] = {
     "presence_by_sector": Report(presence.presence_by_sector_report, by_sector=always),
     "gaps": Report(coverage.gaps_report, (
         ReportOption("without", "an organisation type whose absence makes a gap, e.g. ngo_national "
-                                "(default: no organisation at all)"),), by_sector=always),
+                                "(default: no organisation at all)"),
+        ReportOption("rank", "need: by people in need (the default when needs are imported: python -m dashboard "
+                             "import-needs), or population")), by_sector=always, notes=needs.gap_notes),
+    "need_coverage": Report(coverage.need_coverage_report, by_sector=always, notes=needs.needs_notes),
     "overlaps": Report(coverage.overlaps_report, (
         ReportOption("k", "minimum number of organisations in a unit and sector", str(coverage.DEFAULT_OVERLAP_K)),),
         by_sector=always),
@@ -134,12 +139,12 @@ def report_notes(name: str, snapshot: Snapshot, params: ReportParams) -> list[st
     for a report by sector; for a comparison, a period reported only at coarser levels than the one shown."""
     report = REPORTS[name]
     if report.periods is None:
-        return []
+        return report.notes(snapshot, params)
     periods = report.periods(snapshot, params)
     notes = [without_sector_note(snapshot, params, periods) if report.by_sector(params) else None]
     if len(periods) > 1 and report.compares_places:
         notes += [coarser_period_note(snapshot, params, period) for period in periods]
-    return [note for note in notes if note]
+    return [note for note in notes if note] + report.notes(snapshot, params)
 
 
 def report_blank(name: str, snapshot: Snapshot, params: ReportParams) -> str | None:

@@ -31,6 +31,7 @@ from dashboard.domain.enums import RoundState
 from dashboard.domain.roles import Viewer
 from dashboard.geo.population import load_population
 from dashboard.ingest.membership import membership_frame
+from dashboard.ingest.needs import NEED_COLUMNS, need_frame, need_import_of
 from dashboard.ingest.partnerships import partnership_frame
 from dashboard.result_cache import ResultCache
 from dashboard.security.policy import Policy, load_policy, public_activities
@@ -61,6 +62,11 @@ class Snapshot:
     cache: ResultCache = field(default_factory=ResultCache)
     #: the policy applied to this snapshot when it is the public view (None: the full data)
     public_policy: Policy | None = None
+    #: people in need, targeted and population of the latest plan year imported (HNO), unit totals
+    #: (:data:`dashboard.ingest.needs.NEED_COLUMNS`); empty when no needs were imported
+    needs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NEED_COLUMNS))
+    #: the file, source and date of the import the needs come from (None without needs)
+    needs_source: dict | None = None
 
     @property
     def public(self) -> bool:
@@ -223,7 +229,8 @@ class DashboardData:
                 snapshot = Snapshot(version, _of_batches(activities, current), organisation_frame(self.engine),
                                     admin_unit_frame(self.engine, self.boundary_version), current,
                                     membership_frame(self.engine), partnership_frame(self.engine),
-                                    round_frame(self.engine), self.population, self.cache)
+                                    round_frame(self.engine), self.population, self.cache,
+                                    **_needs_of(self.engine))
                 snapshot.cube  # noqa: B018 (built now, once)
                 self._snapshot, self._public, self._published = snapshot, None, (activities, batches)
                 _keep_out_of_collection()
@@ -240,6 +247,13 @@ class DashboardData:
                     public_policy=self.policy)
                 self._public.cube  # noqa: B018
             return self._public
+
+
+def _needs_of(engine: Engine) -> dict[str, object]:
+    """The snapshot's needs and where they come from."""
+    needs = need_frame(engine)
+    source = need_import_of(engine, int(needs["batch_id"].iloc[0])) if len(needs) else None
+    return {"needs": needs, "needs_source": source}
 
 
 def _of_batches(activities: pd.DataFrame, batches: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,135 @@
+"""Need against presence on the real sample with the real HNO 2024 imported: gaps ranked by people in need, the
+need-coverage report, and the command line, against independent pandas counts of the two files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import cli
+from dashboard.domain.roles import SYSTEM
+from dashboard.geo.boundaries import load_admin_units
+from dashboard.ingest.needs import import_needs
+from dashboard.reports import params_from_query, report_notes, run_report
+from dashboard.reports.snapshot import DashboardData, population_of
+from tests.conftest import sample_copy
+from tests.independent import placed_rows, read_sample
+
+HNO = Path("ocha_hno_mli_2024") / "download-hno-data-mli.csv"
+#: HNO sector codes of the sectors the 3W reports, as the README maps them
+HNO_SECTORS = {"HEA": "health", "EDU": "education", "NUT": "nutrition", "SHL": "shelter_nfi", "WSH": "wash",
+               "FSC": "food_security", "PRO": "protection"}
+
+
+@pytest.fixture(scope="module")
+def with_needs(sample_settings, mirror, tmp_path_factory):
+    """A copy of the sample installation with the HNO imported: its settings and its data."""
+    settings, engine = sample_copy(sample_settings, tmp_path_factory.mktemp("needs"))
+    import_needs(engine, mirror / HNO, year=2024, source="OCHA HPC")
+    yield settings, DashboardData(engine, population=population_of(settings, engine))
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def snapshot(with_needs):
+    return with_needs[1].snapshot(SYSTEM)
+
+
+@pytest.fixture(scope="module")
+def hno_totals(mirror) -> pd.DataFrame:
+    frame = pd.read_csv(mirror / HNO, skiprows=[1], dtype=str)
+    frame = frame[(frame["Gender"] == "a") & (frame["Age Range"] == "ALL") & (frame["Population Group"] == "ALL")]
+    return frame.assign(people_in_need=frame["In Need"].astype(float))
+
+
+@pytest.fixture(scope="module")
+def cercle_presence(sample_path, mirror) -> pd.DataFrame:
+    """Organisations present per cercle and sector, counted on the workbook: rows at cercle level or finer."""
+    rows = placed_rows(read_sample(sample_path), load_admin_units(mirror))
+    rows = rows[rows["location_level"] >= 2]
+    return rows.groupby(["adm2_pcode", "sector_code"])["org"].nunique()
+
+
+def test_gaps_are_ranked_by_people_in_need_of_the_cercle_and_sector(snapshot, hno_totals, cercle_presence):
+    gaps = run_report("gaps", snapshot, params_from_query({"level": "2"}))
+    cercles = hno_totals[hno_totals["Admin 2 PCode"].notna() & hno_totals["Sector"].isin(HNO_SECTORS)]
+    expected = cercles.assign(sector_code=cercles["Sector"].map(HNO_SECTORS)).set_index(
+        ["Admin 2 PCode", "sector_code"])["people_in_need"]
+    known = gaps[gaps["people_in_need_known"]]
+    assert len(known) > 0
+    for row in known.itertuples():
+        assert row.people_in_need == expected[(row.pcode, row.sector_code)]
+        assert cercle_presence.get((row.pcode, row.sector_code), 0) == 0  # a gap: nobody there
+    # most people in need first; cells the HNO gives no figure for (by region only) last
+    assert known["people_in_need"].is_monotonic_decreasing
+    assert not gaps["people_in_need_known"].iloc[len(known):].any()
+    assert gaps.iloc[0][["pcode", "sector_code"]].tolist() == list(
+        expected[[key for key in expected.index if cercle_presence.get(key, 0) == 0]].idxmax())
+    # the population is still given
+    assert gaps.set_index("pcode").loc["ML0101", "population"].iloc[0] == snapshot.population.set_index(
+        "pcode").loc["ML0101", "population"]
+    notes = report_notes("gaps", snapshot, params_from_query({"level": "2", "lang": "en"}))
+    assert any("HNO 2024" in note and "download-hno-data-mli.csv" in note for note in notes)
+
+
+def test_asked_for_population_the_ranking_is_as_before(snapshot):
+    by_population = run_report("gaps", snapshot, params_from_query({"level": "2", "rank": "population"}))
+    assert "people_in_need" not in by_population
+    assert by_population["population"].dropna().is_monotonic_decreasing
+
+
+def test_need_coverage_counts_organisations_as_the_workbook_does(snapshot, hno_totals, cercle_presence):
+    table = run_report("need_coverage", snapshot, params_from_query({"level": "2"}))
+    sectors = table[~table["intersectoral"]]
+    cercles = hno_totals[hno_totals["Admin 2 PCode"].notna() & hno_totals["Sector"].isin(HNO_SECTORS)]
+    assert len(sectors) == len(cercles)  # every cercle x sector figure, none invented
+    for row in sectors.itertuples():
+        present = cercle_presence.get((row.pcode, row.sector_code), 0)
+        assert row.organisations == present, (row.pcode, row.sector_code)
+        if present:
+            assert row.people_in_need_per_organisation == round(row.people_in_need / present)
+    # nobody present first, then the most people in need per organisation
+    nobody = table["organisations"] == 0
+    assert not nobody.iloc[nobody.sum():].any()
+    assert table.loc[~nobody, "people_in_need_per_organisation"].is_monotonic_decreasing
+    # the intersectoral figure of each cercle, against the organisations of every sector
+    intersectoral = table[table["intersectoral"]].set_index("pcode")
+    assert len(intersectoral) == 53
+    all_sectors = hno_totals[hno_totals["Admin 2 PCode"].notna() & (hno_totals["Sector"] == "ALL")]
+    assert intersectoral["people_in_need"].sum() == all_sectors["people_in_need"].sum() == 7_107_192
+
+
+def test_a_region_without_its_own_figure_has_the_sum_of_its_cercles(snapshot, hno_totals):
+    table = run_report("need_coverage", snapshot, params_from_query({"level": "1", "sector": "health,food_security"}))
+    kayes = table[table["pcode"] == "ML01"].set_index("sector_code")
+    health = hno_totals[(hno_totals["Sector"] == "HEA") & hno_totals["Admin 2 PCode"].fillna("").str.startswith("ML01")]
+    assert kayes.loc["health", "people_in_need"] == health["people_in_need"].sum()
+    assert bool(kayes.loc["health", "from_finer"])
+    food = hno_totals[(hno_totals["Sector"] == "FSC") & (hno_totals["Admin 1 PCode"] == "ML01")
+                      & hno_totals["Admin 2 PCode"].isna()]
+    assert kayes.loc["food_security", "people_in_need"] == food["people_in_need"].sum() == 180_293
+    assert not bool(kayes.loc["food_security", "from_finer"])
+
+
+def test_command_line_gaps_rank_need_and_need_coverage(with_needs, monkeypatch, capsys):
+    settings, _ = with_needs
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("MALI3W_DATA_MIRROR", str(settings.data_mirror))
+    assert cli.main(["gaps", "--level", "2", "--rank", "need", "--lang", "en"]) == 0
+    output = capsys.readouterr().out
+    printed = pd.read_csv(io.StringIO(output), comment="#")
+    assert printed["people_in_need"].iloc[0] == printed["people_in_need"].max()
+    assert "HNO 2024" in output
+    assert cli.main(["need-coverage", "--level", "2", "--sector", "wash", "--area", "ML05"]) == 0
+    printed = pd.read_csv(io.StringIO(capsys.readouterr().out), comment="#")
+    assert set(printed["sector_code"]) == {"wash"} and printed["pcode"].str.startswith("ML05").all()
+
+
+def test_without_needs_gaps_are_ranked_by_population_and_say_why(sample_snapshot):
+    params = params_from_query({"level": "2", "rank": "need", "lang": "en"})
+    gaps = run_report("gaps", sample_snapshot, params)
+    assert "people_in_need" not in gaps and gaps["population"].dropna().is_monotonic_decreasing
+    assert any("No needs (HNO) are imported" in note for note in report_notes("gaps", sample_snapshot, params))
