@@ -133,3 +133,28 @@ def test_without_needs_gaps_are_ranked_by_population_and_say_why(sample_snapshot
     gaps = run_report("gaps", sample_snapshot, params)
     assert "people_in_need" not in gaps and gaps["population"].dropna().is_monotonic_decreasing
     assert any("No needs (HNO) are imported" in note for note in report_notes("gaps", sample_snapshot, params))
+
+
+def test_the_lacunes_page_ranks_by_need_and_shows_the_need_coverage(snapshot, sample_snapshot):
+    from dashboard.layouts.analysis_page import content
+    from dashboard.layouts.choropleth import MapView
+    from dashboard.layouts.coverage_pages import GAPS
+    from tests.integration.test_reports_sample import page_texts
+    view = MapView(lambda level: f"/geo/adm{level}.json")
+    params = params_from_query({"level": "2"})
+    shown = content(GAPS, snapshot, params, view)
+    table = page_texts(shown.table)
+    assert "Personnes dans le besoin" in table
+    gaps = run_report("gaps", snapshot, params)
+    first = gaps.iloc[0]
+    # the first row of the page's table is the gap with most people in need, with its figure
+    assert table.index(first["name"]) < table.index(gaps.iloc[1]["name"]) or first["name"] == gaps.iloc[1]["name"]
+    assert f"{int(first['people_in_need']):,}".replace(",", "\u202f") in table
+    extra = page_texts(shown.extra)
+    assert "Besoins et présence" in extra and "Personnes dans le besoin par organisation présente" in extra
+    assert any("HNO 2024" in text for text in page_texts(shown.summary))
+    controls = str(GAPS.controls(snapshot, params))
+    assert "'name': 'rank'" in controls
+    # without needs, the page is as it was: no section, no ranking control
+    assert page_texts(content(GAPS, sample_snapshot, params, view).extra) == []
+    assert "'name': 'rank'" not in str(GAPS.controls(sample_snapshot, params))
