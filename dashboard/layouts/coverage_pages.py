@@ -81,15 +81,17 @@ def gaps_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) 
     units = snapshot.units_in(params.level, params.area)
     sectors = gap_sectors(snapshot, params)
     missing = gap_type(params)
-    text = translate("gaps.summary", lang, gaps=format_number(len(frame), lang),
+    by_need = "people_in_need_known" in frame  # ranked by people in need (HNO imported)
+    text = translate("gaps.summary_need" if by_need else "gaps.summary", lang, gaps=format_number(len(frame), lang),
                      cells=format_number(len(units) * len(sectors), lang),
                      units=format_number(frame["pcode"].nunique(), lang), total=format_number(len(units), lang),
                      level=translate(f"level.{params.level}.plural", lang),
                      coarser=format_number(int((frame["coarser_only"] > 0).sum()), lang),
                      who=ORG_TYPE_VOCABULARY.label(missing, lang) if missing else translate("gaps.nobody", lang))
-    unknown = frame.loc[~frame["population_known"].astype(bool), "pcode"].nunique()
+    unknown = frame.loc[~frame["people_in_need_known" if by_need else "population_known"].astype(bool), "pcode"].nunique()
     if unknown:
-        text += " " + translate("gaps.population_unknown", lang, count=format_number(unknown, lang),
+        text += " " + translate("gaps.need_unknown" if by_need else "gaps.population_unknown", lang,
+                                count=format_number(unknown, lang),
                                 level=translate(f"level.{params.level}.plural", lang))
     return text
 

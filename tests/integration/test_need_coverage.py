@@ -152,7 +152,9 @@ def test_the_lacunes_page_ranks_by_need_and_shows_the_need_coverage(snapshot, sa
     assert f"{int(first['people_in_need']):,}".replace(",", "\u202f") in table
     extra = page_texts(shown.extra)
     assert "Besoins et présence" in extra and "Personnes dans le besoin par organisation présente" in extra
-    assert any("HNO 2024" in text for text in page_texts(shown.summary))
+    summary = " ".join(page_texts(shown.summary))
+    assert "HNO 2024" in summary and "Classées par personnes dans le besoin (HNO)" in summary
+    assert "Classées par population" not in summary
     controls = str(GAPS.controls(snapshot, params))
     assert "'name': 'rank'" in controls
     # without needs, the page is as it was: no section, no ranking control
