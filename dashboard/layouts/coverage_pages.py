@@ -9,7 +9,7 @@ from dashboard.layouts.controls import dropdown
 from dashboard.i18n import format_number, format_period, translate
 from dashboard.layouts.analysis_page import AnalysisPage, MapLayer
 from dashboard.layouts.choropleth import Scale
-from dashboard.layouts.needs_section import need_coverage_section, need_rank_controls
+from dashboard.layouts.needs_section import gaps_or_need_map, need_coverage_section, need_rank_controls
 from dashboard.layouts.shell import page_param, round_label
 from dashboard.reports import ReportParams
 from dashboard.reports.coverage import (
@@ -109,7 +109,7 @@ def gaps_controls(snapshot: Snapshot, params: ReportParams) -> list:
 # cercles: population (and need) are known for cercles, not communes, and a gap is ranked by them
 GAPS = AnalysisPage("gaps", "/lacunes", "gaps", gaps_summary,
                     lambda snapshot, params: gaps_controls(snapshot, params) + need_rank_controls(snapshot, params),
-                    gaps_map, extra=need_coverage_section, default_level=2)
+                    gaps_or_need_map(gaps_map), extra=need_coverage_section, default_level=2)
 
 
 # --- overlaps -----------------------------------------------------------------------------------------------

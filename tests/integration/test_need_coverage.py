@@ -160,3 +160,33 @@ def test_the_lacunes_page_ranks_by_need_and_shows_the_need_coverage(snapshot, sa
     # without needs, the page is as it was: no section, no ranking control
     assert page_texts(content(GAPS, sample_snapshot, params, view).extra) == []
     assert "'name': 'rank'" not in str(GAPS.controls(sample_snapshot, params))
+
+
+def test_the_need_map_colours_people_in_need_per_organisation(snapshot, sample_snapshot, sample_path, mirror,
+                                                              hno_totals):
+    from dashboard.layouts.coverage_pages import GAPS
+    from dashboard.layouts.needs_section import NEED_BINS, NOBODY
+    rows = placed_rows(read_sample(sample_path), load_admin_units(mirror))
+    per_cercle = rows[rows["location_level"] >= 2].groupby("adm2_pcode")["org"].nunique()
+    need = hno_totals[hno_totals["Admin 2 PCode"].notna() & (hno_totals["Sector"] == "ALL")].set_index(
+        "Admin 2 PCode")["people_in_need"]
+    layer = GAPS.map_layer(snapshot, params_from_query({"level": "2", "map": "need", "lang": "en"}), None)
+    assert len(layer.pcodes) == 53
+    for pcode, category, (shown_need, present, per) in zip(layer.pcodes, layer.categories, layer.customdata):
+        organisations = per_cercle.get(pcode, 0)
+        assert present.replace("\u202f", "").replace(",", "") == str(organisations), pcode
+        ratio = need[pcode] / organisations if organisations else None
+        if ratio is None:
+            assert category == NOBODY
+        else:
+            low, high = NEED_BINS[category - 2]
+            assert low <= round(ratio) and (high is None or round(ratio) <= high), pcode
+    # health alone: the health figure against the health organisations
+    health = GAPS.map_layer(snapshot, params_from_query({"level": "2", "map": "need", "sector": "health"}), None)
+    bafoulabe = health.customdata[health.pcodes.index("ML0101")]
+    expected = hno_totals[(hno_totals["Admin 2 PCode"] == "ML0101") & (hno_totals["Sector"] == "HEA")]
+    assert bafoulabe[0].replace("\u202f", "") == str(int(expected["people_in_need"].iloc[0]))
+    # without needs the page keeps its gaps map
+    gaps = GAPS.map_layer(sample_snapshot, params_from_query({"level": "2", "map": "need"}),
+                          run_report("gaps", sample_snapshot, params_from_query({"level": "2"})))
+    assert gaps.scale.title.startswith("Secteurs")
