@@ -12,13 +12,15 @@ import pytest
 from dashboard import cli
 from dashboard.domain.roles import SYSTEM
 from dashboard.geo.boundaries import load_admin_units
+from dashboard.manifest import dataset_by_role
 from dashboard.ingest.needs import import_needs
 from dashboard.reports import params_from_query, report_notes, run_report
 from dashboard.reports.snapshot import DashboardData, population_of
 from tests.conftest import sample_copy
 from tests.independent import placed_rows, read_sample
 
-HNO = Path("ocha_hno_mli_2024") / "download-hno-data-mli.csv"
+#: the HNO file as the data manifest lists it
+HNO = dataset_by_role("needs").path(Path("."))
 #: HNO sector codes of the sectors the 3W reports, as the README maps them
 HNO_SECTORS = {"HEA": "health", "EDU": "education", "NUT": "nutrition", "SHL": "shelter_nfi", "WSH": "wash",
                "FSC": "food_security", "PRO": "protection"}

@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.ingest.errors import ImportRefused
+from dashboard.manifest import dataset_by_role
 from dashboard.ingest.needs import import_needs, need_frame
 from dashboard.store.models import ImportIssue, Need, RejectedRow
 
-HNO = Path("ocha_hno_mli_2024") / "download-hno-data-mli.csv"
+#: the HNO file as the data manifest lists it
+HNO = dataset_by_role("needs").path(Path("."))
 
 
 @pytest.fixture(scope="module")
