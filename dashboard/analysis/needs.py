@@ -97,3 +97,52 @@ def need_coverage_table(selection: Selection, level: int, at_level: pd.DataFrame
     columns = ["pcode", "sector_code", "intersectoral", "people_in_need", "targeted", "from_finer", "organisations",
                "people_in_need_per_organisation"]
     return table[columns].reset_index(drop=True)
+
+
+def organisations_present(selection: Selection, level: int, pcodes: Sequence[str], sector: str | None) -> np.ndarray:
+    """The organisations present (rows at the unit's level or finer) in each of ``pcodes`` (units of ``level``)
+    in ``sector``, or in any sector for None; 0 for a P-code that is no unit of the level."""
+    cube = selection.cube
+    codes = cube.units.codes[level]
+    number = pd.Series(np.arange(len(codes)), index=codes).reindex(list(pcodes)).to_numpy()
+    known = ~np.isnan(number)
+    units = np.where(known, number, 0).astype(np.int64)
+    if sector is None:
+        present = counts(selection.cells(level, False), len(codes))
+        return np.where(known, present[units] if len(present) else 0, 0).astype(int)
+    if sector not in cube.sectors:
+        return np.zeros(len(units), dtype=int)
+    slots = len(cube.sectors)
+    present = counts(selection.cells(level, True), len(codes) * slots)
+    cells = units * slots + cube.sectors.index(sector)
+    return np.where(known, present[cells] if len(present) else 0, 0).astype(int)
+
+
+#: columns of :func:`food_insecurity_table`
+FOOD_COLUMNS = ["pcode", "phase3plus_current", "phase3plus_projected", "population", "projected_share",
+                "organisations", "phase3plus_projected_per_organisation"]
+
+
+def food_insecurity_table(selection: Selection, level: int, figures: pd.DataFrame, units: Sequence[str],
+                          region_of: pd.Series, sector: str = "food_security") -> pd.DataFrame:
+    """The Cadre Harmonisé's phase 3+ population beside the organisations present in ``sector`` (food security),
+    per unit of ``level`` among ``units`` (regions: the sum of their cercles and of any figure given for the
+    region itself; cercles: their own figure). Columns :data:`FOOD_COLUMNS`; the most people projected in
+    phase 3+ first, units without a figure last. ``figures``: :attr:`dashboard.geo.food_insecurity.FoodInsecurity.table`."""
+    values = ["phase3plus_current", "phase3plus_projected", "population"]
+    if level == 1:
+        cercles = figures[figures["level"] == 2].assign(pcode=lambda f: f["pcode"].map(region_of))
+        given = pd.concat([cercles, figures[figures["level"] == 1]])
+        by_unit = given.dropna(subset=["pcode"]).groupby("pcode")[values].sum(min_count=1)
+    else:
+        by_unit = figures[figures["level"] == level].set_index("pcode")[values]
+    table = by_unit.reindex(list(units)).rename_axis("pcode").reset_index()
+    table["projected_share"] = (table["phase3plus_projected"].astype("Float64")
+                                / table["population"].astype("Float64")).round(3)
+    table["organisations"] = organisations_present(selection, level, table["pcode"], sector)
+    table["phase3plus_projected_per_organisation"] = (
+        table["phase3plus_projected"].astype("Float64")
+        / table["organisations"].where(table["organisations"] > 0).astype("Float64")).round(0)
+    table = table.sort_values(["phase3plus_projected", "pcode"], ascending=[False, True], na_position="last",
+                              kind="stable")
+    return table[FOOD_COLUMNS].reset_index(drop=True)

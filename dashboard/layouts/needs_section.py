@@ -12,7 +12,7 @@ from dashboard.layouts.choropleth import Scale
 from dashboard.layouts.controls import dropdown
 from dashboard.layouts.shell import download_links, page_param
 from dashboard.layouts.tables import report_table
-from dashboard.reports import ReportParams, run_report
+from dashboard.reports import ReportParams, report_notes, run_report
 from dashboard.reports.needs import RANKS, gap_rank, has_needs
 from dashboard.reports.snapshot import Snapshot
 
@@ -89,10 +89,26 @@ def gaps_or_need_map(gaps_map):
     return layer
 
 
-def need_coverage_section(snapshot: Snapshot, params: ReportParams) -> list:
-    """The units with most people in need per organisation present, by sector, and its downloads."""
-    if not has_needs(snapshot):
+def food_insecurity_section(snapshot: Snapshot, params: ReportParams) -> list:
+    """With food security among the sectors chosen: the Cadre Harmonisé's phase 3+ population beside the
+    food-security organisations, and its downloads."""
+    if "food_security" not in params.sectors or snapshot.food_insecurity is None or params.level == 3:
         return []
+    lang = params.lang
+    frame = run_report("food_insecurity", snapshot, params)
+    return [html.Section([
+        html.H3(translate("report.food_insecurity", lang)),
+        *[html.P(note, className="note") for note in report_notes("food_insecurity", snapshot, params)],
+        report_table(frame, lang, max_rows=SHOWN_ROWS),
+        download_links("food_insecurity", params),
+    ], className="report-section", id="food-insecurity")]
+
+
+def need_coverage_section(snapshot: Snapshot, params: ReportParams) -> list:
+    """The units with most people in need per organisation present, by sector, and its downloads; then, with
+    food security chosen, the Cadre Harmonisé beside the food-security organisations."""
+    if not has_needs(snapshot):
+        return food_insecurity_section(snapshot, params)
     lang = params.lang
     frame = run_report("need_coverage", snapshot, params)
     return [html.Section([
@@ -100,4 +116,4 @@ def need_coverage_section(snapshot: Snapshot, params: ReportParams) -> list:
         html.P(translate("needs.coverage_note", lang), className="note"),
         report_table(frame, lang, max_rows=SHOWN_ROWS),
         download_links("need_coverage", params),
-    ], className="report-section", id="need-coverage")]
+    ], className="report-section", id="need-coverage"), *food_insecurity_section(snapshot, params)]

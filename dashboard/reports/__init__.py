@@ -85,6 +85,8 @@ REPORTS: dict[str, Report] = {
         ReportOption("rank", "need: by people in need (the default when needs are imported: python -m dashboard "
                              "import-needs), or population")), by_sector=always, notes=needs.gap_notes),
     "need_coverage": Report(coverage.need_coverage_report, by_sector=always, notes=needs.needs_notes),
+    "food_insecurity": Report(needs.food_insecurity_report, notes=needs.food_insecurity_notes,
+                              uses=("level", "period", "area", "org_types", "organisations")),
     "overlaps": Report(coverage.overlaps_report, (
         ReportOption("k", "minimum number of organisations in a unit and sector", str(coverage.DEFAULT_OVERLAP_K)),),
         by_sector=always),

@@ -24,11 +24,12 @@ from sqlalchemy import Engine
 
 from dashboard.analysis.cube import PresenceCube, Selection
 from dashboard.analysis.duplicates import duplicate_groups
-from dashboard.config import BOUNDARY_VERSION, Settings
+from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION, Settings
 from dashboard.domain.filters import ROW_FILTERS
 from dashboard.domain.places import UnitIndex
 from dashboard.domain.enums import RoundState
 from dashboard.domain.roles import Viewer
+from dashboard.geo.food_insecurity import FoodInsecurity, load_food_insecurity
 from dashboard.geo.population import load_population
 from dashboard.ingest.membership import membership_frame
 from dashboard.ingest.needs import NEED_COLUMNS, need_frame, need_import_of
@@ -37,6 +38,7 @@ from dashboard.result_cache import ResultCache
 from dashboard.security.policy import Policy, load_policy, public_activities
 from dashboard.store.duplicate_decisions import decision_frame, decisions_version, duplicate_records_frame
 from dashboard.store.queries import activity_frame, admin_unit_frame, batch_frame, dataset_version, organisation_frame
+from dashboard.store.reference import load_crosswalk
 from dashboard.store.rounds import ROUND_COLUMNS, round_frame
 
 T = TypeVar("T")
@@ -67,6 +69,8 @@ class Snapshot:
     needs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NEED_COLUMNS))
     #: the file, source and date of the import the needs come from (None without needs)
     needs_source: dict | None = None
+    #: the Cadre Harmonisé's latest cycle on the 2021 units, or None when the data mirror does not have it
+    food_insecurity: FoodInsecurity | None = None
 
     @property
     def public(self) -> bool:
@@ -202,8 +206,9 @@ class StoreReader:
 class DashboardData:
     def __init__(self, engine: Engine, boundary_version: str = BOUNDARY_VERSION,
                  population: pd.DataFrame | None = None, cache: ResultCache | None = None,
-                 policy: Policy | None = None):
+                 policy: Policy | None = None, food_insecurity: FoodInsecurity | None = None):
         self.engine = engine
+        self.food_insecurity = food_insecurity
         self.boundary_version = boundary_version
         self.population = population
         self.cache = cache or ResultCache()
@@ -230,7 +235,7 @@ class DashboardData:
                                     admin_unit_frame(self.engine, self.boundary_version), current,
                                     membership_frame(self.engine), partnership_frame(self.engine),
                                     round_frame(self.engine), self.population, self.cache,
-                                    **_needs_of(self.engine))
+                                    **_needs_of(self.engine), food_insecurity=self.food_insecurity)
                 snapshot.cube  # noqa: B018 (built now, once)
                 self._snapshot, self._public, self._published = snapshot, None, (activities, batches)
                 _keep_out_of_collection()
@@ -280,12 +285,25 @@ def population_of(settings: Settings, engine: Engine) -> pd.DataFrame | None:
         return None
 
 
+def food_insecurity_of(settings: Settings, engine: Engine) -> FoodInsecurity | None:
+    """The Cadre Harmonisé's latest cycle placed on the 2021 units (older codes through the 2015 crosswalk), or
+    None when the data mirror does not have it."""
+    try:
+        legacy = admin_unit_frame(engine, LEGACY_BOUNDARY_VERSION)
+        return load_food_insecurity(settings.data_mirror, admin_unit_frame(engine, BOUNDARY_VERSION),
+                                    load_crosswalk(engine, LEGACY_BOUNDARY_VERSION, BOUNDARY_VERSION),
+                                    dict(zip(legacy["pcode"], legacy["name_fr"])))
+    except FileNotFoundError:
+        return None
+
+
 def dashboard_data(engine: Engine, settings: Settings, cache: ResultCache | None = None) -> DashboardData:
     """The data of an installation as every way in reads it (pages, downloads, command line): with the
     population that ranks gaps and the installation's data-responsibility policy, so that a number is the
     same wherever it is read."""
     return DashboardData(engine, population=population_of(settings, engine), cache=cache,
-                         policy=load_policy(settings.policy_file))
+                         policy=load_policy(settings.policy_file),
+                         food_insecurity=food_insecurity_of(settings, engine))
 
 
-__all__ = ["DashboardData", "Snapshot", "StoreReader", "dashboard_data", "population_of"]
+__all__ = ["DashboardData", "Snapshot", "StoreReader", "dashboard_data", "food_insecurity_of", "population_of"]

@@ -15,7 +15,7 @@ from dashboard.geo.boundaries import load_admin_units
 from dashboard.manifest import dataset_by_role
 from dashboard.ingest.needs import import_needs
 from dashboard.reports import params_from_query, report_notes, run_report
-from dashboard.reports.snapshot import DashboardData, population_of
+from dashboard.reports.snapshot import DashboardData, food_insecurity_of, population_of
 from tests.conftest import sample_copy
 from tests.independent import placed_rows, read_sample
 
@@ -31,7 +31,8 @@ def with_needs(sample_settings, mirror, tmp_path_factory):
     """A copy of the sample installation with the HNO imported: its settings and its data."""
     settings, engine = sample_copy(sample_settings, tmp_path_factory.mktemp("needs"))
     import_needs(engine, mirror / HNO, year=2024, source="OCHA HPC")
-    yield settings, DashboardData(engine, population=population_of(settings, engine))
+    yield settings, DashboardData(engine, population=population_of(settings, engine),
+                                  food_insecurity=food_insecurity_of(settings, engine))
     engine.dispose()
 
 
@@ -192,3 +193,57 @@ def test_the_need_map_colours_people_in_need_per_organisation(snapshot, sample_s
     gaps = GAPS.map_layer(sample_snapshot, params_from_query({"level": "2", "map": "need"}),
                           run_report("gaps", sample_snapshot, params_from_query({"level": "2"})))
     assert gaps.scale.title.startswith("Secteurs")
+
+
+
+# --- food insecurity (Cadre Harmonisé) beside the food-security organisations -----------------------------------
+
+@pytest.fixture(scope="module")
+def cadre_harmonise(mirror) -> pd.DataFrame:
+    """The March 2023 cycle (the latest: SOURCE.md), as pandas reads the file."""
+    frame = pd.read_csv(dataset_by_role("food-insecurity").path(mirror), dtype=str)
+    frame = frame[(frame["exercise_year"] == "2023") & (frame["exercise_label"] == "Jan-May")]
+    return frame.assign(phase35=frame["phase35"].astype(float))
+
+
+def test_food_insecurity_by_cercle_beside_food_security_organisations(snapshot, cadre_harmonise, sample_path,
+                                                                      mirror):
+    table = run_report("food_insecurity", snapshot, params_from_query({"level": "2"})).set_index("pcode")
+    by_code = cadre_harmonise.groupby(["adm2_pcod2", "chtype"])["phase35"].sum().unstack()
+    # a cercle whose code is a 2021 cercle keeps its figures
+    assert table.loc["ML0502", ["phase3plus_current", "phase3plus_projected"]].tolist() == \
+        by_code.loc["ML0502", ["current", "projected"]].tolist() == [65_005, 89_382]
+    # Bamako's six communes make Bamako; Taoudenit (ML06051) counts in Tombouctou (ML0605)
+    assert table.loc["ML0901", "phase3plus_projected"] == by_code.loc["ML0901", "projected"]
+    assert table.loc["ML0605", "phase3plus_current"] == by_code.loc["ML0605", "current"] + by_code.loc[
+        "ML06051", "current"]
+    # the old cercle of Ménaka (ML0704) is the whole 2021 region: its four cercles have no figure of their own
+    assert table.loc[["ML1001", "ML1002", "ML1003", "ML1004"], "phase3plus_projected"].isna().all()
+    regions = run_report("food_insecurity", snapshot, params_from_query({"level": "1"})).set_index("pcode")
+    assert regions.loc["ML10", "phase3plus_current"] == by_code.loc["ML0704", "current"] == 37_602
+    gao = by_code.loc[["ML0701", "ML0702", "ML0703"], "projected"].sum()
+    assert regions.loc["ML07", "phase3plus_projected"] == gao  # 2021 Gao, without Ménaka
+    assert regions["phase3plus_current"].sum() == cadre_harmonise.loc[
+        cadre_harmonise["chtype"] == "current", "phase35"].sum()  # nothing lost, nothing counted twice
+    # food-security organisations present, counted on the workbook
+    rows = placed_rows(read_sample(sample_path), load_admin_units(mirror))
+    food = rows[(rows["location_level"] >= 2) & (rows["sector_code"] == "food_security")]
+    expected = food.groupby("adm2_pcode")["org"].nunique()
+    assert table["organisations"].to_dict() == {pcode: expected.get(pcode, 0) for pcode in table.index}
+    assert table["phase3plus_projected"].dropna().is_monotonic_decreasing
+    notes = " ".join(report_notes("food_insecurity", snapshot, params_from_query({"level": "2", "lang": "en"})))
+    for listed in ("ML0704 Menaka", "ML06051 Taoudenit", "ML090101", "Jun-Aug 2023"):
+        assert listed in notes
+
+
+def test_food_insecurity_on_the_lacunes_page_with_food_security_chosen(snapshot):
+    from dashboard.layouts.analysis_page import content
+    from dashboard.layouts.choropleth import MapView
+    from dashboard.layouts.coverage_pages import GAPS
+    from tests.integration.test_reports_sample import page_texts
+    view = MapView(lambda level: f"/geo/adm{level}.json")
+    chosen = page_texts(content(GAPS, snapshot, params_from_query({"level": "2", "sector": "food_security"}), view).extra)
+    assert "Insécurité alimentaire (Cadre Harmonisé) et organisations de sécurité alimentaire" in chosen
+    assert "Phase 3+ (projetée)" in chosen
+    other = page_texts(content(GAPS, snapshot, params_from_query({"level": "2", "sector": "health"}), view).extra)
+    assert "Phase 3+ (projetée)" not in other
