@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard.domain.filters import FILTERS
 from dashboard.exports import ExportHeader
 from dashboard.i18n import format_period, translate
-from dashboard.reports import brief, coverage, localisation, needs, presence, reporting, review
+from dashboard.reports import brief, coverage, localisation, modality, needs, presence, reporting, review
 from dashboard.reports.describe import (
     coarser_period_note,
     header_lines,
@@ -85,6 +85,9 @@ REPORTS: dict[str, Report] = {
         ReportOption("rank", "need: by people in need (the default when needs are imported: python -m dashboard "
                              "import-needs), or population")), by_sector=always, notes=needs.gap_notes),
     "need_coverage": Report(coverage.need_coverage_report, by_sector=always, notes=needs.needs_notes),
+    "presence_modality": Report(modality.presence_modality_report, (
+        ReportOption("by", "sector: per unit and sector (default: per unit, across all sectors)"),),
+        by_sector=modality.modality_by_sector, notes=modality.modality_notes),
     "food_insecurity": Report(needs.food_insecurity_report, notes=needs.food_insecurity_notes,
                               uses=("level", "period", "area", "org_types", "organisations")),
     "overlaps": Report(coverage.overlaps_report, (

@@ -8,7 +8,8 @@ from dashboard.store.queries import ACTIVITY_COLUMNS
 
 
 def keys(rows):
-    frame = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS)
+    # the physical-presence cell, not stated, before the row count
+    frame = pd.DataFrame([[*row[:-1], None, row[-1]] for row in rows], columns=ACTIVITY_COLUMNS)
     for column in ("period", "org_type", "sector_code", "adm1_pcode", "adm2_pcode", "adm3_pcode"):
         frame[column] = frame[column].astype("category")
     return frame
