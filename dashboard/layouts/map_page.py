@@ -12,6 +12,7 @@ from dashboard.analysis.presence import organisations_in_unit
 from dashboard.i18n import format_number, translate
 from dashboard.layouts import shell
 from dashboard.layouts.choropleth import MapView, category, map_config, presence_figure
+from dashboard.layouts.unit_facts import unit_facts
 from dashboard.reports import ReportParams, report_blank, run_report
 from dashboard.security.policy import Policy
 from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
@@ -75,7 +76,7 @@ def unit_table(snapshot: Snapshot, params: ReportParams, pcode: str | None) -> h
     activities = filter_activities(snapshot.activities, params.selection(snapshot))
     table = organisations_in_unit(activities, snapshot.organisations, snapshot.units, pcode)
     level = int(snapshot.lineage.loc[pcode, "level"])
-    children: list = [html.H3(translate("table.title", lang, name=names[pcode]))]
+    children: list = [html.H3(translate("table.title", lang, name=names[pcode])), *unit_facts(snapshot, params, pcode)]
     if table.empty:
         return html.Div(children + [html.P(translate("table.empty", lang))], id="unit-table-content")
     header = html.Thead(html.Tr([html.Th(translate(key, lang)) for key in

@@ -43,3 +43,23 @@ def modality_notes(snapshot: Snapshot, params: ReportParams) -> list[str]:
     if rows.physical is None or bool((rows.physical == NOT_STATED).all()):
         return [translate("modality.none_stated", params.lang)]
     return []
+
+
+def states_modality(snapshot: Snapshot, period: str | None) -> bool:
+    """Whether any row of the period says whether its organisation is physically there."""
+    rows = snapshot.cube.period_rows(period)
+    return rows.physical is not None and bool((rows.physical != NOT_STATED).any())
+
+
+def unit_modality(snapshot: Snapshot, selection, pcode: str, by_sector: bool) -> pd.DataFrame:
+    """The modality counts of one unit (any level), indexed by sector code (or one row ``""`` across
+    sectors): :data:`MODALITY_COLUMNS`."""
+    cube = selection.cube
+    found = cube.units.locate(pcode)
+    if found is None or found[0] == 0:
+        return pd.DataFrame(columns=MODALITY_COLUMNS)
+    level, unit = found
+    table = modality_table(selection, level, by_sector, np.array([unit]))
+    index = (np.array(cube.sectors, dtype=object)[table["sector_slot"].to_numpy()] if by_sector
+             else np.array([""] * len(table), dtype=object))
+    return table[MODALITY_COLUMNS].set_index(pd.Index(index, name="sector_code"))

@@ -247,3 +247,14 @@ def test_food_insecurity_on_the_lacunes_page_with_food_security_chosen(snapshot)
     assert "Phase 3+ (projetée)" in chosen
     other = page_texts(content(GAPS, snapshot, params_from_query({"level": "2", "sector": "health"}), view).extra)
     assert "Phase 3+ (projetée)" not in other
+
+
+def test_the_brief_and_the_unit_panel_give_the_people_in_need(snapshot, hno_totals):
+    from dashboard.layouts.map_page import unit_table
+    from tests.integration.test_reports_sample import page_texts
+    brief = run_report("cercle_brief", snapshot, params_from_query({"area": "ML0502"})).set_index("sector_code")
+    bankass = hno_totals[hno_totals["Admin 2 PCode"] == "ML0502"].set_index("Sector")["people_in_need"]
+    assert brief.loc["health", "people_in_need"] == bankass["HEA"]
+    assert pd.isna(brief.loc["food_security", "people_in_need"])  # by region only in the HNO
+    panel = " ".join(page_texts(unit_table(snapshot, params_from_query({"lang": "en"}), "ML0101")))
+    assert "People in need (HNO 2024, intersectoral): 74,527" in panel  # English thousands

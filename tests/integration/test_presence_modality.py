@@ -55,3 +55,16 @@ def test_the_sample_states_no_physical_presence(sample_snapshot):
     assert (table["not_stated"] == table["organisations"]).all() and table["physically_present"].sum() == 0
     assert "no 'physical presence' column" in report_notes("presence_modality", sample_snapshot,
                                                            params_from_query({"level": "1", "lang": "en"}))[0]
+
+
+def test_the_brief_and_the_unit_panel_say_who_is_physically_there(snapshot, sample_snapshot):
+    from dashboard.layouts.map_page import unit_table
+    from tests.integration.test_reports_sample import page_texts
+    brief = run_report("cercle_brief", snapshot, params_from_query({"area": "ML0502"})).set_index("sector_code")
+    assert brief.loc["health", ["physically_present", "remote_or_partners"]].tolist() == [1, 2]
+    assert brief.loc["wash", ["physically_present", "remote_or_partners"]].tolist() == [1, 0]
+    panel = " ".join(page_texts(unit_table(snapshot, params_from_query({"lang": "en"}), "ML0502")))
+    assert "Physically present: 2 · remotely or through partners: 2 · not stated: 1" in panel
+    # a period that states nothing keeps the brief and the panel as they were
+    assert "physically_present" not in run_report("cercle_brief", sample_snapshot, params_from_query({"area": "ML0502"}))
+    assert "Physically present" not in " ".join(page_texts(unit_table(sample_snapshot, params_from_query({"lang": "en"}), "ML0502")))
