@@ -12,6 +12,7 @@ from dashboard.analysis.presence import organisations_in_unit
 from dashboard.i18n import format_number, translate
 from dashboard.layouts import shell
 from dashboard.layouts.choropleth import MapView, category, map_config, presence_figure
+from dashboard.layouts.modality_map import mode_control
 from dashboard.layouts.unit_facts import unit_facts
 from dashboard.reports import ReportParams, report_blank, run_report
 from dashboard.security.policy import Policy
@@ -128,6 +129,7 @@ def layout(snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:
     lang = params.lang
     return shell.page(snapshot, params, "presence", [
         html.P(summary, id="map-summary", className="summary"),
+        mode_control(snapshot, params),
         dcc.Graph(id="presence-map", figure=figure, className="presence-map",
                   config=map_config(params.lang, "mali-3w-presence")),
         html.P(translate("map.note", lang), className="note"),

@@ -68,3 +68,18 @@ def test_the_brief_and_the_unit_panel_say_who_is_physically_there(snapshot, samp
     # a period that states nothing keeps the brief and the panel as they were
     assert "physically_present" not in run_report("cercle_brief", sample_snapshot, params_from_query({"area": "ML0502"}))
     assert "Physically present" not in " ".join(page_texts(unit_table(sample_snapshot, params_from_query({"lang": "en"}), "ML0502")))
+
+
+def test_the_presence_map_offers_physical_presence_when_the_3w_states_it(snapshot, sample_snapshot):
+    from dashboard.layouts.choropleth import MapView
+    from dashboard.layouts.map_page import unit_labels
+    from dashboard.layouts.modality_map import mode_control, modality_figure
+    params = params_from_query({"level": "2", "area": "ML05"})
+    assert mode_control(snapshot, params).hidden is False
+    assert mode_control(sample_snapshot, params).hidden is True  # the sample states nothing: no such map
+    figure = modality_figure(snapshot, params, MapView(lambda level: f"/geo/adm{level}.json"), unit_labels)
+    trace = figure["data"][0]
+    by_unit = dict(zip(trace["locations"], zip(trace["z"], trace["customdata"])))
+    # Bankass: 2 physically there, 2 only remotely or through partners, 1 not stated: half -> "half or more"
+    assert by_unit["ML0502"] == (4, [2, 2, 1])
+    assert by_unit["ML0501"] == (0, [0, 0, 0])  # Bandiagara: nobody in this file
