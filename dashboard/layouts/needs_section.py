@@ -14,34 +14,70 @@ from dashboard.layouts.shell import download_links, page_param
 from dashboard.layouts.tables import report_table
 from dashboard.reports import ReportParams, report_notes, run_report
 from dashboard.reports.needs import RANKS, gap_rank, has_needs
+from dashboard.reports.security_layers import incidents_by_unit
 from dashboard.reports.snapshot import Snapshot
 
 #: rows of the need-coverage table on the page (the download has all of them)
 SHOWN_ROWS = 15
 #: the maps the Lacunes page offers (``map=`` in its address): its gaps, or people in need per organisation
-MAPS = ("gaps", "need")
+MAPS = ("gaps", "need", "incidents")
 #: people in need per organisation present: bins after "no figure" and "nobody present"
 NEED_BINS = ((0, 999), (1_000, 4_999), (5_000, 19_999), (20_000, 49_999), (50_000, None))
 NEED_COLOURS = ("#f4f4f4", "#67000d", "#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
 NO_FIGURE, NOBODY = 0, 1
 
 
+INCIDENT_BINS = ((0, 0), (1, 1), (2, 3), (4, 5), (6, None))
+INCIDENT_COLOURS = ("#f4f4f4", "#fee391", "#fec44f", "#fe9929", "#cc4c02")
+
+
+def available_maps(snapshot: Snapshot) -> list[str]:
+    """The maps this data can draw: gaps always, people in need with needs imported, incidents when this view
+    has them (the policy may keep them from the public)."""
+    return ["gaps"] + (["need"] if has_needs(snapshot) else []) + (["incidents"] if snapshot.incidents is not None
+                                                                     else [])
+
+
 def map_choice(snapshot: Snapshot, params: ReportParams) -> str:
-    """The map shown: people in need per organisation when asked for (``map=need``) and needs are imported."""
-    return "need" if params.option("map") == "need" and has_needs(snapshot) else "gaps"
+    """The map shown: the one asked for (``map=``) when the data can draw it, else the gaps."""
+    asked = params.option("map")
+    return asked if asked in available_maps(snapshot) else "gaps"
 
 
 def need_rank_controls(snapshot: Snapshot, params: ReportParams) -> list:
-    """What gaps are ranked by (people in need or population), when needs are imported."""
-    if not has_needs(snapshot):
-        return []
+    """What gaps are ranked by (people in need or population), when needs are imported; which map is drawn,
+    when there is more than the gaps to draw."""
+    lang, controls = params.lang, []
+    if has_needs(snapshot):
+        # the default of each (people in need, the gaps map) is "", so the address names only a choice made
+        controls.append(html.Label([translate("gaps.rank", lang), dropdown(
+            lang, id=page_param("rank"), value="" if gap_rank(snapshot, params) == "need" else "population",
+            clearable=False, options=[{"label": translate(f"gaps.rank.{rank}", lang),
+                                       "value": "" if rank == "need" else rank} for rank in RANKS])]))
+    maps = available_maps(snapshot)
+    if len(maps) > 1:
+        chosen = map_choice(snapshot, params)
+        controls.append(html.Label([translate("needs.map", lang), dropdown(
+            lang, id=page_param("map"), value="" if chosen == "gaps" else chosen, clearable=False,
+            options=[{"label": translate(f"needs.map.{name}", lang), "value": "" if name == "gaps" else name}
+                     for name in maps])]))
+    return controls
+
+
+def incidents_map_layer(snapshot: Snapshot, params: ReportParams) -> MapLayer:
+    """Incidents affecting aid workers per cercle (or region), every year or ``year``; nothing finer: at the
+    commune level every commune is drawn without a count."""
     lang = params.lang
-    return [html.Label([translate("gaps.rank", lang), dropdown(
-        lang, id=page_param("rank"), value=gap_rank(snapshot, params), clearable=False,
-        options=[{"label": translate(f"gaps.rank.{rank}", lang), "value": rank} for rank in RANKS])]),
-        html.Label([translate("needs.map", lang), dropdown(
-            lang, id=page_param("map"), value=map_choice(snapshot, params), clearable=False,
-            options=[{"label": translate(f"needs.map.{name}", lang), "value": name} for name in MAPS])])]
+    units = snapshot.units_in(params.level, params.area)
+    counts = incidents_by_unit(snapshot, params).reindex(units).fillna(0).astype(int) if params.level < 3 \
+        else pd.Series(0, index=units)
+    categories = [next(index for index, (low, high) in enumerate(INCIDENT_BINS)
+                       if count >= low and (high is None or count <= high)) for count in counts]
+    labels = tuple(str(low) if low == high else f"{low} – {high}" if high is not None else f"{low}+"
+                   for low, high in INCIDENT_BINS)
+    scale = Scale(translate("report.incidents", lang), INCIDENT_COLOURS, labels)
+    return MapLayer(units.tolist(), categories, [[int(count)] for count in counts], scale,
+                    [translate("incidents.hover", lang, count="%{customdata[0]}")])
 
 
 def _bin(value: float) -> int:
@@ -83,8 +119,11 @@ def need_map_layer(snapshot: Snapshot, params: ReportParams) -> MapLayer:
 def gaps_or_need_map(gaps_map):
     """The Lacunes page's map: its gaps (``gaps_map``), or people in need per organisation (``map=need``)."""
     def layer(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> MapLayer:
-        if map_choice(snapshot, params) == "need":
+        chosen = map_choice(snapshot, params)
+        if chosen == "need":
             return need_map_layer(snapshot, params)
+        if chosen == "incidents":
+            return incidents_map_layer(snapshot, params)
         return gaps_map(snapshot, params, frame)
     return layer
 

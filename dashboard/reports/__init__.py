@@ -15,7 +15,17 @@ import pandas as pd
 from dashboard.domain.filters import FILTERS
 from dashboard.exports import ExportHeader
 from dashboard.i18n import format_period, translate
-from dashboard.reports import brief, coverage, localisation, modality, needs, presence, reporting, review
+from dashboard.reports import (
+    brief,
+    coverage,
+    localisation,
+    modality,
+    needs,
+    presence,
+    reporting,
+    review,
+    security_layers,
+)
 from dashboard.reports.describe import (
     coarser_period_note,
     header_lines,
@@ -88,6 +98,9 @@ REPORTS: dict[str, Report] = {
     "presence_modality": Report(modality.presence_modality_report, (
         ReportOption("by", "sector: per unit and sector (default: per unit, across all sectors)"),),
         by_sector=modality.modality_by_sector, notes=modality.modality_notes),
+    "incidents": Report(security_layers.incidents_report, (
+        ReportOption("year", "one year, e.g. 2023 (default: every year)"),), periods=None,
+        uses=("level", "area"), notes=security_layers.incidents_notes),
     "food_insecurity": Report(needs.food_insecurity_report, notes=needs.food_insecurity_notes,
                               uses=("level", "period", "area", "org_types", "organisations")),
     "overlaps": Report(coverage.overlaps_report, (

@@ -12,6 +12,7 @@ full one under the data-responsibility policy, with its own cube and cache keys.
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -30,6 +31,7 @@ from dashboard.domain.places import UnitIndex
 from dashboard.domain.enums import RoundState
 from dashboard.domain.roles import Viewer
 from dashboard.geo.food_insecurity import FoodInsecurity, load_food_insecurity
+from dashboard.geo.incidents import incident_counts
 from dashboard.geo.population import load_population
 from dashboard.ingest.membership import membership_frame
 from dashboard.ingest.needs import NEED_COLUMNS, need_frame, need_import_of
@@ -71,6 +73,9 @@ class Snapshot:
     needs_source: dict | None = None
     #: the Cadre Harmonisé's latest cycle on the 2021 units, or None when the data mirror does not have it
     food_insecurity: FoodInsecurity | None = None
+    #: aid-worker incidents by cercle and year (:data:`dashboard.geo.incidents.INCIDENT_COLUMNS`), or None when
+    #: the mirror does not have them or the policy keeps them from the public
+    incidents: pd.DataFrame | None = None
 
     @property
     def public(self) -> bool:
@@ -206,9 +211,11 @@ class StoreReader:
 class DashboardData:
     def __init__(self, engine: Engine, boundary_version: str = BOUNDARY_VERSION,
                  population: pd.DataFrame | None = None, cache: ResultCache | None = None,
-                 policy: Policy | None = None, food_insecurity: FoodInsecurity | None = None):
+                 policy: Policy | None = None, food_insecurity: FoodInsecurity | None = None,
+                 incidents: pd.DataFrame | None = None):
         self.engine = engine
         self.food_insecurity = food_insecurity
+        self.incidents = incidents
         self.boundary_version = boundary_version
         self.population = population
         self.cache = cache or ResultCache()
@@ -235,7 +242,8 @@ class DashboardData:
                                     admin_unit_frame(self.engine, self.boundary_version), current,
                                     membership_frame(self.engine), partnership_frame(self.engine),
                                     round_frame(self.engine), self.population, self.cache,
-                                    **_needs_of(self.engine), food_insecurity=self.food_insecurity)
+                                    **_needs_of(self.engine), food_insecurity=self.food_insecurity,
+                                    incidents=self.incidents)
                 snapshot.cube  # noqa: B018 (built now, once)
                 self._snapshot, self._public, self._published = snapshot, None, (activities, batches)
                 _keep_out_of_collection()
@@ -249,7 +257,7 @@ class DashboardData:
                     self._snapshot, version=f"{version}:public:{self.policy.key}",
                     activities=public_activities(_of_batches(activities, published), self.policy), batches=published,
                     rounds=rounds[rounds["state"] == RoundState.PUBLISHED].reset_index(drop=True),
-                    public_policy=self.policy)
+                    public_policy=self.policy, incidents=self._snapshot.incidents if self.policy.show_incidents else None)
                 self._public.cube  # noqa: B018
             return self._public
 
@@ -297,13 +305,21 @@ def food_insecurity_of(settings: Settings, engine: Engine) -> FoodInsecurity | N
         return None
 
 
+def incidents_of(settings: Settings) -> pd.DataFrame | None:
+    """Aid-worker incidents by cercle and year from the data mirror, or None when it does not have them."""
+    try:
+        return incident_counts(Path(settings.data_mirror))
+    except FileNotFoundError:
+        return None
+
+
 def dashboard_data(engine: Engine, settings: Settings, cache: ResultCache | None = None) -> DashboardData:
     """The data of an installation as every way in reads it (pages, downloads, command line): with the
     population that ranks gaps and the installation's data-responsibility policy, so that a number is the
     same wherever it is read."""
     return DashboardData(engine, population=population_of(settings, engine), cache=cache,
                          policy=load_policy(settings.policy_file),
-                         food_insecurity=food_insecurity_of(settings, engine))
+                         food_insecurity=food_insecurity_of(settings, engine), incidents=incidents_of(settings))
 
 
-__all__ = ["DashboardData", "Snapshot", "StoreReader", "dashboard_data", "food_insecurity_of", "population_of"]
+__all__ = ["DashboardData", "Snapshot", "StoreReader", "dashboard_data", "food_insecurity_of", "incidents_of", "population_of"]
