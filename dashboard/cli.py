@@ -49,6 +49,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from dashboard.ingest.errors import ImportRefused
     from dashboard.ingest.importer import import_3w
     from dashboard.ingest.membership import import_memberships
+    from dashboard.ingest.access import import_access
     from dashboard.ingest.needs import import_needs
     from dashboard.ingest.partnerships import import_partnerships
     options = {"sheet": args.sheet, "source": args.source, "imported_by": args.by or _operator().username,
@@ -59,7 +60,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         elif args.command == "import-needs":
             result = import_needs(_engine(), Path(args.file), year=args.year, **options)
         else:
-            run = {"import-memberships": import_memberships, "import-partnerships": import_partnerships}
+            run = {"import-memberships": import_memberships, "import-partnerships": import_partnerships,
+                   "import-access": import_access}
             result = run[args.command](_engine(), Path(args.file), **options)
     except ImportRefused as error:
         print(f"import refused, nothing was written: {error}", file=sys.stderr)
@@ -391,7 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, what in (("import", "a 3W workbook or CSV"), ("import-memberships", "a cluster membership table"),
                        ("import-partnerships", "a partnership table (e.g. operational partnership agreements)"),
                        ("import-needs", "a needs overview (HNO): people in need, targeted, population by unit and "
-                                        "sector")):
+                                        "sector"),
+                       ("import-access", "an access table: accessible, constrained or no-go units, as of a date")):
         importer = commands.add_parser(name, help=f"import {what}")
         importer.add_argument("file")
         if name == "import":

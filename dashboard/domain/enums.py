@@ -22,6 +22,7 @@ class ImportKind(StrEnum):
     MEMBERSHIP = "membership"
     PARTNERSHIP = "partnership"
     NEEDS = "needs"  # a needs overview (HNO): people in need by unit and sector
+    ACCESS = "access"  # an access table: accessible, constrained or no-go units
 
 
 class JobState(StrEnum):

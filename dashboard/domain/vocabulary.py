@@ -135,7 +135,23 @@ class Vocabulary:
         return [term.code for term in self.terms]
 
 
+#: Humanitarian access to a unit, from the least to the most constrained (an access table's values, French or
+#: English, as OCHA Mali's access maps and partners write them).
+ACCESS_LEVELS: tuple[Term, ...] = (
+    Term("accessible", "Accessible", "Accessible",
+         ("accessible", "acces libre", "libre", "ouvert", "open", "full access", "acces", "vert", "green",
+          "accessible sans contrainte", "pas de contrainte", "no constraint")),
+    Term("constrained", "Accès contraint", "Constrained",
+         ("contraint", "acces contraint", "difficile", "acces difficile", "difficile d acces", "restreint",
+          "acces restreint", "limite", "acces limite", "partiellement accessible", "constrained", "restricted",
+          "limited", "hard to reach", "difficult", "orange", "jaune", "yellow")),
+    Term("no_go", "Inaccessible (no-go)", "No-go",
+         ("inaccessible", "non accessible", "no go", "no-go", "nogo", "interdit", "zone rouge", "rouge", "red",
+          "not accessible", "inaccessible no go")),
+)
+
 SECTOR_VOCABULARY = Vocabulary(SECTORS)
+ACCESS_VOCABULARY = Vocabulary(ACCESS_LEVELS)
 ORG_TYPE_VOCABULARY = Vocabulary(ORG_TYPES)
 #: the vocabulary of each coded column of the activity frame (what a filter of codes offers and describes)
 VOCABULARIES = {"sector_code": SECTOR_VOCABULARY, "org_type": ORG_TYPE_VOCABULARY}

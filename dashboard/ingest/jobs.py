@@ -5,7 +5,7 @@ An upload is first checked: the import runs to its end and is rolled back, and t
 (its preview: counts, problems by kind). The person then confirms, and the same file is imported for real,
 or cancels, and the file is deleted. Nothing is kept of an upload nobody confirmed.
 
-What each role may upload is decided here, on the server: IMOs any 3W, membership, partnership or needs table;
+What each role may upload is decided here, on the server: IMOs any 3W, membership, partnership, needs or access table;
 partner focal points a 3W holding their own organisation's rows only (other rows are rejected, and a new
 upload for the same period replaces their earlier one).
 """
@@ -26,6 +26,7 @@ from dashboard.i18n import render_message
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.importer import import_3w
 from dashboard.ingest.membership import import_memberships
+from dashboard.ingest.access import import_access
 from dashboard.ingest.needs import import_needs
 from dashboard.ingest.partnerships import import_partnerships
 from dashboard.ingest.reader import MAX_UPLOAD_BYTES
@@ -34,7 +35,7 @@ from dashboard.domain.roles import Permission, Role, Viewer
 from dashboard.store.models import ImportJob
 from dashboard.domain.enums import JobMode, JobState
 
-KINDS = ("3w", "memberships", "partnerships", "needs")
+KINDS = ("3w", "memberships", "partnerships", "needs", "access")
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 JOB_COLUMNS = ("id", "kind", "file_name", "state", "mode", "progress", "message", "batch_id", "submitted_by",
                "preview")
@@ -122,7 +123,8 @@ def run_job(engine: Engine, job_id: int, viewer: Viewer) -> None:
             year = int(period[:4]) if period and period[:4].isdigit() else None
             result = import_needs(engine, path, year=year, **options)
         else:
-            run = import_memberships if kind == "memberships" else import_partnerships
+            run = {"memberships": import_memberships, "partnerships": import_partnerships,
+                   "access": import_access}[kind]
             result = run(engine, path, **options)
         keep_file = checking and not result.already_imported
     except ImportRefused as error:

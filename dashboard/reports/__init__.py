@@ -101,6 +101,8 @@ REPORTS: dict[str, Report] = {
     "incidents": Report(security_layers.incidents_report, (
         ReportOption("year", "one year, e.g. 2023 (default: every year)"),), periods=None,
         uses=("level", "area"), notes=security_layers.incidents_notes),
+    "access_presence": Report(security_layers.access_presence_report, by_sector=always,
+                              notes=security_layers.access_notes),
     "food_insecurity": Report(needs.food_insecurity_report, notes=needs.food_insecurity_notes,
                               uses=("level", "period", "area", "org_types", "organisations")),
     "overlaps": Report(coverage.overlaps_report, (

@@ -33,6 +33,7 @@ from dashboard.domain.roles import Viewer
 from dashboard.geo.food_insecurity import FoodInsecurity, load_food_insecurity
 from dashboard.geo.incidents import incident_counts
 from dashboard.geo.population import load_population
+from dashboard.ingest.access import ACCESS_COLUMNS, access_frame
 from dashboard.ingest.membership import membership_frame
 from dashboard.ingest.needs import NEED_COLUMNS, need_frame, need_import_of
 from dashboard.ingest.partnerships import partnership_frame
@@ -76,6 +77,9 @@ class Snapshot:
     #: aid-worker incidents by cercle and year (:data:`dashboard.geo.incidents.INCIDENT_COLUMNS`), or None when
     #: the mirror does not have them or the policy keeps them from the public
     incidents: pd.DataFrame | None = None
+    #: each unit's current access (:data:`dashboard.ingest.access.ACCESS_COLUMNS`); empty without an access
+    #: table, or when the policy keeps access from the public
+    access: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ACCESS_COLUMNS))
 
     @property
     def public(self) -> bool:
@@ -257,16 +261,17 @@ class DashboardData:
                     self._snapshot, version=f"{version}:public:{self.policy.key}",
                     activities=public_activities(_of_batches(activities, published), self.policy), batches=published,
                     rounds=rounds[rounds["state"] == RoundState.PUBLISHED].reset_index(drop=True),
-                    public_policy=self.policy, incidents=self._snapshot.incidents if self.policy.show_incidents else None)
+                    public_policy=self.policy, incidents=self._snapshot.incidents if self.policy.show_incidents else None,
+                    access=self._snapshot.access if self.policy.show_access else self._snapshot.access.iloc[0:0])
                 self._public.cube  # noqa: B018
             return self._public
 
 
 def _needs_of(engine: Engine) -> dict[str, object]:
-    """The snapshot's needs and where they come from."""
+    """The snapshot's needs and where they come from, and the units' access."""
     needs = need_frame(engine)
     source = need_import_of(engine, int(needs["batch_id"].iloc[0])) if len(needs) else None
-    return {"needs": needs, "needs_source": source}
+    return {"needs": needs, "needs_source": source, "access": access_frame(engine)}
 
 
 def _of_batches(activities: pd.DataFrame, batches: pd.DataFrame) -> pd.DataFrame:

@@ -285,12 +285,18 @@ class DuplicateDecision(Base):
 
 
 class AccessConstraint(Base):
+    """Humanitarian access to a unit as an IMO's access table gives it, as of a date."""
+
     __tablename__ = "access_constraint"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     pcode: Mapped[str] = mapped_column(String(16), index=True)
     level: Mapped[str] = mapped_column(String(20))  # accessible, constrained, no-go
     as_of: Mapped[date] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(200))
+    #: the import it comes from (None for rows stored before imports carried it)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
+    #: the level of the unit (1 region, 2 cercle, 3 commune)
+    unit_level: Mapped[int | None] = mapped_column(Integer)
 
 
 class Need(Base):

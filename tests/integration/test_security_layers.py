@@ -62,3 +62,80 @@ def test_the_public_sees_incidents_by_cercle_unless_the_policy_says_no(engine, s
         .title.startswith("Secteurs")  # the gaps map instead
     # a logged-in viewer still sees them
     assert run_report("incidents", hidden.snapshot(SYSTEM), params)["incidents"].sum() == 78
+
+
+# --- access ---------------------------------------------------------------------------------------------------
+
+ACCESS_TABLE = ("P-code;Niveau d'accès;Date;Source\n"
+                "ML050202;Accès contraint;15/03/2024;OCHA Mopti\n"   # Baye, a commune of Bankass
+                "ML0504;Inaccessible;15/03/2024;OCHA Mopti\n"        # the cercle of Douentza
+                "ML0502;Accessible;15/03/2024;OCHA Mopti\n"
+                "ML011;Accessible;15/03/2024;\n"                     # no such unit
+                "ML0505;zone verte;15/03/2024;\n")                   # no such level
+
+
+@pytest.fixture(scope="module")
+def with_access(sample_settings, tmp_path_factory):
+    from dashboard.ingest.access import import_access
+    from tests.conftest import sample_copy
+    folder = tmp_path_factory.mktemp("access")
+    settings, engine = sample_copy(sample_settings, folder)
+    path = folder / "acces_mopti_2024-03.csv"
+    path.write_text(ACCESS_TABLE, encoding="utf-8")
+    result = import_access(engine, path, source="OCHA")
+    yield settings, engine, result
+    engine.dispose()
+
+
+def test_the_access_table_is_imported_with_bad_rows_reported(with_access):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+    from dashboard.store.models import ImportIssue
+    _, engine, result = with_access
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (5, 3, 2)
+    with Session(engine) as session:
+        errors = session.execute(select(ImportIssue.source_row, ImportIssue.column, ImportIssue.value)
+                                 .where(ImportIssue.batch_id == result.batch_id, ImportIssue.severity == "error")
+                                 .order_by(ImportIssue.source_row)).all()
+    assert [tuple(error) for error in errors] == [(5, "P-code", "ML011"), (6, "Niveau d'accès", "zone verte")]
+
+
+def test_organisations_present_in_constrained_and_no_go_units(with_access, sample_path, mirror):
+    from dashboard.geo.boundaries import load_admin_units
+    from tests.independent import placed_rows, read_sample
+    settings, engine, _ = with_access
+    snapshot = DashboardData(engine).snapshot(SYSTEM)
+    table = run_report("access_presence", snapshot, params_from_query({"level": "2"}))
+    units = table.drop_duplicates("pcode").set_index("pcode")
+    # Douentza no-go first; Bankass constrained because one of its communes is, and the table says which
+    assert table["pcode"].drop_duplicates().tolist() == ["ML0504", "ML0502"]
+    assert units.loc["ML0504", "access"] == "no_go" and units.loc["ML0502", "access"] == "constrained"
+    assert units.loc["ML0502", "decided_by"] == "ML050202"
+    rows = placed_rows(read_sample(sample_path), load_admin_units(mirror))
+    in_douentza = rows[(rows["adm2_pcode"] == "ML0504") & (rows["location_level"] >= 2)]
+    expected = in_douentza.groupby("sector_code")["org"].nunique().drop("coordination", errors="ignore")
+    douentza = table[table["pcode"] == "ML0504"].set_index("sector_code")["organisations"]
+    assert douentza.drop("coordination", errors="ignore").to_dict() == expected.to_dict()
+    # a no-go cercle makes each of its communes no-go
+    admin = load_admin_units(mirror)
+    communes = run_report("access_presence", snapshot, params_from_query({"level": "3", "area": "ML0504"}))
+    assert set(communes["pcode"]) <= set(admin.loc[admin["parent_pcode"] == "ML0504", "pcode"])
+    assert communes["access"].eq("no_go").all()
+
+
+def test_the_public_sees_access_by_cercle_unless_the_policy_says_no(with_access):
+    _, engine, _ = with_access
+    params = params_from_query({"level": "3", "area": "ML05", "lang": "en"})
+    public = DashboardData(engine).snapshot(PUBLIC)
+    table = run_report("access_presence", public, params)
+    assert table["pcode"].str.len().eq(6).all()  # cercles, not communes
+    assert set(table["pcode"]) == {"ML0502", "ML0504"} and table["decided_by"].isna().all()
+    hidden_names = table[table["organisations"].between(1, 2)]
+    assert len(hidden_names) > 0
+    assert (hidden_names["acronyms"].str.contains("hidden|masqu", case=False)).all()
+    assert any("no finer than the cercle" in note for note in report_notes("access_presence", public, params))
+    hidden = DashboardData(engine, policy=Policy(show_access=False)).snapshot(PUBLIC)
+    assert run_report("access_presence", hidden, params).empty
+    assert "does not show access to the public" in report_notes("access_presence", hidden, params)[0]
+    assert not run_report("access_presence", DashboardData(engine, policy=Policy(show_access=False)).snapshot(SYSTEM),
+                          params).empty
