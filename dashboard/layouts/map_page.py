@@ -11,6 +11,7 @@ from dashboard.analysis.filters import filter_activities
 from dashboard.analysis.presence import organisations_in_unit
 from dashboard.i18n import format_number, translate
 from dashboard.layouts import shell
+from dashboard.layouts.access_outline import with_access_outline
 from dashboard.layouts.choropleth import MapView, category, map_config, presence_figure
 from dashboard.layouts.modality_map import mode_control
 from dashboard.layouts.unit_facts import unit_facts
@@ -65,8 +66,9 @@ def presence_map(snapshot: Snapshot, params: ReportParams) -> PresenceMap:
 
 def map_figure(snapshot: Snapshot, params: ReportParams, view: MapView):
     shown = presence_map(snapshot, params)
-    return presence_figure(view, params.level, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,
-                           shown.customdata, params.lang, params.area), shown.summary
+    figure = presence_figure(view, params.level, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,
+                             shown.customdata, params.lang, params.area)
+    return with_access_outline(figure, snapshot, params, view), shown.summary
 
 
 def unit_table(snapshot: Snapshot, params: ReportParams, pcode: str | None) -> html.Div:

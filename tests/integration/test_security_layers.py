@@ -139,3 +139,21 @@ def test_the_public_sees_access_by_cercle_unless_the_policy_says_no(with_access)
     assert "does not show access to the public" in report_notes("access_presence", hidden, params)[0]
     assert not run_report("access_presence", DashboardData(engine, policy=Policy(show_access=False)).snapshot(SYSTEM),
                           params).empty
+
+
+def test_the_presence_map_outlines_constrained_and_no_go_units(with_access, sample_snapshot):
+    from dashboard.layouts.choropleth import MapView
+    from dashboard.layouts.map_page import map_figure
+    _, engine, _ = with_access
+    view = MapView(lambda level: f"/geo/adm{level}.json")
+    figure, _ = map_figure(DashboardData(engine).snapshot(SYSTEM), params_from_query({"level": "2"}), view)
+    outline = figure["data"][1]
+    assert dict(zip(outline["locations"], outline["marker"]["line"]["color"])) == {"ML0504": "#7f0000",
+                                                                                  "ML0502": "#e6550d"}
+    assert outline["hoverinfo"] == "skip" and "au 15/03/2024" in figure["layout"]["annotations"][0]["text"]
+    # the public's commune map outlines cercles
+    public, _ = map_figure(DashboardData(engine).snapshot(PUBLIC), params_from_query({"level": "3"}), view)
+    assert public["data"][1]["geojson"] == "/geo/adm2.json"
+    # without an access table, the map is as it was
+    plain, _ = map_figure(sample_snapshot, params_from_query({"level": "2"}), view)
+    assert len(plain["data"]) == 1
