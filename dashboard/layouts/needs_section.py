@@ -143,11 +143,27 @@ def food_insecurity_section(snapshot: Snapshot, params: ReportParams) -> list:
     ], className="report-section", id="food-insecurity")]
 
 
+def access_section(snapshot: Snapshot, params: ReportParams) -> list:
+    """With an access table (that the viewer may see): who is present in the constrained and no-go units."""
+    if snapshot.access.empty:
+        return []
+    lang = params.lang
+    frame = run_report("access_presence", snapshot, params)
+    return [html.Section([
+        html.H3(translate("report.access_presence", lang)),
+        *[html.P(note, className="note") for note in report_notes("access_presence", snapshot, params)],
+        report_table(frame, lang, max_rows=SHOWN_ROWS),
+        download_links("access_presence", params),
+    ], className="report-section", id="access-presence")]
+
+
 def need_coverage_section(snapshot: Snapshot, params: ReportParams) -> list:
     """The units with most people in need per organisation present, by sector, and its downloads; then, with
-    food security chosen, the Cadre Harmonisé beside the food-security organisations."""
+    food security chosen, the Cadre Harmonisé beside the food-security organisations; then, with an access
+    table, who is present where access is constrained."""
+    more = food_insecurity_section(snapshot, params) + access_section(snapshot, params)
     if not has_needs(snapshot):
-        return food_insecurity_section(snapshot, params)
+        return more
     lang = params.lang
     frame = run_report("need_coverage", snapshot, params)
     return [html.Section([
@@ -155,4 +171,4 @@ def need_coverage_section(snapshot: Snapshot, params: ReportParams) -> list:
         html.P(translate("needs.coverage_note", lang), className="note"),
         report_table(frame, lang, max_rows=SHOWN_ROWS),
         download_links("need_coverage", params),
-    ], className="report-section", id="need-coverage"), *food_insecurity_section(snapshot, params)]
+    ], className="report-section", id="need-coverage"), *more]

@@ -157,3 +157,17 @@ def test_the_presence_map_outlines_constrained_and_no_go_units(with_access, samp
     # without an access table, the map is as it was
     plain, _ = map_figure(sample_snapshot, params_from_query({"level": "2"}), view)
     assert len(plain["data"]) == 1
+
+
+def test_the_lacunes_page_lists_who_is_present_where_access_is_constrained(with_access, sample_snapshot):
+    from dashboard.layouts.analysis_page import content
+    from dashboard.layouts.choropleth import MapView
+    from dashboard.layouts.coverage_pages import GAPS
+    from tests.integration.test_reports_sample import page_texts
+    _, engine, _ = with_access
+    view = MapView(lambda level: f"/geo/adm{level}.json")
+    params = params_from_query({"level": "2", "lang": "en"})
+    shown = page_texts(content(GAPS, DashboardData(engine).snapshot(SYSTEM), params, view).extra)
+    assert "Organisations present in constrained or no-go units" in shown and "Douentza" in shown
+    assert "Organisations present in constrained or no-go units" not in page_texts(
+        content(GAPS, sample_snapshot, params, view).extra)
