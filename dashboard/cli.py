@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import tempfile
 from pathlib import Path
 
 from dashboard.config import get_settings
@@ -49,14 +50,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     from dashboard.ingest.errors import ImportRefused
     from dashboard.ingest.importer import import_3w
     from dashboard.ingest.membership import import_memberships
+    from dashboard.ingest.access import import_access
+    from dashboard.ingest.needs import import_needs
     from dashboard.ingest.partnerships import import_partnerships
     options = {"sheet": args.sheet, "source": args.source, "imported_by": args.by or _operator().username,
                "check_only": args.check}
     try:
         if args.command == "import":
             result = import_3w(_engine(), Path(args.file), period=args.period, code_set=args.p_codes, **options)
+        elif args.command == "import-needs":
+            result = import_needs(_engine(), Path(args.file), year=args.year, **options)
         else:
-            run = {"import-memberships": import_memberships, "import-partnerships": import_partnerships}
+            run = {"import-memberships": import_memberships, "import-partnerships": import_partnerships,
+                   "import-access": import_access}
             result = run[args.command](_engine(), Path(args.file), **options)
     except ImportRefused as error:
         print(f"import refused, nothing was written: {error}", file=sys.stderr)
@@ -69,6 +75,10 @@ def cmd_import(args: argparse.Namespace) -> int:
           f"accepted {result.rows_accepted}, rejected {result.rows_rejected}")
     if not result.already_imported:
         print(f"warnings {result.warnings}, new organisations {result.organisations_created}")
+    if args.command == "import-needs" and not result.already_imported:
+        print(f"needs of {result.period[:4]}: {result.records_created} figures stored"
+              + (f", replacing {result.records_updated} figures of that year from earlier files"
+                 if result.records_updated else "") + "; gaps are now ranked by people in need")
     if result.replaced_batch_id:
         changes = result.changes
         print(f"replaces import {result.replaced_batch_id} of the same period and source: rows "
@@ -125,7 +135,8 @@ def cmd_fetch_hdx(args: argparse.Namespace) -> int:
         print(f"fetch-hdx: {resource.name} is a {resource.format} resource, not a 3W file the importer reads",
               file=sys.stderr)
         return 2
-    folder = Path(args.folder) if args.folder else get_settings().upload_dir / "hdx"
+    # uploads are kept in the database now; a downloaded file is kept where asked, else in a temporary folder
+    folder = Path(args.folder) if args.folder else Path(tempfile.mkdtemp(prefix="mali3w-hdx-"))
     try:
         path = source.download(resource, folder)
     except HdxError as error:
@@ -503,7 +514,10 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--no-sample", action="store_true", help="do not import the December 2023 sample")
     setup.set_defaults(run=cmd_setup)
     for name, what in (("import", "a 3W workbook or CSV"), ("import-memberships", "a cluster membership table"),
-                       ("import-partnerships", "a partnership table (e.g. operational partnership agreements)")):
+                       ("import-partnerships", "a partnership table (e.g. operational partnership agreements)"),
+                       ("import-needs", "a needs overview (HNO): people in need, targeted, population by unit and "
+                                        "sector"),
+                       ("import-access", "an access table: accessible, constrained or no-go units, as of a date")):
         importer = commands.add_parser(name, help=f"import {what}")
         importer.add_argument("file")
         if name == "import":
@@ -511,6 +525,9 @@ def build_parser() -> argparse.ArgumentParser:
             importer.add_argument("--p-codes", choices=["auto", "2015", "2021"], default="auto",
                                   help="the boundary set the file's P-codes are written in: found from the names "
                                        "beside them (auto), or 2015 (translated to 2021) or 2021 throughout")
+        if name == "import-needs":
+            importer.add_argument("--year", type=int, help="the plan year of the figures, e.g. 2024 (read from a "
+                                                           "year column or the file name when they say)")
         importer.add_argument("--sheet", help="sheet to read (found automatically otherwise)")
         importer.add_argument("--source", help="who published the file, e.g. 'OCHA Mali' (a new file with the same "
                                                "source and period replaces the earlier one)")
@@ -529,7 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--resource", help="a resource to fetch (its name, file name or id) instead of the newest")
     fetch.add_argument("--period", help="the period YYYY-MM (default: read from the resource's name)")
     fetch.add_argument("--source", help="who published it (default: 'HDX <dataset>')")
-    fetch.add_argument("--folder", help="where to keep the downloaded file (default: the upload folder's hdx/)")
+    fetch.add_argument("--folder", help="where to keep the downloaded file (default: a new temporary folder)")
     fetch.add_argument("--by", help="who imports it (default: the command line and your system user name)")
     fetch.add_argument("--check", action="store_true", help="download and check, print what the import would do, keep "
                                                             "nothing")

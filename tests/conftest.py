@@ -134,8 +134,10 @@ def sample_copy(sample_settings: Settings, folder: Path) -> tuple[Settings, Engi
 @pytest.fixture(scope="session")
 def sample_data(sample_settings):
     """The sample installation's data as the dashboard reads it (with the store, for what reads it on demand)."""
-    from dashboard.reports.snapshot import DashboardData
-    return DashboardData(make_engine(sample_settings.database_url))
+    from dashboard.reports.snapshot import DashboardData, food_insecurity_of, incidents_of
+    engine = make_engine(sample_settings.database_url)
+    return DashboardData(engine, food_insecurity=food_insecurity_of(sample_settings, engine),
+                         incidents=incidents_of(sample_settings))
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,8 @@ from dashboard.domain.vocabulary import ORG_TYPES
 
 #: the unit column of the activity frame for each level
 LEVEL_COLUMN = {1: "adm1_pcode", 2: "adm2_pcode", 3: "adm3_pcode"}
+#: codes of :attr:`PeriodRows.physical` (the 3W's physical-presence column)
+PHYSICAL, NOT_PHYSICAL, NOT_STATED = 1, 0, -1
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class PeriodRows:
     location_level: np.ndarray
     unit: dict[int, np.ndarray]
     rows: np.ndarray
+    #: what the row says of the organisation's presence: :data:`PHYSICAL` (physically there), :data:`NOT_PHYSICAL`
+    #: (remotely or through partners), :data:`NOT_STATED`; None for rows built without it (all not stated)
+    physical: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.organisation)
@@ -102,12 +107,16 @@ class PresenceCube:
             unit[level] = (frame[column].astype(object).map(index.number[level]).fillna(-1)
                            .to_numpy(dtype=np.int32))
         rows = frame["rows"].to_numpy(dtype=np.int64) if "rows" in frame else np.ones(len(frame), dtype=np.int64)
+        physical = (frame["physical_presence"].astype(object).map({True: PHYSICAL, False: NOT_PHYSICAL})
+                    .fillna(NOT_STATED).to_numpy(dtype=np.int8) if "physical_presence" in frame
+                    else np.full(len(frame), NOT_STATED, dtype=np.int8))
         period = frame["period"].astype(object).astype(str).to_numpy()
         by_period = {}
         for name in periods:
             take = period == name
             by_period[name] = PeriodRows(organisation[take], sector[take], location_level[take],
-                                         {level: values[take] for level, values in unit.items()}, rows[take])
+                                         {level: values[take] for level, values in unit.items()}, rows[take],
+                                         physical[take])
         return cls(index, periods, sectors, types, ids, organisation_type, labels, rank, by_period)
 
     # --- selecting -----------------------------------------------------------------------------------------
@@ -174,6 +183,12 @@ class Selection:
             return self
         number = self.cube.types.index(code) if code in self.cube.types else -1
         return self.where(self.cube.organisation_type[self.rows.organisation] == number)
+
+    def stating(self, physical: int) -> Selection:
+        """The rows whose physical-presence cell says ``physical`` (:data:`PHYSICAL`, :data:`NOT_PHYSICAL` or
+        :data:`NOT_STATED`)."""
+        codes = self.rows.physical if self.rows.physical is not None else np.full(len(self.rows), NOT_STATED)
+        return self.where(codes == physical)
 
     def stated_sector(self, excluded: str) -> Selection:
         """Without the rows of sector ``excluded`` (the rows that state no sector)."""

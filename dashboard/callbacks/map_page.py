@@ -8,7 +8,8 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from dashboard.layouts.choropleth import MapView
 from dashboard.layouts.shell import header_facts
-from dashboard.layouts.map_page import key_figures, map_figure, overview, presence_map, unit_table
+from dashboard.layouts.map_page import key_figures, map_figure, overview, presence_map, unit_labels, unit_table
+from dashboard.layouts.modality_map import modality_figure
 from dashboard.callbacks.filters import filter_inputs, params_from_values
 from dashboard.security.web import current_viewer
 from dashboard.reports.snapshot import DashboardData
@@ -19,12 +20,15 @@ FILTER_COUNT = len(FILTER_INPUTS)
 
 def register(app: Dash, data: DashboardData, view: MapView) -> None:
     @app.callback(Output("presence-map", "figure"), Output("map-summary", "children"),
-                  Output("data-facts", "children"), *FILTER_INPUTS, State("lang", "data"), prevent_initial_call=True)
+                  Output("data-facts", "children"), *FILTER_INPUTS, Input("presence-mode", "value"),
+                  State("lang", "data"), prevent_initial_call=True)
     def update_map(*values):
         snapshot = data.snapshot(current_viewer())
-        params = params_from_values(values[:FILTER_COUNT], values[FILTER_COUNT])
+        params = params_from_values(values[:FILTER_COUNT], values[FILTER_COUNT + 1])
         facts = header_facts(snapshot, params)
-        if ctx.triggered_id in ("level", "area"):
+        if values[FILTER_COUNT] == "modality":
+            return modality_figure(snapshot, params, view, unit_labels), presence_map(snapshot, params).summary, facts
+        if ctx.triggered_id in ("level", "area", "presence-mode"):
             return *map_figure(snapshot, params, view), facts
         shown = presence_map(snapshot, params)
         colours = Patch()

@@ -21,6 +21,8 @@ class ImportKind(StrEnum):
     THREE_W = "3w"
     MEMBERSHIP = "membership"
     PARTNERSHIP = "partnership"
+    NEEDS = "needs"  # a needs overview (HNO): people in need by unit and sector
+    ACCESS = "access"  # an access table: accessible, constrained or no-go units
 
 
 class JobState(StrEnum):

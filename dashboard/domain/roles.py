@@ -32,6 +32,9 @@ class Permission(StrEnum):
     PUBLISH_ROUNDS = "publish_rounds"          # publish a reporting round for everyone, or withdraw it
 
 
+#: the tables an upload may hold: a 3W, cluster memberships, partnership agreements, needs (HNO), access
+UPLOAD_KINDS = ("3w", "memberships", "partnerships", "needs", "access")
+
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.PUBLIC: frozenset(),
     Role.PARTNER: frozenset({Permission.VIEW_DETAIL, Permission.REVIEW_DUPLICATES, Permission.REVIEW_SUGGESTIONS,
@@ -63,7 +66,7 @@ class Viewer:
         """The tables this viewer may upload: an IMO every kind; a partner focal point their organisation's
         3W rows; a coordinator the membership of their own clusters."""
         if self.can(Permission.IMPORT_3W):
-            return ("3w", "memberships", "partnerships")
+            return UPLOAD_KINDS
         return ((("3w",) if self.can(Permission.IMPORT_OWN_ROWS) else ())
                 + (("memberships",) if self.can(Permission.IMPORT_OWN_MEMBERS) else ()))
 

@@ -31,7 +31,7 @@ class Term:
 SECTORS: tuple[Term, ...] = (
     Term("protection", "Protection", "Protection", ("prot", "PRO")),
     Term("child_protection", "Protection de l'enfance", "Child protection",
-         ("PE", "CP", "protection de l enfant", "AoR PE", "PRO-CPN", "protection enfance", "protection des enfants"),
+         ("PE", "CP", "protection de l enfant", "AoR PE", "PRO-CPN", "PRO-CPM", "protection enfance", "protection des enfants"),
          parent_code="protection"),
     Term("gbv", "Violences basées sur le genre (VBG)", "Gender-based violence (GBV)",
          ("VBG", "violences basees sur le genre", "violence basee sur le genre", "gender based violence",
@@ -135,7 +135,23 @@ class Vocabulary:
         return [term.code for term in self.terms]
 
 
+#: Humanitarian access to a unit, from the least to the most constrained (an access table's values, French or
+#: English, as OCHA Mali's access maps and partners write them).
+ACCESS_LEVELS: tuple[Term, ...] = (
+    Term("accessible", "Accessible", "Accessible",
+         ("accessible", "acces libre", "libre", "ouvert", "open", "full access", "acces", "vert", "green",
+          "accessible sans contrainte", "pas de contrainte", "no constraint")),
+    Term("constrained", "Accès contraint", "Constrained",
+         ("contraint", "acces contraint", "difficile", "acces difficile", "difficile d acces", "restreint",
+          "acces restreint", "limite", "acces limite", "partiellement accessible", "constrained", "restricted",
+          "limited", "hard to reach", "difficult", "orange", "jaune", "yellow")),
+    Term("no_go", "Inaccessible (no-go)", "No-go",
+         ("inaccessible", "non accessible", "no go", "no-go", "nogo", "interdit", "zone rouge", "rouge", "red",
+          "not accessible", "inaccessible no go")),
+)
+
 SECTOR_VOCABULARY = Vocabulary(SECTORS)
+ACCESS_VOCABULARY = Vocabulary(ACCESS_LEVELS)
 ORG_TYPE_VOCABULARY = Vocabulary(ORG_TYPES)
 
 #: an activity's status, from the 3W's free text ("En cours", "Planifié", "Terminé"...)

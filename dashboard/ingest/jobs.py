@@ -12,7 +12,7 @@ An upload is first checked: the import runs to its end and is rolled back, and t
 (by whichever server's runner), or cancels, and the file is deleted. Nothing is kept of an upload nobody
 confirmed.
 
-What each role may upload is decided here, on the server: IMOs any 3W, membership or partnership table;
+What each role may upload is decided here, on the server: IMOs any 3W, membership, partnership, needs or access table;
 partner focal points a 3W holding their own organisation's rows only (other rows are rejected, and a new
 upload for the same period replaces their earlier one).
 """
@@ -35,15 +35,17 @@ from dashboard.ingest import job_queue
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.importer import import_3w
 from dashboard.ingest.membership import import_memberships
+from dashboard.ingest.access import import_access
+from dashboard.ingest.needs import import_needs
 from dashboard.ingest.partnerships import import_partnerships
 from dashboard.ingest.reader import MAX_UPLOAD_BYTES
 from dashboard.ingest.validate import CODE_SETS
-from dashboard.domain.roles import Permission, Role, Viewer
+from dashboard.domain.roles import UPLOAD_KINDS, Permission, Role, Viewer
 from dashboard.store.database import is_row_id
 from dashboard.store.models import ImportJob, ImportUpload, UserAccount
 from dashboard.domain.enums import JobMode, JobState
 
-KINDS = ("3w", "memberships", "partnerships")
+KINDS = UPLOAD_KINDS
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 JOB_COLUMNS = ("id", "kind", "file_name", "state", "mode", "progress", "message", "batch_id", "submitted_by",
                "preview")
@@ -163,14 +165,17 @@ def run_job(engine: Engine, job_id: int, runner: str | None = None) -> bool:
                                    code_set=code_set, progress=lambda fraction, stage: _set(
                                        engine, job_id, runner, progress=fraction, heartbeat_at=datetime.now(UTC)),
                                    **options)
+            elif kind == "needs":  # the period box gives the plan year when the file does not say it
+                year = int(period[:4]) if period and period[:4].isdigit() else None
+                result = import_needs(engine, path, year=year, **options)
+            elif kind == "memberships":
+                # a coordinator imports their own clusters' members only (rows of other clusters are
+                # rejected): their clusters as their account says when the job runs
+                result = import_memberships(engine, path, only_sectors=_coordinator_sectors(
+                    engine, imported_by, role), **options)
             else:
-                if kind == "memberships":
-                    # a coordinator imports their own clusters' members only (rows of other clusters are
-                    # rejected): their clusters as their account says when the job runs
-                    result = import_memberships(engine, path, only_sectors=_coordinator_sectors(
-                        engine, imported_by, role), **options)
-                else:
-                    result = import_partnerships(engine, path, **options)
+                run = {"partnerships": import_partnerships, "access": import_access}[kind]
+                result = run(engine, path, **options)
             keep_file = checking and not result.already_imported
         except ImportRefused as error:
             _finish(engine, job_id, runner, True, state=JobState.FAILED, message=str(error),

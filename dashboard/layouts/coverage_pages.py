@@ -9,6 +9,7 @@ from dashboard.layouts.controls import dropdown
 from dashboard.i18n import format_number, format_period, translate
 from dashboard.layouts.analysis_page import AnalysisPage, MapLayer
 from dashboard.layouts.choropleth import Scale
+from dashboard.layouts.needs_section import gaps_or_need_map, need_coverage_section, need_rank_controls
 from dashboard.layouts.shell import page_param, round_label
 from dashboard.reports import ReportParams
 from dashboard.reports.coverage import (
@@ -80,15 +81,17 @@ def gaps_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) 
     units = snapshot.units_in(params.level, params.area)
     sectors = gap_sectors(snapshot, params)
     missing = gap_type(params)
-    text = translate("gaps.summary", lang, gaps=format_number(len(frame), lang),
+    by_need = "people_in_need_known" in frame  # ranked by people in need (HNO imported)
+    text = translate("gaps.summary_need" if by_need else "gaps.summary", lang, gaps=format_number(len(frame), lang),
                      cells=format_number(len(units) * len(sectors), lang),
                      units=format_number(frame["pcode"].nunique(), lang), total=format_number(len(units), lang),
                      level=translate(f"level.{params.level}.plural", lang),
                      coarser=format_number(int((frame["coarser_only"] > 0).sum()), lang),
                      who=ORG_TYPE_VOCABULARY.label(missing, lang) if missing else translate("gaps.nobody", lang))
-    unknown = frame.loc[~frame["population_known"].astype(bool), "pcode"].nunique()
+    unknown = frame.loc[~frame["people_in_need_known" if by_need else "population_known"].astype(bool), "pcode"].nunique()
     if unknown:
-        text += " " + translate("gaps.population_unknown", lang, count=format_number(unknown, lang),
+        text += " " + translate("gaps.need_unknown" if by_need else "gaps.population_unknown", lang,
+                                count=format_number(unknown, lang),
                                 level=translate(f"level.{params.level}.plural", lang))
     return text
 
@@ -104,7 +107,9 @@ def gaps_controls(snapshot: Snapshot, params: ReportParams) -> list:
 
 
 # cercles: population (and need) are known for cercles, not communes, and a gap is ranked by them
-GAPS = AnalysisPage("gaps", "/lacunes", "gaps", gaps_summary, gaps_controls, gaps_map, default_level=2)
+GAPS = AnalysisPage("gaps", "/lacunes", "gaps", gaps_summary,
+                    lambda snapshot, params: gaps_controls(snapshot, params) + need_rank_controls(snapshot, params),
+                    gaps_or_need_map(gaps_map), extra=need_coverage_section, default_level=2)
 
 
 # --- overlaps -----------------------------------------------------------------------------------------------

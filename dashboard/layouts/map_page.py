@@ -11,8 +11,11 @@ from dashboard.analysis.filters import filter_activities
 from dashboard.analysis.presence import organisations_in_unit
 from dashboard.i18n import format_number, format_period, translate
 from dashboard.layouts import shell
+from dashboard.layouts.access_outline import with_access_outline
 from dashboard.layouts.charts import count_bars, share_bars
 from dashboard.layouts.choropleth import MapView, category, map_config, presence_figure
+from dashboard.layouts.modality_map import mode_control
+from dashboard.layouts.unit_facts import unit_facts
 from dashboard.reports import ReportParams, report_blank, run_report
 from dashboard.security.policy import Policy
 from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
@@ -66,9 +69,9 @@ def presence_map(snapshot: Snapshot, params: ReportParams) -> PresenceMap:
 def map_figure(snapshot: Snapshot, params: ReportParams, view: MapView):
     shown = presence_map(snapshot, params)
     names = snapshot.unit_names()
-    return presence_figure(view, params.level, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,
-                           shown.customdata, params.lang, params.area,
-                           [names.get(code, code) for code in shown.pcodes]), shown.summary
+    figure = presence_figure(view, params.level, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,
+                             shown.customdata, params.lang, params.area, [names.get(code, code) for code in shown.pcodes])
+    return with_access_outline(figure, snapshot, params, view), shown.summary
 
 
 def unit_table(snapshot: Snapshot, params: ReportParams, pcode: str | None) -> html.Div:
@@ -79,7 +82,8 @@ def unit_table(snapshot: Snapshot, params: ReportParams, pcode: str | None) -> h
     activities = filter_activities(snapshot.activities, params.selection(snapshot))
     table = organisations_in_unit(activities, snapshot.organisations, snapshot.units, pcode)
     level = int(snapshot.lineage.loc[pcode, "level"])
-    children: list = [html.H3(translate("table.title", lang, name=names[pcode])), *people_line(snapshot, params, pcode)]
+    children: list = [html.H3(translate("table.title", lang, name=names[pcode])), *people_line(snapshot, params, pcode),
+                      *unit_facts(snapshot, params, pcode)]
     if table.empty:
         return html.Div(children + [html.P(translate("table.empty", lang))], id="unit-table-content")
     header = html.Thead(html.Tr([html.Th(translate(key, lang)) for key in
@@ -214,6 +218,7 @@ def layout(snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:
     return shell.page(snapshot, params, "presence", [
         html.Div(key_figures(snapshot, params), id="key-figures", className="key-figures"),
         html.P(summary, id="map-summary", className="summary"),
+        mode_control(snapshot, params),
         dcc.Graph(id="presence-map", figure=figure, className="presence-map",
                   config=map_config(params.lang, "mali-3w-presence")),
         html.P(translate("map.note", lang), className="note"),

@@ -16,8 +16,20 @@ from dashboard.domain import hapi
 from dashboard.domain.filters import FILTERS, ROW_FILTERS
 from dashboard.exports import WRITERS, ExportHeader, hxl_writers
 from dashboard.i18n import format_period, translate
-from dashboard.reports import (brief, coverage, localisation, open_data, overview, people, presence, reporting,
-                               review)
+from dashboard.reports import (
+    brief,
+    coverage,
+    localisation,
+    modality,
+    needs,
+    open_data,
+    overview,
+    people,
+    presence,
+    reporting,
+    review,
+    security_layers,
+)
 from dashboard.reports.describe import (
     coarser_period_note,
     header_lines,
@@ -97,7 +109,20 @@ REPORTS: dict[str, Report] = {
         by_sector=always),
     "gaps": Report(coverage.gaps_report, (
         ReportOption("without", "an organisation type whose absence makes a gap, e.g. ngo_national "
-                                "(default: no organisation at all)"),), by_sector=always),
+                                "(default: no organisation at all)"),
+        ReportOption("rank", "need: by people in need (the default when needs are imported: python -m dashboard "
+                             "import-needs), or population")), by_sector=always, notes=needs.gap_notes),
+    "need_coverage": Report(coverage.need_coverage_report, by_sector=always, notes=needs.needs_notes),
+    "presence_modality": Report(modality.presence_modality_report, (
+        ReportOption("by", "sector: per unit and sector (default: per unit, across all sectors)"),),
+        by_sector=modality.modality_by_sector, notes=modality.modality_notes),
+    "incidents": Report(security_layers.incidents_report, (
+        ReportOption("year", "one year, e.g. 2023 (default: every year)"),), periods=None,
+        uses=("level", "area"), notes=security_layers.incidents_notes),
+    "access_presence": Report(security_layers.access_presence_report, by_sector=always,
+                              notes=security_layers.access_notes),
+    "food_insecurity": Report(needs.food_insecurity_report, notes=needs.food_insecurity_notes,
+                              uses=("level", "period", "area", "org_types", "organisations")),
     "overlaps": Report(coverage.overlaps_report, (
         ReportOption("k", "minimum number of organisations in a unit and sector", str(coverage.DEFAULT_OVERLAP_K)),),
         by_sector=always),
@@ -156,7 +181,7 @@ def report_notes(name: str, snapshot: Snapshot, params: ReportParams) -> list[st
     for a report by sector; for a comparison, a period reported only at coarser levels than the one shown."""
     report = REPORTS[name]
     if report.periods is None:
-        return []
+        return report.notes(snapshot, params)
     periods = report.periods(snapshot, params)
     notes = [without_sector_note(snapshot, params, periods) if report.by_sector(params) else None]
     if len(periods) > 1 and report.compares_places:

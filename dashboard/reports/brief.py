@@ -8,6 +8,8 @@ import pandas as pd
 from dashboard.analysis.presence import presence_table
 from dashboard.domain.vocabulary import NO_SECTOR
 from dashboard.reports.coverage import DEFAULT_OVERLAP_K
+from dashboard.reports.modality import states_modality, unit_modality
+from dashboard.reports.needs import has_needs, needs_at
 from dashboard.reports.params import ReportParams
 from dashboard.reports.snapshot import Snapshot
 
@@ -45,4 +47,21 @@ def cercle_brief_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFram
     })
     table = table.join(per_sector, on="sector_code")
     table["communes_coarser_only"] = table["sector_code"].map(coarser).fillna(0).astype(int)
-    return table[table["organisations"] > 0][BRIEF_COLUMNS].reset_index(drop=True)
+    table = table[table["organisations"] > 0][BRIEF_COLUMNS].reset_index(drop=True)
+    return with_need_and_modality(table, snapshot, rows, cercle, params.selection(snapshot).period)
+
+
+def with_need_and_modality(table: pd.DataFrame, snapshot: Snapshot, rows, cercle: str,
+                           period: str | None) -> pd.DataFrame:
+    """The brief's table with, when the data has them, the people in need of the cercle by sector (HNO) and
+    how many organisations are physically there and how many only remotely or through partners."""
+    if has_needs(snapshot):
+        at_cercle = needs_at(snapshot, 2)
+        at_cercle = at_cercle[(at_cercle["pcode"] == cercle) & ~at_cercle["intersectoral"]]
+        table["people_in_need"] = table["sector_code"].map(
+            at_cercle.set_index("sector_code")["people_in_need"]).astype("Float64")
+    if states_modality(snapshot, period):
+        modality = unit_modality(snapshot, rows, cercle, by_sector=True)
+        for column in ("physically_present", "remote_or_partners"):
+            table[column] = table["sector_code"].map(modality[column]).fillna(0).astype(int)
+    return table

@@ -7,10 +7,12 @@ import pandas as pd
 
 from dashboard.analysis.change import change_columns, change_table, unit_change
 from dashboard.analysis.gaps import gap_table
+from dashboard.analysis.needs import INTERSECTORAL, need_coverage_table
 from dashboard.analysis.overlaps import overlap_table
 from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY
 from dashboard.i18n import translate
 from dashboard.reports.describe import with_unit_names
+from dashboard.reports.needs import gap_rank, need_ranking, needs_at
 from dashboard.reports.params import ReportParams
 from dashboard.reports.snapshot import Snapshot
 from dashboard.security.policy import hide_names
@@ -37,9 +39,21 @@ def gap_type(params: ReportParams) -> str | None:
 
 
 def gaps_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
-    """Unit x sector cells with no organisation (or none of the ``without`` type), largest population first."""
-    table = gap_table(snapshot.rows(params.selection(snapshot)), params.level, gap_sectors(snapshot, params),
-                      population=snapshot.population, org_type=gap_type(params), area=params.area)
+    """Unit x sector cells with no organisation (or none of the ``without`` type), most people in need first when
+    needs (HNO) are imported, else (or with ``rank=population``) largest population first. Ranked by need, the
+    table has the people in need and the population."""
+    rows = snapshot.rows(params.selection(snapshot))
+    sectors, org_type = gap_sectors(snapshot, params), gap_type(params)
+    if gap_rank(snapshot, params) == "population":
+        table = gap_table(rows, params.level, sectors, population=snapshot.population, org_type=org_type,
+                          area=params.area)
+        return with_unit_names(table, snapshot)
+    table = gap_table(rows, params.level, sectors, population=need_ranking(snapshot, params), org_type=org_type,
+                      area=params.area)
+    population = (snapshot.population.set_index("pcode")["population"].convert_dtypes()
+                  if snapshot.population is not None else pd.Series(dtype="Int64"))
+    table["population"] = population.reindex(table["pcode"]).array
+    table["population_known"] = table["population"].notna().astype(bool)
     return with_unit_names(table, snapshot)
 
 
@@ -113,3 +127,25 @@ def change_by_unit(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
         units = snapshot.units_in(params.level, params.area)
         return pd.DataFrame({"pcode": units, "arrived": 0, "left": 0})
     return unit_change(*compared_rows(snapshot, params), params.level, area=params.area)
+
+
+# --- need against presence ----------------------------------------------------------------------------------
+
+def coverage_sectors(snapshot: Snapshot, params: ReportParams) -> list[str]:
+    """The sectors of the need-coverage table: those chosen, else those gaps are looked for in (the sectors the
+    3W reports: an area of responsibility the 3W does not name, such as GBV under Protection, would show
+    nobody) with the intersectoral figure, against the organisations of every sector."""
+    if params.sectors:
+        return [sector for sector in params.sectors if sector != NO_SECTOR]
+    return [*gap_sectors(snapshot, params), INTERSECTORAL]
+
+
+def need_coverage_report(snapshot: Snapshot, params: ReportParams) -> pd.DataFrame:
+    """Per unit and sector with people in need: the organisations present and the people in need per
+    organisation present; cells where nobody is present first (most people in need first), then the largest
+    number of people in need per organisation."""
+    selection = snapshot.rows(params.selection(snapshot))
+    area_units = snapshot.units_in(params.level, params.area) if params.area else None
+    table = need_coverage_table(selection, params.level, needs_at(snapshot, params.level),
+                                coverage_sectors(snapshot, params), area_units)
+    return with_unit_names(table, snapshot)

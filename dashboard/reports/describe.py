@@ -31,6 +31,9 @@ def describe_option(name: str, value: str, lang: str) -> tuple[str, str]:
              "by": ("change.by", lambda: translate(f"change.by.{value}", lang)),
              "k": ("overlaps.k", lambda: value),
              "without": ("gaps.without", lambda: ORG_TYPE_VOCABULARY.label(value, lang)),
+             "rank": ("gaps.rank", lambda: translate(f"gaps.rank.{value}", lang)),
+             "map": ("needs.map", lambda: translate(f"needs.map.{value}", lang)),
+             "year": ("column.year", lambda: value),
              "status": ("duplicates.status", lambda: translate(f"duplicates.status.{value}", lang)),
              "measure": ("people.measure", lambda: translate(f"people.measure.{value}", lang))}
     if name not in words:

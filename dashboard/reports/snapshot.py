@@ -12,6 +12,7 @@ full one under the data-responsibility policy, with its own cube and cache keys.
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,13 +25,17 @@ from sqlalchemy import Engine
 
 from dashboard.analysis.cube import PresenceCube, Selection
 from dashboard.analysis.duplicates import duplicate_groups
-from dashboard.config import BOUNDARY_VERSION, Settings
+from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION, Settings
 from dashboard.domain.filters import ROW_FILTERS
 from dashboard.domain.places import UnitIndex
 from dashboard.domain.enums import RoundState
 from dashboard.domain.roles import Viewer
+from dashboard.geo.food_insecurity import FoodInsecurity, load_food_insecurity
+from dashboard.geo.incidents import incident_counts
 from dashboard.geo.population import load_population
+from dashboard.ingest.access import ACCESS_COLUMNS, access_frame
 from dashboard.ingest.membership import membership_frame
+from dashboard.ingest.needs import NEED_COLUMNS, need_frame, need_import_of
 from dashboard.ingest.partnerships import partnership_frame
 from dashboard.result_cache import ResultCache
 from dashboard.security.policy import Policy, load_policy, public_activities
@@ -45,6 +50,7 @@ from dashboard.store.queries import (
     organisation_frame,
     people_frame,
 )
+from dashboard.store.reference import load_crosswalk
 from dashboard.store.rounds import ROUND_COLUMNS, round_frame
 
 T = TypeVar("T")
@@ -73,6 +79,19 @@ class Snapshot:
     #: people targeted and reached and activity status per presence key (:data:`PEOPLE_COLUMNS`; the rows
     #: of the 3W that give them only)
     people: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PEOPLE_COLUMNS))
+    #: people in need, targeted and population of the latest plan year imported (HNO), unit totals
+    #: (:data:`dashboard.ingest.needs.NEED_COLUMNS`); empty when no needs were imported
+    needs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NEED_COLUMNS))
+    #: the file, source and date of the import the needs come from (None without needs)
+    needs_source: dict | None = None
+    #: the Cadre Harmonisé's latest cycle on the 2021 units, or None when the data mirror does not have it
+    food_insecurity: FoodInsecurity | None = None
+    #: aid-worker incidents by cercle and year (:data:`dashboard.geo.incidents.INCIDENT_COLUMNS`), or None when
+    #: the mirror does not have them or the policy keeps them from the public
+    incidents: pd.DataFrame | None = None
+    #: each unit's current access (:data:`dashboard.ingest.access.ACCESS_COLUMNS`); empty without an access
+    #: table, or when the policy keeps access from the public
+    access: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ACCESS_COLUMNS))
 
     @property
     def public(self) -> bool:
@@ -212,8 +231,11 @@ class StoreReader:
 class DashboardData:
     def __init__(self, engine: Engine, boundary_version: str = BOUNDARY_VERSION,
                  population: pd.DataFrame | None = None, cache: ResultCache | None = None,
-                 policy: Policy | None = None):
+                 policy: Policy | None = None, food_insecurity: FoodInsecurity | None = None,
+                 incidents: pd.DataFrame | None = None):
         self.engine = engine
+        self.food_insecurity = food_insecurity
+        self.incidents = incidents
         self.boundary_version = boundary_version
         self.population = population
         self.cache = cache or ResultCache()
@@ -241,7 +263,8 @@ class DashboardData:
                                     admin_unit_frame(self.engine, self.boundary_version), current,
                                     membership_frame(self.engine), partnership_frame(self.engine),
                                     round_frame(self.engine), self.population, self.cache,
-                                    people=_of_batches(people, current))
+                                    people=_of_batches(people, current), **_needs_of(self.engine),
+                                    food_insecurity=self.food_insecurity, incidents=self.incidents)
                 snapshot.cube  # noqa: B018 (built now, once)
                 self._snapshot, self._public, self._published = snapshot, None, (activities, batches, people)
                 _keep_out_of_collection()
@@ -257,9 +280,17 @@ class DashboardData:
                     people=public_activities(_of_batches(people, published), self.policy,
                                              values=("targeted", "reached", "rows")),
                     rounds=rounds[rounds["state"] == RoundState.PUBLISHED].reset_index(drop=True),
-                    public_policy=self.policy)
+                    public_policy=self.policy, incidents=self._snapshot.incidents if self.policy.show_incidents else None,
+                    access=self._snapshot.access if self.policy.show_access else self._snapshot.access.iloc[0:0])
                 self._public.cube  # noqa: B018
             return self._public
+
+
+def _needs_of(engine: Engine) -> dict[str, object]:
+    """The snapshot's needs and where they come from, and the units' access."""
+    needs = need_frame(engine)
+    source = need_import_of(engine, int(needs["batch_id"].iloc[0])) if len(needs) else None
+    return {"needs": needs, "needs_source": source, "access": access_frame(engine)}
 
 
 def _of_batches(activities: pd.DataFrame, batches: pd.DataFrame) -> pd.DataFrame:
@@ -286,12 +317,33 @@ def population_of(settings: Settings, engine: Engine) -> pd.DataFrame | None:
         return None
 
 
+def food_insecurity_of(settings: Settings, engine: Engine) -> FoodInsecurity | None:
+    """The Cadre Harmonisé's latest cycle placed on the 2021 units (older codes through the 2015 crosswalk), or
+    None when the data mirror does not have it."""
+    try:
+        legacy = admin_unit_frame(engine, LEGACY_BOUNDARY_VERSION)
+        return load_food_insecurity(settings.data_mirror, admin_unit_frame(engine, BOUNDARY_VERSION),
+                                    load_crosswalk(engine, LEGACY_BOUNDARY_VERSION, BOUNDARY_VERSION),
+                                    dict(zip(legacy["pcode"], legacy["name_fr"])))
+    except FileNotFoundError:
+        return None
+
+
+def incidents_of(settings: Settings) -> pd.DataFrame | None:
+    """Aid-worker incidents by cercle and year from the data mirror, or None when it does not have them."""
+    try:
+        return incident_counts(Path(settings.data_mirror))
+    except FileNotFoundError:
+        return None
+
+
 def dashboard_data(engine: Engine, settings: Settings, cache: ResultCache | None = None) -> DashboardData:
     """The data of an installation as every way in reads it (pages, downloads, command line): with the
     population that ranks gaps and the installation's data-responsibility policy, so that a number is the
     same wherever it is read."""
     return DashboardData(engine, population=population_of(settings, engine), cache=cache,
-                         policy=load_policy(settings.policy_file))
+                         policy=load_policy(settings.policy_file),
+                         food_insecurity=food_insecurity_of(settings, engine), incidents=incidents_of(settings))
 
 
-__all__ = ["DashboardData", "Snapshot", "StoreReader", "dashboard_data", "population_of"]
+__all__ = ["DashboardData", "Snapshot", "StoreReader", "dashboard_data", "food_insecurity_of", "incidents_of", "population_of"]

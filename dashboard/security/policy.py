@@ -1,9 +1,11 @@
 """The data-responsibility policy (``data/policy.toml``) and how it shapes what the public sees.
 
-Two rules, with safe defaults when the file says nothing:
+Rules, with safe defaults when the file says nothing:
 - sensitive sectors (GBV, child protection) are never placed finer than the cercle: their commune rows are
   counted in their cercle, exactly like rows reported without a commune;
 - organisation names are hidden in a cell (unit × sector) where fewer than *k* organisations work.
+- the access levels and the aid-worker incidents are shown no finer than the cercle, and each can be switched
+  off for the public (``access = false``, ``incidents = false``).
 The first rule is applied to the data itself (:func:`public_activities`), so every map, table, download and
 callback answer built from a public snapshot follows it; the second where a report lists names.
 """
@@ -34,11 +36,16 @@ class Policy:
     sensitive_finest_level: int = 2
     #: names are shown in cells with at least this many organisations
     min_organisations_named: int = 3
+    #: whether the public sees the access levels (no finer than the cercle) and the aid-worker incidents (counts
+    #: by cercle and year)
+    show_access: bool = True
+    show_incidents: bool = True
 
     @property
     def key(self) -> str:
         """The same text in every process for the same policy (part of the public views' cache keys)."""
-        return f"{','.join(sorted(self.sensitive_sectors))}/{self.sensitive_finest_level}/{self.min_organisations_named}"
+        return (f"{','.join(sorted(self.sensitive_sectors))}/{self.sensitive_finest_level}/{self.min_organisations_named}"
+                f"/{int(self.show_access)}{int(self.show_incidents)}")
 
 
 def load_policy(path: Path | None = None) -> Policy:
@@ -61,7 +68,10 @@ def load_policy(path: Path | None = None) -> Policy:
     k = int(public.get("min_organisations_named", default.min_organisations_named))
     if level not in (1, 2, 3) or k < 1:
         raise PolicyError(f"{path}: sensitive_finest_level must be 1, 2 or 3 and min_organisations_named at least 1")
-    return Policy(sectors, level, k)
+    layers = {name: public.get(name, getattr(default, f"show_{name}")) for name in ("access", "incidents")}
+    if not all(isinstance(value, bool) for value in layers.values()):
+        raise PolicyError(f"{path}: access and incidents must be true or false")
+    return Policy(sectors, level, k, show_access=layers["access"], show_incidents=layers["incidents"])
 
 
 def public_activities(activities: pd.DataFrame, policy: Policy, values: tuple[str, ...] = ("rows",)) -> pd.DataFrame:

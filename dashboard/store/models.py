@@ -286,21 +286,53 @@ class DuplicateDecision(Base):
 
 
 class AccessConstraint(Base):
+    """Humanitarian access to a unit as an IMO's access table gives it, as of a date."""
+
     __tablename__ = "access_constraint"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     pcode: Mapped[str] = mapped_column(String(16), index=True)
     level: Mapped[str] = mapped_column(String(20))  # accessible, constrained, no-go
     as_of: Mapped[date] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(200))
+    #: the import it comes from (None for rows stored before imports carried it)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
+    #: the level of the unit (1 region, 2 cercle, 3 commune)
+    unit_level: Mapped[int | None] = mapped_column(Integer)
 
 
 class Need(Base):
+    """One figure row of a needs overview (HNO): people in need, targeted and population of a unit (the
+    country, a region or a cercle, at the level the file gives it) in a sector, for a plan year.
+
+    The intersectoral figure (HNO sector ``ALL``) has no sector and ``intersectoral`` set. Rows broken down by
+    sex, age, disability or population group are kept as given (``is_total`` false); the views read the totals.
+    """
+
     __tablename__ = "need"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
+    source_row: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer, index=True)
     pcode: Mapped[str] = mapped_column(String(16), index=True)
-    sector_code: Mapped[str] = mapped_column(ForeignKey("sector.code"))
-    people_in_need: Mapped[float] = mapped_column(Float)
-    year: Mapped[int] = mapped_column(Integer)
+    #: 0 the country, 1 a region, 2 a cercle, 3 a commune
+    level: Mapped[int] = mapped_column(Integer)
+    sector_code: Mapped[str | None] = mapped_column(ForeignKey("sector.code"))
+    intersectoral: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the sector as the file wrote it (``PRO_CPM``)
+    sector_as_written: Mapped[str | None] = mapped_column(String(100))
+    gender: Mapped[str | None] = mapped_column(String(20))
+    age_range: Mapped[str | None] = mapped_column(String(20))
+    age_min: Mapped[str | None] = mapped_column(String(10))
+    age_max: Mapped[str | None] = mapped_column(String(10))
+    disabled: Mapped[str | None] = mapped_column(String(20))
+    population_group: Mapped[str | None] = mapped_column(String(40))
+    #: whether the row is the total (no breakdown, or every breakdown cell "all")
+    is_total: Mapped[bool] = mapped_column(Boolean, default=True)
+    population: Mapped[float | None] = mapped_column(Float)
+    people_in_need: Mapped[float | None] = mapped_column(Float)
+    targeted: Mapped[float | None] = mapped_column(Float)
+    affected: Mapped[float | None] = mapped_column(Float)
+    reached: Mapped[float | None] = mapped_column(Float)
 
 
 class UserAccount(Base):

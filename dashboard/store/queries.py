@@ -21,7 +21,7 @@ from dashboard.domain.enums import ImportKind, RoundState
 #: Columns of the activity frame the analyses work on: one row per distinct presence key, ``rows`` counts
 #: the 3W rows behind it.
 PRESENCE_KEY = ["batch_id", "period", "organisation_id", "org_type", "sector_code", "location_level",
-                "adm1_pcode", "adm2_pcode", "adm3_pcode"]
+                "adm1_pcode", "adm2_pcode", "adm3_pcode", "physical_presence"]
 ACTIVITY_COLUMNS = [*PRESENCE_KEY, "rows"]
 
 
@@ -59,7 +59,8 @@ def dataset_version(engine: Engine) -> DatasetVersion:
 
 
 def activity_frame(engine: Engine) -> pd.DataFrame:
-    """The accepted 3W rows as distinct presence keys (organisation, sector, place, period) with the number
+    """The accepted 3W rows as distinct presence keys (organisation, sector, place, period, and what the row
+    says of physical presence) with the number
     of rows behind each: the input of the presence, gap, overlap and change analyses.
 
     Those analyses count distinct organisations, so rows that repeat a key (villages of one commune, the
@@ -68,7 +69,7 @@ def activity_frame(engine: Engine) -> pd.DataFrame:
     """
     keys = (Activity.batch_id, ImportBatch.period, Activity.organisation_id, Organisation.org_type,
             Activity.sector_code, Activity.location_level, Activity.adm1_pcode, Activity.adm2_pcode,
-            Activity.adm3_pcode)
+            Activity.adm3_pcode, Activity.physical_presence)
     query = (select(*keys, func.count().label("rows"))
              .join(ImportBatch, ImportBatch.id == Activity.batch_id)
              .join(Organisation, Organisation.id == Activity.organisation_id)
@@ -82,7 +83,8 @@ def activity_frame(engine: Engine) -> pd.DataFrame:
 
 
 #: the people frame: the presence key, the activity's status as the file wrote it, people and rows behind
-PEOPLE_COLUMNS = [*PRESENCE_KEY, "status", "targeted", "reached", "rows"]
+PEOPLE_COLUMNS = ["batch_id", "period", "organisation_id", "org_type", "sector_code", "location_level", "adm1_pcode",
+                  "adm2_pcode", "adm3_pcode", "status", "targeted", "reached", "rows"]
 
 
 def people_frame(engine: Engine) -> pd.DataFrame:

@@ -117,8 +117,9 @@ def map_answer(client, level, sectors):
     filters = [{"id": name, "property": "value", "value": value} for name, value in
                (("level", level), ("period", "2024-03"), ("area", None), ("sector", sectors), ("org-type", []),
                 ("organisation", []))]
-    answer = callback(client, [("presence-map", "figure"), ("map-summary", "children"), ("data-facts", "children")], filters,
-                      [{"id": "lang", "property": "data", "value": "fr"}], changed=["level.value"])
+    mode = {"id": "presence-mode", "property": "value", "value": "presence"}  # the map's mode (organisations)
+    answer = callback(client, [("presence-map", "figure"), ("map-summary", "children"), ("data-facts", "children")],
+                      [*filters, mode], [{"id": "lang", "property": "data", "value": "fr"}], changed=["level.value"])
     assert answer.status_code == 200
     figure = json.loads(answer.get_data(as_text=True))["response"]["presence-map"]["figure"]
     return dict(zip(figure["data"][0]["locations"], figure["data"][0]["customdata"]))

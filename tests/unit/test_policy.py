@@ -8,7 +8,8 @@ from dashboard.store.queries import ACTIVITY_COLUMNS
 
 
 def keys(rows):
-    frame = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS)
+    # the physical-presence cell, not stated, before the row count
+    frame = pd.DataFrame([[*row[:-1], None, row[-1]] for row in rows], columns=ACTIVITY_COLUMNS)
     for column in ("period", "org_type", "sector_code", "adm1_pcode", "adm2_pcode", "adm3_pcode"):
         frame[column] = frame[column].astype("category")
     return frame
@@ -66,3 +67,14 @@ def test_policy_file(tmp_path):
 
 def test_the_shipped_policy_has_the_safe_defaults():
     assert load_policy() == Policy(frozenset({"gbv", "child_protection"}), 2, 3)
+
+
+def test_the_policy_file_switches_the_access_and_incident_layers_off_for_the_public(tmp_path):
+    path = tmp_path / "policy.toml"
+    path.write_text("[public]\nincidents = false\n")
+    policy = load_policy(path)
+    assert (policy.show_access, policy.show_incidents) == (True, False)
+    assert policy.key != Policy().key  # the public views are cached apart
+    path.write_text('[public]\naccess = "no"\n')
+    with pytest.raises(PolicyError, match="access and incidents must be true or false"):
+        load_policy(path)
