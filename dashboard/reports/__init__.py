@@ -91,8 +91,8 @@ class Report:
     hxl: Callable[[pd.DataFrame], Mapping[str, str]] | None = None
     #: the headers of its files in the reader's language when they are not the columns' names
     headers: Callable[[pd.DataFrame, str], list[str]] | None = None
-    #: what else a reader must know beside its table (catalogue sentences)
-    notes: Callable[[Snapshot, ReportParams], list[str]] | None = None
+    #: what else a reader must know beside its table (where the people in need come from...), one sentence a note
+    notes: Callable[[Snapshot, ReportParams], list[str]] = lambda snapshot, params: []
 
 
 #: the filters that select rows (every filter but the level a view is drawn at)
@@ -186,9 +186,7 @@ def report_notes(name: str, snapshot: Snapshot, params: ReportParams) -> list[st
     notes = [without_sector_note(snapshot, params, periods) if report.by_sector(params) else None]
     if len(periods) > 1 and report.compares_places:
         notes += [coarser_period_note(snapshot, params, period) for period in periods]
-    if report.notes is not None:
-        notes += report.notes(snapshot, params)
-    return [note for note in notes if note]
+    return [note for note in notes + report.notes(snapshot, params) if note]
 
 
 def report_blank(name: str, snapshot: Snapshot, params: ReportParams) -> str | None:

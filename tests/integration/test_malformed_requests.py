@@ -11,6 +11,8 @@ from dashboard.app_factory import create_app
 from tests.integration.test_web_access import DASH_UPDATE, logged_in
 
 LANG = {"id": "lang", "property": "data", "value": "fr"}
+#: the presence map's mode (organisations present), its input after the filters
+MODE = {"id": "presence-mode", "property": "value", "value": "presence"}
 
 
 def filter_inputs(**values):
@@ -19,12 +21,17 @@ def filter_inputs(**values):
     return [{"id": name, "property": "value", "value": value} for name, value in defaults.items()]
 
 
+def map_inputs(**values):
+    """The presence map callback's inputs: the filters, then the map's mode."""
+    return [*filter_inputs(**values), MODE]
+
+
 def presence(inputs=None, state=None, **changes):
     """The presence map's callback request as the renderer sends it, with ``changes`` to its keys."""
     body = {"output": "..presence-map.figure...map-summary.children...data-facts.children..",
             "outputs": [{"id": "presence-map", "property": "figure"}, {"id": "map-summary", "property": "children"},
                         {"id": "data-facts", "property": "children"}],
-            "inputs": filter_inputs() if inputs is None else inputs,
+            "inputs": map_inputs() if inputs is None else inputs,
             "state": [LANG] if state is None else state, "changedPropIds": ["sector.value"]}
     body.update(changes)
     return {key: value for key, value in body.items() if value is not ...}
@@ -60,19 +67,19 @@ CALLBACK_PAYLOADS = [
     ("output not a text", presence(output=12), {400}),
     ("inputs not a list", presence(inputs={"level": 3}), {400}),
     ("an input that is not an object", presence(inputs=[3, *filter_inputs()[1:]]), {400}),
-    ("level 'abc'", presence(inputs=filter_inputs(level="abc")), {200, 400}),
-    ("level 99", presence(inputs=filter_inputs(level=99)), {200, 400}),
-    ("level -1", presence(inputs=filter_inputs(level=-1)), {200, 400}),
-    ("level [1]", presence(inputs=filter_inputs(level=[1])), {200, 400}),
-    ("organisation ['x']", presence(inputs=filter_inputs(organisation=["x"])), {200, 400}),
-    ("organisation {}", presence(inputs=filter_inputs(organisation={"a": 1})), {200, 400}),
-    ("an area with quotes", presence(inputs=filter_inputs(area="ML01'\"><img src=x>")), {200, 400}),
-    ("one input too few", presence(inputs=filter_inputs()[:-1]), {400}),
-    ("one input too many", presence(inputs=[*filter_inputs(), LANG]), {400}),
+    ("level 'abc'", presence(inputs=map_inputs(level="abc")), {200, 400}),
+    ("level 99", presence(inputs=map_inputs(level=99)), {200, 400}),
+    ("level -1", presence(inputs=map_inputs(level=-1)), {200, 400}),
+    ("level [1]", presence(inputs=map_inputs(level=[1])), {200, 400}),
+    ("organisation ['x']", presence(inputs=map_inputs(organisation=["x"])), {200, 400}),
+    ("organisation {}", presence(inputs=map_inputs(organisation={"a": 1})), {200, 400}),
+    ("an area with quotes", presence(inputs=map_inputs(area="ML01'\"><img src=x>")), {200, 400}),
+    ("one input too few", presence(inputs=map_inputs()[:-1]), {400}),
+    ("one input too many", presence(inputs=[*map_inputs(), LANG]), {400}),
     ("no state", presence(state=[]), {400}),
     ("lang 123", presence(state=[{**LANG, "value": 123}]), {200, 400}),
     ("lang ['fr']", presence(state=[{**LANG, "value": ["fr"]}]), {200, 400}),
-    ("a list nested 500 deep", presence(inputs=filter_inputs(sector=nested(500))), {400}),
+    ("a list nested 500 deep", presence(inputs=map_inputs(sector=nested(500))), {400}),
     ("changedPropIds not a list", presence(changedPropIds=5), {400}),
     ("outputs not a list", presence(outputs="x"), {400}),
 ]
