@@ -81,3 +81,21 @@ def load_country_units(profile: CountryProfile, folder: Path) -> pd.DataFrame:
                            f"profile, e.g. {first.pcode!r} (level {first.level}, pattern "
                            f"{profile.level(int(first.level)).pcode!r})")
     return units.sort_values(["level", "pcode"], ignore_index=True)
+
+
+def profile_of_version(version: str, folder: Path = PROFILES_DIR) -> CountryProfile | None:
+    """The profile whose boundary set is ``version``, or None."""
+    return next((profile for profile in (load_profile(iso3, folder) for iso3 in available_countries(folder))
+                 if profile.boundary_version == version), None)
+
+
+def country_wording(profile: CountryProfile) -> dict[object, object]:
+    """How the importer's messages name a country's levels and the country itself, in each language (see
+    :attr:`dashboard.domain.places.Hierarchy.wording`); empty for Mali, whose words are the catalogue's."""
+    if profile.iso3 == DEFAULT_COUNTRY:
+        return {}
+    wording: dict[object, object] = {level.level: {"fr": level.name_fr, "en": level.name_en}
+                                     for level in profile.levels[1:]}
+    wording["country"] = {"fr": f"le pays ({profile.name_fr})", "en": profile.name_en}
+    wording["advice"] = "advice.check_pcode_country"
+    return wording

@@ -13,6 +13,7 @@ from dashboard.config import BOUNDARY_VERSION, Settings
 from dashboard.country_setup import installed_country, setup_country
 from dashboard.domain.country import ProfileError
 from dashboard.ingest.errors import ImportRefused
+from dashboard.i18n import render_message
 from dashboard.ingest.importer import import_3w
 from dashboard.store.models import Activity, AdminUnit, ImportIssue, SectorAlias
 from tests.workbooks import write_workbook
@@ -111,6 +112,30 @@ def test_a_names_only_niger_3w_is_placed_within_each_parent(niger_engine, tmp_pa
     assert [(row.source_row, row.suggestion) for row in review] == [(6, "NE006001002")]  # Sanaam → Sanam
 
 
+def test_the_messages_name_nigers_levels_and_niger(niger_engine, tmp_path):
+    result = import_3w(niger_engine, write_workbook(tmp_path / "3W_Niger_2024-03.xlsx", {"3W": NAMES_ONLY[:2]}),
+                       boundary_version=NIGER)
+    coded = import_3w(niger_engine, write_workbook(tmp_path / "3W_Niger_2024-04.xlsx", {"3W": CODED}),
+                      boundary_version=NIGER)
+    with Session(niger_engine) as session:
+        messages = session.execute(select(ImportIssue.source_row, ImportIssue.column, ImportIssue.message)
+                                   .where(ImportIssue.batch_id.in_([result.batch_id, coded.batch_id]))
+                                   .order_by(ImportIssue.id)).all()
+    texts = {(row.source_row, row.column): {lang: render_message(row.message, "problem", lang) for lang in ("fr", "en")}
+             for row in messages if row.message}
+    # the region is found within the country, the department within the region
+    assert texts[(2, "Région")] == {"fr": "pas de P-code : l'unité de niveau région 'Maradi' dans le pays (Niger) "
+                                           "est NE004",
+                                    "en": "no P-code: the region 'Maradi' of Niger is NE004"}
+    assert texts[(2, "Département")]["en"] == "no P-code: the department 'Gazaoua' of Maradi is NE004004"
+    assert texts[(2, "Département")]["fr"] == ("pas de P-code : l'unité de niveau département 'Gazaoua' dans Maradi "
+                                               "est NE004004")
+    assert texts[(6, "admin2Pcod")]["en"] == "P-code NE009001 is not a department of boundary version cod-ab-ner-2023"
+    advice = next(row.message for row in messages if row.source_row == 6 and row.column == "admin2Pcod")
+    assert render_message(advice, "advice", "en") == ("correct the code against the country's OCHA COD-AB P-code "
+                                                      "list, the one this installation was set up with")
+
+
 def test_a_mali_file_is_refused_by_a_niger_installation(niger_engine, tmp_path):
     path = write_workbook(tmp_path / "3W_2024-03.xlsx", {"3W": [
         CODED[0], ["NRC", "ML05", "ML0502", None, "Santé"], ["NRC", "ML01", "ML0101", None, "Santé"]]})
@@ -136,7 +161,8 @@ def test_the_command_line_sets_up_niger_and_imports_with_country(empty_engine, m
     # a country the installation does not hold
     burkina = write_workbook(tmp_path / "3W_Niger_2024-05.xlsx", {"3W": CODED[:4]})
     assert cli.main(["import", str(burkina), "--country", "BFA"]) == 2
-    assert "the boundaries cod-ab-bfa-2020 are not loaded" in capsys.readouterr().err
+    assert "the boundaries cod-ab-bfa-2020 are not loaded; run `python -m dashboard setup --country BFA`" in \
+        capsys.readouterr().err
 
 
 def test_an_unconfigured_country_is_refused(empty_engine, niger_settings, capsys, monkeypatch):
