@@ -173,6 +173,18 @@ def test_an_unconfigured_country_is_refused(empty_engine, niger_settings, capsys
     assert "no country profile TCD.toml" in capsys.readouterr().err
 
 
-def test_burkina_faso_is_set_up_from_its_attribute_tables(empty_engine, niger_settings):
+def test_burkina_faso_is_set_up_from_its_attribute_tables(empty_engine, niger_settings, tmp_path):
     done = setup_country(empty_engine, niger_settings, "BFA")
     assert done == {"level_0": 1, "level_1": 13, "level_2": 45, "level_3": 351, "sector_spellings": 3}
+    coded = write_workbook(tmp_path / "5W_BFA_2024-03.xlsx", {"5W": [
+        CODED[0], ["NRC", "BF55", "BF5503", "BF550301", "Rélevement Précoce"],   # Ambsouya
+        ["MSF", "BF48", "BF4803", "BF480301", "Sécurite Alimentaire"],            # Andemtenga
+        ["ACF", "BF46", "BF4601", None, "Protection - VGB"]]})                     # Balé, no commune
+    result = import_3w(empty_engine, coded, boundary_version="cod-ab-bfa-2020")
+    assert placed(empty_engine, result.batch_id) == {2: (3, "BF550301", "early_recovery"),
+                                                     3: (3, "BF480301", "food_security"), 4: (2, "BF4601", "gbv")}
+    names = write_workbook(tmp_path / "5W_BFA_2024-04.xlsx", {"5W": [
+        ["Organisation Accronyme", "Région", "Province", "Commune", "Secteur"],
+        ["NRC", "Plateau-Central", "Oubritenga", "Ambsouya", "Santé"]]})
+    result = import_3w(empty_engine, names, boundary_version="cod-ab-bfa-2020")
+    assert placed(empty_engine, result.batch_id) == {2: (3, "BF550301", "health")}
