@@ -41,8 +41,10 @@ def _setup_country(iso3: str) -> int:
     except (ProfileError, MirrorIncomplete) as error:
         print(f"setup failed: {error}", file=sys.stderr)
         return 2
-    print(f"setup {iso3.upper()}: database ready; units loaded: {done['level_1']} regions, {done['level_2']} at "
-          f"level 2, {done['level_3']} communes; {done['sector_spellings']} sector spellings of the profile taught")
+    from dashboard.geo.profiles import load_profile
+    units = ", ".join(f"{level.name_en} {done[f'level_{level.level}']}" for level in load_profile(iso3).levels[1:])
+    print(f"setup {iso3.upper()}: database ready; units loaded: {units}; {done['sector_spellings']} sector "
+          "spellings of the profile taught")
     return 0
 
 

@@ -150,7 +150,7 @@ def test_the_command_line_sets_up_niger_and_imports_with_country(empty_engine, m
     monkeypatch.setenv("DATABASE_URL", empty_engine.url.render_as_string(hide_password=False))
     monkeypatch.setenv("MALI3W_DATA_MIRROR", str(mirror))
     assert cli.main(["setup", "--country", "NER"]) == 0
-    assert "units loaded: 8 regions, 67 at level 2, 266 communes; 3 sector spellings" in capsys.readouterr().out
+    assert "units loaded: region 8, department 67, commune 266; 3 sector spellings" in capsys.readouterr().out
     path = write_workbook(tmp_path / "3W_Niger_2024-03.xlsx", {"3W": CODED})
     assert cli.main(["import", str(path), "--country", "ner"]) == 0
     assert "read 6, accepted 5, rejected 1" in capsys.readouterr().out
