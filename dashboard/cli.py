@@ -18,6 +18,8 @@ def _engine():
 
 def cmd_setup(args: argparse.Namespace) -> int:
     from dashboard.setup import MirrorIncomplete, setup
+    if args.country and args.country.upper() != "MLI":
+        return _setup_country(args.country)
     try:
         result = setup(_engine(), get_settings(), with_sample=not args.no_sample)
     except MirrorIncomplete as error:
@@ -26,6 +28,33 @@ def cmd_setup(args: argparse.Namespace) -> int:
     print("setup: geometry built, database ready" + (f"; sample imported ({result.rows_accepted} rows accepted, "
                                                      f"{result.rows_rejected} rejected)" if result else ""))
     return 0
+
+
+def _setup_country(iso3: str) -> int:
+    """``setup --country NER``: that country's boundaries into the database of DATABASE_URL (one country per
+    installation)."""
+    from dashboard.country_setup import setup_country
+    from dashboard.domain.country import ProfileError
+    from dashboard.setup import MirrorIncomplete
+    try:
+        done = setup_country(_engine(), get_settings(), iso3)
+    except (ProfileError, MirrorIncomplete) as error:
+        print(f"setup failed: {error}", file=sys.stderr)
+        return 2
+    from dashboard.geo.profiles import load_profile
+    units = ", ".join(f"{level.name_en} {done[f'level_{level.level}']}" for level in load_profile(iso3).levels[1:])
+    print(f"setup {iso3.upper()}: database ready; units loaded: {units}; {done['sector_spellings']} sector "
+          "spellings of the profile taught")
+    return 0
+
+
+def _boundary_version(country: str | None) -> dict[str, str]:
+    """The importer's boundary version for ``--country``; without it, that of the country the installation was
+    set up for (Mali's, the importer's default, when it holds Mali's or none)."""
+    from dashboard.country_setup import installed_country
+    from dashboard.geo.profiles import load_profile
+    profile = load_profile(country) if country else installed_country(_engine())
+    return {"boundary_version": profile.boundary_version} if profile else {}
 
 
 def _print_preview(preview: dict) -> int:
@@ -47,6 +76,7 @@ def _print_preview(preview: dict) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a 3W, membership or partnership table and print what became of its rows."""
+    from dashboard.domain.country import ProfileError
     from dashboard.ingest.errors import ImportRefused
     from dashboard.ingest.importer import import_3w
     from dashboard.ingest.membership import import_memberships
@@ -57,14 +87,15 @@ def cmd_import(args: argparse.Namespace) -> int:
                "check_only": args.check}
     try:
         if args.command == "import":
-            result = import_3w(_engine(), Path(args.file), period=args.period, code_set=args.p_codes, **options)
+            result = import_3w(_engine(), Path(args.file), period=args.period, code_set=args.p_codes,
+                               **_boundary_version(args.country), **options)
         elif args.command == "import-needs":
             result = import_needs(_engine(), Path(args.file), year=args.year, **options)
         else:
             run = {"import-memberships": import_memberships, "import-partnerships": import_partnerships,
                    "import-access": import_access}
             result = run[args.command](_engine(), Path(args.file), **options)
-    except ImportRefused as error:
+    except (ImportRefused, ProfileError) as error:
         print(f"import refused, nothing was written: {error}", file=sys.stderr)
         return 2
     if result.already_imported:
@@ -512,6 +543,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     setup = commands.add_parser("setup", help="verify the data mirror, build geometry, migrate, load the sample")
     setup.add_argument("--no-sample", action="store_true", help="do not import the December 2023 sample")
+    setup.add_argument("--country", help="prepare another country from its profile (data/countries/<ISO3>.toml), "
+                                         "e.g. NER or BFA, into the database of DATABASE_URL (default: Mali)")
     setup.set_defaults(run=cmd_setup)
     for name, what in (("import", "a 3W workbook or CSV"), ("import-memberships", "a cluster membership table"),
                        ("import-partnerships", "a partnership table (e.g. operational partnership agreements)"),
@@ -525,6 +558,8 @@ def build_parser() -> argparse.ArgumentParser:
             importer.add_argument("--p-codes", choices=["auto", "2015", "2021"], default="auto",
                                   help="the boundary set the file's P-codes are written in: found from the names "
                                        "beside them (auto), or 2015 (translated to 2021) or 2021 throughout")
+            importer.add_argument("--country", help="the file's country (ISO3, e.g. NER); default: the country the "
+                                                    "installation was set up for (Mali unless setup --country)")
         if name == "import-needs":
             importer.add_argument("--year", type=int, help="the plan year of the figures, e.g. 2024 (read from a "
                                                            "year column or the file name when they say)")

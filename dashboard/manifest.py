@@ -25,6 +25,8 @@ class Dataset:
     role: str
     files: dict[str, str]  # path inside the folder → sha256
     period: str | None = None
+    #: the country profile (ISO3) the dataset belongs to; None for Mali's and shared datasets
+    country: str | None = None
 
     def path(self, mirror: Path, name: str | None = None) -> Path:
         """Path of one of the dataset's files in the mirror (the first listed when ``name`` is None)."""
@@ -42,13 +44,19 @@ def load_manifest(path: Path = MANIFEST_PATH) -> dict[str, Dataset]:
 
 
 def dataset_by_role(role: str, path: Path = MANIFEST_PATH) -> Dataset:
-    return next(dataset for dataset in load_manifest(path).values() if dataset.role == role)
+    """The dataset of a role among Mali's and the shared ones (another country's are reached by its profile)."""
+    return next(dataset for dataset in load_manifest(path).values() if dataset.role == role and dataset.country is None)
 
 
-def verify_mirror(mirror: Path, path: Path = MANIFEST_PATH) -> list[str]:
-    """Problems found in the mirror (missing files, checksum mismatches); empty when all is right."""
+def verify_mirror(mirror: Path, path: Path = MANIFEST_PATH, *, other_countries: bool = True,
+                  ids: set[str] | None = None) -> list[str]:
+    """Problems found in the mirror (missing files, checksum mismatches); empty when all is right. Without
+    ``other_countries`` the datasets of other countries' profiles (``country`` set) are not checked; with
+    ``ids`` only those datasets are."""
     problems = []
     for dataset in load_manifest(path).values():
+        if (not other_countries and dataset.country is not None) or (ids is not None and dataset.id not in ids):
+            continue
         for name, expected in dataset.files.items():
             file = dataset.path(mirror, name)
             if not file.exists():

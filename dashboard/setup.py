@@ -85,7 +85,7 @@ def import_sample_if_empty(engine: Engine, settings: Settings) -> ImportResult |
 
 
 def setup(engine: Engine, settings: Settings, *, with_sample: bool = True) -> ImportResult | None:
-    problems = verify_mirror(settings.data_mirror)
+    problems = verify_mirror(settings.data_mirror, other_countries=False)  # Niger's, Burkina's: setup --country
     if problems:
         raise MirrorIncomplete(
             f"the data mirror {settings.data_mirror} does not match data/manifest.toml:\n  - "

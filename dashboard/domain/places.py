@@ -9,7 +9,7 @@ checks rows against, answers its questions (a unit's ancestor) from the same ind
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -141,6 +141,19 @@ class Hierarchy:
     level: dict[str, int]
     parent: dict[str, str | None]
     name: dict[str, str]
+    #: how messages about these units name the levels (1-3) and the country ("country"), and which advice a
+    #: wrong code gets ("advice"), when not as for Mali: texts in each language (``{"fr": "département", "en":
+    #: "department"}``) from the country's profile
+    wording: dict[object, object] = field(default_factory=dict, compare=False)
+
+    def unit_word(self, key: object) -> object:
+        """A message's value naming a level (``2``) or the country: Mali's catalogue entry (``"@unit.2"``, the
+        cercle), or the country's own words."""
+        return self.wording.get(key, f"@unit.{key}")
+
+    def advice_on_codes(self) -> str:
+        """The catalogue key of the advice given for a code that is no unit of its level."""
+        return str(self.wording.get("advice", "advice.check_pcode_2021"))
 
     @classmethod
     def from_units(cls, version: str, units: list[tuple[str, int, str | None, str]]) -> Hierarchy:

@@ -12,9 +12,13 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-#: Folder of the 2021 boundary set inside the data mirror.
+from dashboard.geo.profiles import DEFAULT_COUNTRY, load_profile
+
+#: Folder of the 2021 boundary set inside the data mirror (the folder of the Mali profile's boundaries dataset).
 BOUNDARY_DIR = "ocha_cod_ab_mli_2021"
-LEVEL_NAMES = {0: "country", 1: "region", 2: "cercle", 3: "commune"}
+#: Mali's profile (data/countries/MLI.toml) names each level's file and its English name
+_MALI = load_profile(DEFAULT_COUNTRY)
+LEVEL_NAMES = {level.level: level.name_en for level in _MALI.levels}
 UNIT_COLUMNS = ["pcode", "level", "name_fr", "parent_pcode"]
 
 
@@ -22,7 +26,7 @@ def boundary_path(mirror: Path, level: int) -> Path:
     """Return the 2021 shapefile of one admin level in the mirror, failing early with a helpful message."""
     if level not in LEVEL_NAMES:
         raise ValueError(f"Unknown admin level {level!r}: expected one of {sorted(LEVEL_NAMES)}")
-    path = Path(mirror) / BOUNDARY_DIR / f"mli_admbnda_adm{level}_1m_gov_20211220.shp"
+    path = Path(mirror) / BOUNDARY_DIR / _MALI.level(level).file
     if not path.is_file():
         raise FileNotFoundError(
             f"Missing {LEVEL_NAMES[level]} boundaries (admin {level}): {path}. "

@@ -27,6 +27,7 @@ from dashboard.ingest.countries import file_countries, foreign_countries, named_
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.organisations import AcronymReading, Match, names_hold_acronyms
 from dashboard.domain.places import Hierarchy
+from dashboard.geo.profiles import DEFAULT_COUNTRY, country_wording, profile_of_version
 from dashboard.ingest.periods import infer_period
 from dashboard.ingest.preview import preview_of
 from dashboard.ingest.reader import RawTable, check_file, read_table
@@ -374,10 +375,15 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         if done is not None:
             return done
     hierarchy = load_hierarchy(engine, boundary_version)
+    profile = profile_of_version(boundary_version)
+    if profile is not None:  # messages name the country's levels (département, province) and the country
+        hierarchy = replace(hierarchy, wording=country_wording(profile))
     legacy = load_hierarchy(engine, LEGACY_BOUNDARY_VERSION) or None
     crosswalk = load_crosswalk(engine, LEGACY_BOUNDARY_VERSION, boundary_version)
     if not len(hierarchy):
-        raise ImportRefused(f"the boundaries {boundary_version} are not loaded; run `python -m dashboard setup`.")
+        country = f" --country {profile.iso3}" if profile is not None and profile.iso3 != DEFAULT_COUNTRY else ""
+        raise ImportRefused(f"the boundaries {boundary_version} are not loaded; run "
+                            f"`python -m dashboard setup{country}`.")
     if code_set == "2015" and not crosswalk:
         raise ImportRefused("the 2015 boundaries are not loaded, so 2015 P-codes cannot be translated; run "
                             "`python -m dashboard setup` with the 2015 set in the data mirror.", file=path.name)

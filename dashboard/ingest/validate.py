@@ -199,10 +199,11 @@ def _bad_code_issue(level: int, code: str, hierarchy: Hierarchy) -> CellIssue:
     """The error of a code that is no unit of its column's level (the row cannot be placed by it)."""
     column, known_level = f"adm{level}_code", hierarchy.level.get(code)
     if known_level in (1, 2, 3):
-        return CellIssue.of("error", column, code, "msg.pcode_wrong_level", "advice.check_pcode_2021",
-                            method="P-code check", code=code, known=f"@unit.{known_level}", level=f"@unit.{level}")
-    return CellIssue.of("error", column, code, "msg.pcode_unknown", "advice.check_pcode_2021",
-                        method="P-code check", code=code, level=f"@unit.{level}", version=hierarchy.version)
+        return CellIssue.of("error", column, code, "msg.pcode_wrong_level", hierarchy.advice_on_codes(),
+                            method="P-code check", code=code, known=hierarchy.unit_word(known_level),
+                            level=hierarchy.unit_word(level))
+    return CellIssue.of("error", column, code, "msg.pcode_unknown", hierarchy.advice_on_codes(),
+                        method="P-code check", code=code, level=hierarchy.unit_word(level), version=hierarchy.version)
 
 
 def _names_confirm(cells: dict[str, object], hierarchy: Hierarchy, level: int, code: str) -> bool:
@@ -228,8 +229,8 @@ def _settle_bad_codes(cells: dict[str, object], hierarchy: Hierarchy, given: dic
             row.issues.append(CellIssue.of(
                 "warning", f"adm{level}_code", code,
                 "msg.parent_cell_other_level" if known_level in (1, 2, 3) else "msg.parent_cell_unknown",
-                suggestion=implied, method="parent of the finer code", code=code, level=f"@unit.{level}",
-                known=f"@unit.{known_level}" if known_level in (1, 2, 3) else None, parent=implied,
+                suggestion=implied, method="parent of the finer code", code=code, level=hierarchy.unit_word(level),
+                known=hierarchy.unit_word(known_level) if known_level in (1, 2, 3) else None, parent=implied,
                 parent_name=hierarchy.name.get(implied), child=place, child_name=hierarchy.name[place]))
         else:
             row.issues.append(_bad_code_issue(level, code, hierarchy))
@@ -246,7 +247,7 @@ def _translate_2015_codes(codes: dict[int, str], hierarchy: Hierarchy, legacy: H
         code, column = codes[level], f"adm{level}_code"
         if legacy.level.get(code) != level or code not in crosswalk:
             row.issues.append(CellIssue.of("error", column, code, "msg.pcode_unknown_2015", "advice.check_pcode_list",
-                                           method="P-code check", code=code, level=f"@unit.{level}"))
+                                           method="P-code check", code=code, level=hierarchy.unit_word(level)))
             continue
         target, target_level, share = crosswalk[code]
         if given and (target_level in given or share < WHOLE_UNIT_SHARE):
@@ -254,7 +255,8 @@ def _translate_2015_codes(codes: dict[int, str], hierarchy: Hierarchy, legacy: H
         row.issues.append(CellIssue.of(
             "repair", column, code, "msg.pcode_translated" if target_level == level else "msg.pcode_translated_up",
             suggestion=target, method=TRANSLATED, confidence=round(share, 3), code=code, old=legacy.name[code],
-            target=target, new=hierarchy.name[target], level=f"@unit.{level}", target_level=f"@unit.{target_level}"))
+            target=target, new=hierarchy.name[target], level=hierarchy.unit_word(level),
+            target_level=hierarchy.unit_word(target_level)))
         given[target_level] = target
     return given
 
@@ -313,7 +315,7 @@ def _check_place(cells: dict[str, object], hierarchy: Hierarchy, row: CheckedRow
             # an empty parent cell of a column the file has: the parent follows from the child code
             row.issues.append(CellIssue.of(
                 "repair", f"adm{level}_code", None, "msg.parent_inferred", suggestion=implied,
-                method="parent of the finer code", confidence=1.0, level=f"@unit.{level}", parent=implied,
+                method="parent of the finer code", confidence=1.0, level=hierarchy.unit_word(level), parent=implied,
                 parent_name=hierarchy.name.get(implied), child=given[finest]))
     row.location_level = finest
     row.pcodes = {level: hierarchy.ancestor(given[finest], level) if level <= finest else None
@@ -338,12 +340,13 @@ def _place_by_names(cells: dict[str, object], hierarchy: Hierarchy, given: dict[
         name = clean_text(cells.get(column))
         if f"adm{level}_code" in cells or name is None or parent is None:
             return
-        where = hierarchy.name.get(parent, parent) if parent != hierarchy.root else "@unit.country"
+        where = hierarchy.name.get(parent, parent) if parent != hierarchy.root else hierarchy.unit_word("country")
         matches = hierarchy.children_named(parent, name)
         if len(matches) == 1:
             given[level] = parent = matches[0]
             row.issues.append(CellIssue.of("repair", column, name, "msg.name_matched", suggestion=matches[0],
-                                           method="name within its parent", confidence=1.0, level=f"@unit.{level}",
+                                           method="name within its parent", confidence=1.0,
+                                           level=hierarchy.unit_word(level),
                                            name=name, where=where, code=matches[0]))
             continue
         closest = hierarchy.closest_child(parent, name, NAME_SUGGESTION_CUTOFF)
@@ -351,11 +354,11 @@ def _place_by_names(cells: dict[str, object], hierarchy: Hierarchy, given: dict[
             code, score = closest
             row.issues.append(CellIssue.of("review", column, name, "msg.name_close", suggestion=code,
                                            method="close name within its parent", confidence=round(score / 100, 3),
-                                           level=f"@unit.{level}", name=name, where=where,
+                                           level=hierarchy.unit_word(level), name=name, where=where,
                                            closest=hierarchy.name[code], score=score))
         else:
             row.issues.append(CellIssue.of("warning", column, name, "msg.name_unknown", "advice.add_pcode",
-                                           method="name within its parent", level=f"@unit.{level}", name=name,
+                                           method="name within its parent", level=hierarchy.unit_word(level), name=name,
                                            where=where))
         return
 
