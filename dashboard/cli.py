@@ -85,6 +85,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     from dashboard.ingest.partnerships import import_partnerships
     options = {"sheet": args.sheet, "source": args.source, "imported_by": args.by or _operator().username,
                "check_only": args.check}
+    if not Path(args.file).is_file():
+        print(f"import refused, nothing was written: there is no file at {args.file} (check the path and the "
+              "name)", file=sys.stderr)
+        return 2
     try:
         if args.command == "import":
             result = import_3w(_engine(), Path(args.file), period=args.period, code_set=args.p_codes,

@@ -353,6 +353,19 @@ def bench_first_view(base_url: str, settings: Settings) -> None:
 
 # --- load with gunicorn -----------------------------------------------------------------------------------------
 
+def wait_until_serving(url: str, server: subprocess.Popen, log: Path, what: str, timeout: float = 300) -> None:
+    """Wait until ``url`` answers (a server started as ``server``); raise with the end of its ``log`` if the
+    process stops first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(url + "/", timeout=5).read()
+            return
+        if server.poll() is not None:
+            raise RuntimeError(f"{what} stopped: {log.read_text()[-2000:]}")
+        time.sleep(0.5)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -372,14 +385,7 @@ def production_server(settings: Settings) -> Iterator[tuple[str, subprocess.Pope
                               start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(url + "/", timeout=5).read()
-                break
-            if server.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped: {Path(log.name).read_text()[-2000:]}")
-            time.sleep(0.5)
+        wait_until_serving(url, server, Path(log.name), "gunicorn")
         yield url, server
     finally:
         os.killpg(server.pid, signal.SIGTERM)

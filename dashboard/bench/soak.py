@@ -41,7 +41,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.bench.run import (DEFAULT_FILTERS, FILTER_CHANGES, build_store, callback_body, free_port,
-                                 fresh_database, percentile)
+                                 fresh_database, percentile, wait_until_serving)
 from dashboard.config import PROJECT_ROOT, Settings, get_settings
 from dashboard.manifest import dataset_by_role
 from dashboard.security.web import CSRF_COOKIE
@@ -68,14 +68,7 @@ def app_server(settings: Settings, folder: Path, secret: str) -> Iterator[str]:
                               env=environment, stdout=log, stderr=log, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(url + "/", timeout=5).read()
-                break
-            if server.poll() is not None:
-                raise RuntimeError(f"the app server stopped: {(folder / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.5)
+        wait_until_serving(url, server, folder / "server.log", "the app server")
         yield url
     finally:
         os.killpg(server.pid, signal.SIGTERM)

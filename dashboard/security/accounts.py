@@ -61,6 +61,31 @@ def viewer_of(account: UserAccount) -> Viewer:
                   frozenset(account.sectors or ()))
 
 
+def role_scope(session: Session, role: Role, organisation: str | None, sectors: tuple[str, ...],
+               error: type[Exception], partner: str, coordinator: str) -> int | None:
+    """What a partner's or a coordinator's account or API token is bound to, checked: the partner's organisation
+    (acronym or name as stored: its id) and the coordinator's clusters (known sector codes); ``error`` is raised
+    with a sentence naming the ``partner`` or ``coordinator`` thing being made."""
+    organisation_id = None
+    if role is Role.PARTNER:
+        if not organisation:
+            raise error(f"{partner} names its organisation (--organisation)")
+        matches = session.scalars(select(Organisation.id).where(
+            (func.lower(Organisation.acronym) == organisation.lower())
+            | (func.lower(Organisation.name) == organisation.lower()))).all()
+        if len(matches) != 1:
+            raise error(f"{len(matches)} organisations are called {organisation!r}; give the acronym or the full "
+                        "name exactly as `python -m dashboard organisations` lists it")
+        organisation_id = matches[0]
+    if role is Role.COORDINATOR:
+        known = set(session.scalars(select(Sector.code)))
+        unknown = [code for code in sectors if code not in known]
+        if not sectors or unknown:
+            raise error(f"{coordinator} names its clusters by sector code (--sectors); unknown: "
+                        f"{', '.join(unknown) or 'none given'}; known: {', '.join(sorted(known))}")
+    return organisation_id
+
+
 def create_account(engine: Engine, username: str, password: str, role: Role | str, *,
                    organisation: str | None = None, sectors: tuple[str, ...] = (),
                    created_by: Viewer | None = None) -> UserAccount:
@@ -77,23 +102,8 @@ def create_account(engine: Engine, username: str, password: str, role: Role | st
     with Session(engine, expire_on_commit=False) as session, session.begin():
         if session.scalar(select(UserAccount.id).where(UserAccount.username == username)) is not None:
             raise AccountError(f"an account named {username!r} exists already")
-        organisation_id = None
-        if role is Role.PARTNER:
-            if not organisation:
-                raise AccountError("a partner focal point account names its organisation (--organisation)")
-            matches = session.scalars(select(Organisation.id).where(
-                (func.lower(Organisation.acronym) == organisation.lower())
-                | (func.lower(Organisation.name) == organisation.lower()))).all()
-            if len(matches) != 1:
-                raise AccountError(f"{len(matches)} organisations are called {organisation!r}; "
-                                   "give the acronym or the full name exactly as the dashboard lists it")
-            organisation_id = matches[0]
-        if role is Role.COORDINATOR:
-            known = set(session.scalars(select(Sector.code)))
-            unknown = [code for code in sectors if code not in known]
-            if not sectors or unknown:
-                raise AccountError("a cluster coordinator account names its clusters by sector code (--sectors); "
-                                   f"unknown: {', '.join(unknown) or 'none given'}; known: {', '.join(sorted(known))}")
+        organisation_id = role_scope(session, role, organisation, sectors, AccountError,
+                                     "a partner focal point account", "a cluster coordinator account")
         account = UserAccount(username=username, password_hash=_hasher.hash(password), role=str(role),
                               organisation_id=organisation_id,
                               sectors=list(sectors) if role is Role.COORDINATOR else None,

@@ -13,12 +13,13 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.domain.roles import Role, Viewer
+from dashboard.security.accounts import role_scope
 from dashboard.store import audit
-from dashboard.store.models import ApiToken, Organisation, Sector
+from dashboard.store.models import ApiToken, Organisation
 
 PREFIX = "m3w_"
 #: how precisely a token's last use is kept
@@ -50,23 +51,8 @@ def create_token(engine: Engine, name: str, role: Role | str, *, organisation: s
     with Session(engine) as session, session.begin():
         if session.scalar(select(ApiToken.id).where(ApiToken.name == name)) is not None:
             raise TokenError(f"a token named {name!r} exists already (revoked tokens keep their name)")
-        organisation_id = None
-        if role is Role.PARTNER:
-            if not organisation:
-                raise TokenError("a partner's token names its organisation (--organisation)")
-            matches = session.scalars(select(Organisation.id).where(
-                (func.lower(Organisation.acronym) == organisation.lower())
-                | (func.lower(Organisation.name) == organisation.lower()))).all()
-            if len(matches) != 1:
-                raise TokenError(f"{len(matches)} organisations are called {organisation!r}; give the acronym or "
-                                 "the full name exactly as `python -m dashboard organisations` lists it")
-            organisation_id = matches[0]
-        if role is Role.COORDINATOR:
-            known = set(session.scalars(select(Sector.code)))
-            unknown = [code for code in sectors if code not in known]
-            if not sectors or unknown:
-                raise TokenError("a coordinator's token names its clusters by sector code (--sectors); unknown: "
-                                 f"{', '.join(unknown) or 'none given'}; known: {', '.join(sorted(known))}")
+        organisation_id = role_scope(session, role, organisation, sectors, TokenError, "a partner's token",
+                                     "a coordinator's token")
         session.add(ApiToken(name=name, token_hash=digest(secret), role=str(role), organisation_id=organisation_id,
                              sectors=list(sectors) if role is Role.COORDINATOR else None,
                              created_at=datetime.now(UTC), created_by=by.username if by else None))

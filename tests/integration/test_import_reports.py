@@ -214,3 +214,13 @@ def test_the_imports_table_the_report_and_the_check_count_repaired_rows_alike(pr
     book = openpyxl.load_workbook(io.BytesIO(validation_report_xlsx(prepared_engine, batch_id, "fr")))
     summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0]}
     assert summary["Acceptées avec valeurs corrigées"] == 2
+
+
+@pytest.mark.parametrize("command", ["import", "import-memberships", "import-partnerships", "import-needs",
+                                     "import-access"])
+def test_a_missing_file_is_refused_in_one_sentence(prepared_engine, tmp_path, monkeypatch, capsys, command):
+    monkeypatch.setenv("DATABASE_URL", prepared_engine.url.render_as_string(hide_password=False))
+    missing = tmp_path / "3W_mars_2024.xlsx"
+    assert cli.main([command, str(missing)]) == 2
+    assert capsys.readouterr().err.strip() == (f"import refused, nothing was written: there is no file at {missing} "
+                                               "(check the path and the name)")
