@@ -9,18 +9,21 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from dashboard.layouts.choropleth import MapView
 from dashboard.layouts.shell import header_facts
 from dashboard.layouts.map_page import key_figures, map_figure, overview, presence_map, unit_labels, unit_table
-from dashboard.layouts.modality_map import modality_figure
+from dashboard.layouts.modality_map import MODE_PARAM, modality_figure
+from dashboard.layouts.shell import page_param
 from dashboard.callbacks.filters import filter_inputs, params_from_values
 from dashboard.security.web import current_viewer
 from dashboard.reports.snapshot import DashboardData
 
 FILTER_INPUTS = filter_inputs()
 FILTER_COUNT = len(FILTER_INPUTS)
+#: the presence map's mode control (kept in the address as ``mode``)
+MODE = page_param(MODE_PARAM)
 
 
 def register(app: Dash, data: DashboardData, view: MapView) -> None:
     @app.callback(Output("presence-map", "figure"), Output("map-summary", "children"),
-                  Output("data-facts", "children"), *FILTER_INPUTS, Input("presence-mode", "value"),
+                  Output("data-facts", "children"), *FILTER_INPUTS, Input(MODE, "value"),
                   State("lang", "data"), prevent_initial_call=True)
     def update_map(*values):
         snapshot = data.snapshot(current_viewer())
@@ -28,7 +31,7 @@ def register(app: Dash, data: DashboardData, view: MapView) -> None:
         facts = header_facts(snapshot, params)
         if values[FILTER_COUNT] == "modality":
             return modality_figure(snapshot, params, view, unit_labels), presence_map(snapshot, params).summary, facts
-        if ctx.triggered_id in ("level", "area", "presence-mode"):
+        if ctx.triggered_id in ("level", "area", MODE):
             return *map_figure(snapshot, params, view), facts
         shown = presence_map(snapshot, params)
         colours = Patch()

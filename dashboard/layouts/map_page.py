@@ -14,7 +14,7 @@ from dashboard.layouts import shell
 from dashboard.layouts.access_outline import with_access_outline
 from dashboard.layouts.charts import count_bars, share_bars
 from dashboard.layouts.choropleth import MapView, category, map_config, presence_figure
-from dashboard.layouts.modality_map import mode_control
+from dashboard.layouts.modality_map import map_mode, modality_figure, mode_control
 from dashboard.layouts.unit_facts import unit_facts
 from dashboard.reports import ReportParams, report_blank, run_report
 from dashboard.security.policy import Policy
@@ -214,6 +214,8 @@ def overview(snapshot: Snapshot, params: ReportParams) -> list:
 def layout(snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:
     """The page as first sent: the map is already drawn, so no callback runs on load."""
     figure, summary = map_figure(snapshot, params, view)
+    if map_mode(snapshot, params) == "modality":  # the address asks for the physical-presence map
+        figure = modality_figure(snapshot, params, view, unit_labels)
     lang = params.lang
     return shell.page(snapshot, params, "presence", [
         html.Div(key_figures(snapshot, params), id="key-figures", className="key-figures"),

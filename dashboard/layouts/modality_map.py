@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from dashboard.i18n import translate
 from dashboard.layouts.choropleth import MapView, Scale, stepped_figure
+from dashboard.layouts.shell import page_param
 from dashboard.reports import ReportParams, run_report
 from dashboard.reports.modality import states_modality
 from dashboard.reports.snapshot import Snapshot
@@ -20,11 +21,23 @@ MODALITY_COLOURS = ("#f4f4f4", "#d9d9d9", "#b2182b", "#ef8a62", "#67a9cf", "#216
 NOBODY, UNSTATED = 0, 1
 
 
+#: the map's mode is kept in the page's address as ``mode`` (a page setting, like the overlaps' k)
+MODE_PARAM = "mode"
+
+
+def map_mode(snapshot: Snapshot, params: ReportParams) -> str:
+    """The mode the address asks for, when the period's 3W can show it (else the presence of organisations)."""
+    mode = params.option(MODE_PARAM, "presence")
+    if mode == "modality" and states_modality(snapshot, params.selection(snapshot).period):
+        return mode
+    return "presence"
+
+
 def mode_control(snapshot: Snapshot, params: ReportParams) -> html.Div:
     shown = states_modality(snapshot, params.selection(snapshot).period)
     lang = params.lang
     return html.Div([html.Label([translate("modality.mode", lang), dcc.RadioItems(
-        id="presence-mode", value="presence", inline=True,
+        id=page_param(MODE_PARAM), value=map_mode(snapshot, params), inline=True,
         options=[{"label": translate(f"modality.mode.{mode}", lang), "value": mode} for mode in MODES])])],
         id="presence-mode-control", hidden=not shown)
 

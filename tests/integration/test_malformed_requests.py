@@ -12,7 +12,7 @@ from tests.integration.test_web_access import DASH_UPDATE, logged_in
 
 LANG = {"id": "lang", "property": "data", "value": "fr"}
 #: the presence map's mode (organisations present), its input after the filters
-MODE = {"id": "presence-mode", "property": "value", "value": "presence"}
+MODE = {"id": {"type": "page-param", "name": "mode"}, "property": "value", "value": "presence"}
 
 
 def filter_inputs(**values):

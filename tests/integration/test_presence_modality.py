@@ -83,3 +83,29 @@ def test_the_presence_map_offers_physical_presence_when_the_3w_states_it(snapsho
     # Bankass: 2 physically there, 2 only remotely or through partners, 1 not stated: half -> "half or more"
     assert by_unit["ML0502"] == (4, [2, 2, 1])
     assert by_unit["ML0501"] == (0, [0, 0, 0])  # Bandiagara: nobody in this file
+
+
+def test_the_map_mode_is_kept_in_the_address(snapshot, sample_snapshot):
+    from dashboard.layouts.choropleth import MapView
+    from dashboard.layouts.map_page import layout
+    from dashboard.layouts.modality_map import map_mode
+    asked = params_from_query({"level": "2", "area": "ML05", "mode": "modality"})
+    assert map_mode(snapshot, asked) == "modality"
+    # a period whose 3W states no physical presence cannot show that map: the organisations' map instead
+    assert map_mode(sample_snapshot, asked) == "presence"
+    assert map_mode(snapshot, params_from_query({"mode": "anything"})) == "presence"
+    import flask
+    with flask.Flask(__name__).test_request_context("/"):
+        page = layout(snapshot, asked, MapView(lambda level: f"/geo/adm{level}.json"))
+    graph = next(component for component in _walk(page) if getattr(component, "id", None) == "presence-map")
+    # the page opens on the physical-presence map the address asks for: Bankass half or more physically there
+    trace = graph.figure["data"][0]
+    assert dict(zip(trace["locations"], trace["z"]))["ML0502"] == 4
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children] if children is not None else []:
+        if hasattr(child, "to_plotly_json"):
+            yield from _walk(child)

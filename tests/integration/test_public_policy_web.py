@@ -117,7 +117,7 @@ def map_answer(client, level, sectors):
     filters = [{"id": name, "property": "value", "value": value} for name, value in
                (("level", level), ("period", "2024-03"), ("area", None), ("sector", sectors), ("org-type", []),
                 ("organisation", []))]
-    mode = {"id": "presence-mode", "property": "value", "value": "presence"}  # the map's mode (organisations)
+    mode = {"id": {"type": "page-param", "name": "mode"}, "property": "value", "value": "presence"}  # the map's mode (organisations)
     answer = callback(client, [("presence-map", "figure"), ("map-summary", "children"), ("data-facts", "children")],
                       [*filters, mode], [{"id": "lang", "property": "data", "value": "fr"}], changed=["level.value"])
     assert answer.status_code == 200
