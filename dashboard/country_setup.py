@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from dashboard.config import Settings
 from dashboard.domain.country import CountryProfile, ProfileError
 from dashboard.domain.text import header_key
 from dashboard.ingest.organisation_reference import sync_organisation_reference
-from dashboard.geo.profiles import DEFAULT_COUNTRY, available_countries, load_country_units, load_profile
+from dashboard.geo.profiles import DEFAULT_COUNTRY, installation_profile, load_country_units, load_profile
 from dashboard.manifest import Dataset, load_manifest, verify_mirror
 from dashboard.setup import MirrorIncomplete, _organisation_reference
 from dashboard.store.database import migrate
-from dashboard.store.models import AdminUnit, SectorAlias
-from dashboard.store.reference import sector_vocabulary, sync_admin_units, sync_sectors
+from dashboard.store.models import SectorAlias
+from dashboard.store.reference import boundary_versions, sector_vocabulary, sync_admin_units, sync_sectors
 
 
 def profile_datasets(profile: CountryProfile) -> dict[str, Dataset]:
@@ -39,11 +39,7 @@ def profile_datasets(profile: CountryProfile) -> dict[str, Dataset]:
 
 def installed_country(engine: Engine) -> CountryProfile | None:
     """The country whose boundaries this installation holds (Mali when it holds Mali's), or None."""
-    with engine.connect() as connection:
-        versions = set(connection.scalars(select(AdminUnit.boundary_version).distinct()))
-    profiles = [load_profile(iso3) for iso3 in available_countries()]
-    held = [profile for profile in profiles if profile.boundary_version in versions]
-    return next((profile for profile in held if profile.iso3 == DEFAULT_COUNTRY), held[0] if held else None)
+    return installation_profile(boundary_versions(engine))
 
 
 def teach_profile_spellings(session: Session, engine: Engine, profile: CountryProfile) -> int:

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from dashboard.analysis.cube import PresenceCube, Selection
 from dashboard.analysis.duplicates import duplicate_groups
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION, Settings
+from dashboard.domain.country import CountryProfile
 from dashboard.domain.filters import ROW_FILTERS
 from dashboard.domain.places import UnitIndex
 from dashboard.domain.enums import RoundState
@@ -33,6 +34,7 @@ from dashboard.domain.roles import Viewer
 from dashboard.geo.food_insecurity import FoodInsecurity, load_food_insecurity
 from dashboard.geo.incidents import incident_counts
 from dashboard.geo.population import load_population
+from dashboard.geo.profiles import DEFAULT_COUNTRY, installation_profile, load_profile
 from dashboard.ingest.access import ACCESS_COLUMNS, access_frame
 from dashboard.ingest.membership import membership_frame
 from dashboard.ingest.needs import NEED_COLUMNS, need_frame, need_import_of
@@ -50,7 +52,7 @@ from dashboard.store.queries import (
     organisation_frame,
     people_frame,
 )
-from dashboard.store.reference import load_crosswalk
+from dashboard.store.reference import boundary_versions, load_crosswalk
 from dashboard.store.rounds import ROUND_COLUMNS, round_frame
 
 T = TypeVar("T")
@@ -232,8 +234,10 @@ class DashboardData:
     def __init__(self, engine: Engine, boundary_version: str = BOUNDARY_VERSION,
                  population: pd.DataFrame | None = None, cache: ResultCache | None = None,
                  policy: Policy | None = None, food_insecurity: FoodInsecurity | None = None,
-                 incidents: pd.DataFrame | None = None):
+                 incidents: pd.DataFrame | None = None, profile: CountryProfile | None = None):
         self.engine = engine
+        #: the installation's country (its level names, its map); Mali by default
+        self.profile = profile or load_profile(DEFAULT_COUNTRY)
         self.food_insecurity = food_insecurity
         self.incidents = incidents
         self.boundary_version = boundary_version
@@ -340,7 +344,15 @@ def incidents_of(settings: Settings) -> pd.DataFrame | None:
 def dashboard_data(engine: Engine, settings: Settings, cache: ResultCache | None = None) -> DashboardData:
     """The data of an installation as every way in reads it (pages, downloads, command line): with the
     population that ranks gaps and the installation's data-responsibility policy, so that a number is the
-    same wherever it is read."""
+    same wherever it is read.
+
+    The installation's country is found from the boundaries it holds (Mali by default). Another country's
+    installation reads its own units; Mali's population, Cadre Harmonisé and incidents are Mali's only, so it has
+    none of them (gaps are then listed without a population ranking, and say so)."""
+    profile = installation_profile(boundary_versions(engine)) or load_profile(DEFAULT_COUNTRY)
+    if profile.iso3 != DEFAULT_COUNTRY:
+        return DashboardData(engine, boundary_version=profile.boundary_version, cache=cache,
+                             policy=load_policy(settings.policy_file), profile=profile)
     return DashboardData(engine, population=population_of(settings, engine), cache=cache,
                          policy=load_policy(settings.policy_file),
                          food_insecurity=food_insecurity_of(settings, engine), incidents=incidents_of(settings))
