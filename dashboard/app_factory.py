@@ -21,13 +21,16 @@ from dashboard.callbacks import router, url_state
 from dashboard.config import Settings, get_settings
 from dashboard.domain.country import CountryProfile
 from dashboard.exports import WRITERS, ExportHeader
+from dashboard.geo.profiles import DEFAULT_COUNTRY
+from dashboard.manifest import load_manifest
 from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, label_points, web_geometry_path
-from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
+from dashboard.i18n import DEFAULT_LANGUAGE, language
 from dashboard.ingest import jobs as import_jobs
 from dashboard.layouts import (analysis_page, audit_page, brief_print, hdx_page, import_report_page, imports_page,
                                map_page, registry_page)
 from dashboard.layouts.brief_page import BRIEF
 from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
+from dashboard.reports.country_words import app_title
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
 from dashboard.layouts.localisation_page import LOCALISATION
 from dashboard.layouts.reporting_page import REPORTING
@@ -58,7 +61,9 @@ class NotSetUp(RuntimeError):
 def _geometry(settings: Settings, profile: CountryProfile) -> dict[int, bytes]:
     """The map's simplified units of the installation's country, built from its profile's files when missing."""
     if not all(web_geometry_path(settings.geo_dir, level, profile).exists() for level in WEB_LEVELS):
-        build_web_geometry(settings.data_mirror, settings.geo_dir, profile=profile)
+        source = settings.data_mirror if profile.iso3 == DEFAULT_COUNTRY else (
+            settings.data_mirror / load_manifest()[profile.boundaries].folder)
+        build_web_geometry(source, settings.geo_dir, profile=profile)
     return {level: web_geometry_path(settings.geo_dir, level, profile).read_bytes() for level in WEB_LEVELS}
 
 
@@ -161,7 +166,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     # hold them, instead of each worker building the public one at its first visitor's request
     data.snapshot(SYSTEM)
     data.snapshot(PUBLIC)
-    app = Dash(__name__, title=translate("app.title", DEFAULT_LANGUAGE), assets_folder=str(ASSETS_DIR),
+    app = Dash(__name__, title=app_title(data.profile, DEFAULT_LANGUAGE), assets_folder=str(ASSETS_DIR),
                compress=True, update_title=None, serve_locally=True, suppress_callback_exceptions=True)
     app.server.extensions["mali3w_data"] = data  # for tools that need the app's data (benchmark)
     leave_out_unused_scripts(app)

@@ -34,7 +34,6 @@ from dashboard.config import BOUNDARY_VERSION
 from dashboard.domain.country import CountryProfile
 from dashboard.geo.boundaries import boundary_path, load_boundaries, load_units
 from dashboard.geo.profiles import DEFAULT_COUNTRY, level_path, load_profile_units
-from dashboard.manifest import load_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -160,14 +159,9 @@ def _write_atomically(path: Path, content: bytes) -> None:
     os.replace(handle.name, path)
 
 
-def _boundary_folder(mirror: Path, profile: CountryProfile) -> Path:
-    """The mirror folder of the profile's boundaries dataset (data/manifest.toml)."""
-    return Path(mirror) / load_manifest()[profile.boundaries].folder
-
-
-def _commune_file(mirror: Path, profile: CountryProfile) -> Path:
+def _commune_file(folder: Path, profile: CountryProfile) -> Path:
     """The profile's commune shapefile; :class:`NoCommuneGeometry` when its communes are an attribute table only."""
-    path = level_path(profile, _boundary_folder(mirror, profile), 3)
+    path = level_path(profile, folder, 3)
     if path.suffix.lower() != ".shp":
         raise NoCommuneGeometry(
             f"the communes of {profile.name_en} in the data mirror ({path.name}) have no geometry, so its map "
@@ -185,19 +179,17 @@ def _source_files(mirror: Path, profile: CountryProfile | None = None) -> list[P
             boundary_path(mirror, 2).with_suffix(".dbf"),
             boundary_path(mirror, 1).with_suffix(".dbf"),
         ]
-    folder = _boundary_folder(mirror, profile)
     commune_shp = _commune_file(mirror, profile)
     return [commune_shp, commune_shp.with_suffix(".dbf"),
-            *(level_path(profile, folder, level).with_suffix(".dbf") for level in (2, 1))]
+            *(level_path(profile, mirror, level).with_suffix(".dbf") for level in (2, 1))]
 
 
 def _load_sources(mirror: Path, profile: CountryProfile | None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """The communes with their geometry (``pcode, name_fr, parent_pcode, geometry`` in degrees) and the units of
-    levels 1 and 2, of Mali or of the profile's country."""
+    levels 1 and 2, of Mali (from the data mirror) or of the profile's country (from its boundaries folder)."""
     if _is_mali(profile):
         communes = load_boundaries(mirror, 3)
         return communes, pd.concat([load_units(mirror, level) for level in (1, 2)], ignore_index=True)
-    folder = _boundary_folder(mirror, profile)
     spec = profile.level(3)
     columns = {spec.code_column: "pcode", spec.name_column: "name_fr", spec.parent_column: "parent_pcode"}
     communes = gpd.read_file(_commune_file(mirror, profile), engine="pyogrio", columns=list(columns))
@@ -206,7 +198,7 @@ def _load_sources(mirror: Path, profile: CountryProfile | None) -> tuple[gpd.Geo
     communes = communes.rename(columns=columns)
     communes["pcode"] = communes["pcode"].str.strip()
     communes["parent_pcode"] = communes["parent_pcode"].str.strip()
-    units = pd.concat([load_profile_units(profile, folder, level) for level in (1, 2)], ignore_index=True)
+    units = pd.concat([load_profile_units(profile, mirror, level) for level in (1, 2)], ignore_index=True)
     return communes[["pcode", "name_fr", "parent_pcode", "geometry"]], units
 
 
@@ -230,8 +222,9 @@ def build_web_geometry(
     mirror: Path, geo_dir: Path, tolerance: float = DEFAULT_TOLERANCE, decimals: int = DEFAULT_DECIMALS,
     profile: CountryProfile | None = None,
 ) -> dict[int, Path]:
-    """Build the simplified GeoJSON of levels 1-3 and ``build_info.json`` of Mali into ``geo_dir`` (of the
-    profile's country into ``geo_dir/<ISO3>``).
+    """Build the simplified GeoJSON of levels 1-3 and ``build_info.json`` of Mali into ``geo_dir``, from the data
+    ``mirror``; or, given a ``profile`` of another country, from its boundaries dataset's folder (``mirror`` is then
+    that folder, which the caller finds in the data manifest) into ``geo_dir/<ISO3>``.
 
     Returns the artefact path of each level. ``build_info.json`` is written last, so an
     interrupted build is rebuilt by the next ``ensure_web_geometry``.
@@ -269,8 +262,8 @@ def _is_current(geo_dir: Path, inputs: dict[str, Any], profile: CountryProfile |
 
 
 def ensure_web_geometry(mirror: Path, geo_dir: Path, profile: CountryProfile | None = None) -> dict[int, Path]:
-    """Return the artefact paths (of Mali, or of the profile's country), (re)building them only if one is missing
-    or its inputs changed.
+    """Return the artefact paths (of Mali, or of the profile's country: ``mirror`` is then its boundaries folder, as
+    for :func:`build_web_geometry`), (re)building them only if one is missing or its inputs changed.
 
     Checking costs a checksum of about 1.3 MB of source files, so it is cheap enough for startup.
     """

@@ -94,6 +94,8 @@ class Snapshot:
     #: each unit's current access (:data:`dashboard.ingest.access.ACCESS_COLUMNS`); empty without an access
     #: table, or when the policy keeps access from the public
     access: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ACCESS_COLUMNS))
+    #: the installation's country (the words of its levels, the pages' title); None is Mali
+    profile: CountryProfile | None = None
 
     @property
     def public(self) -> bool:
@@ -268,7 +270,8 @@ class DashboardData:
                                     membership_frame(self.engine), partnership_frame(self.engine),
                                     round_frame(self.engine), self.population, self.cache,
                                     people=_of_batches(people, current), **_needs_of(self.engine),
-                                    food_insecurity=self.food_insecurity, incidents=self.incidents)
+                                    food_insecurity=self.food_insecurity, incidents=self.incidents,
+                                    profile=self.profile)
                 snapshot.cube  # noqa: B018 (built now, once)
                 self._snapshot, self._public, self._published = snapshot, None, (activities, batches, people)
                 _keep_out_of_collection()

@@ -105,4 +105,44 @@ def test_the_presence_page_shows_nigers_activities(niger_app):
 def test_burkinas_map_is_refused_in_one_sentence(mirror, tmp_path):
     # Burkina Faso's COD-AB communes are attribute tables only (bfa_boundaries_2020/SOURCE.md)
     with pytest.raises(NoCommuneGeometry, match="communes of Burkina Faso .* have no geometry"):
-        build_web_geometry(mirror, tmp_path, profile=load_profile("BFA"))
+        build_web_geometry(mirror / "bfa_boundaries_2020", tmp_path, profile=load_profile("BFA"))
+
+
+def page_in(client, lang):
+    answer = callback(client, [("page-content", "children")],
+                      [{"id": "url", "property": "pathname", "value": "/"},
+                       {"id": "url", "property": "search", "value": f"?lang={lang}"}], changed=["url.pathname"])
+    assert answer.status_code == 200
+    return json.loads(answer.get_data(as_text=True))
+
+
+def level_choice(tree):
+    """The options of the level filter (``level``) of a rendered page."""
+    if isinstance(tree, dict):
+        if tree.get("props", {}).get("id") == "level":
+            return [option["label"] for option in tree["props"]["options"]]
+        return next((found for found in map(level_choice, tree.values()) if found), None)
+    if isinstance(tree, list):
+        return next((found for found in map(level_choice, tree) if found), None)
+    return None
+
+
+@pytest.mark.parametrize(("lang", "title", "levels", "everywhere"), [
+    ("fr", "Qui fait quoi où – Niger (3W)", ["Région", "Département", "Commune"], "Tout le pays (Niger)"),
+    ("en", "Who does what where – Niger (3W)", ["Region", "Department", "Commune"], "The whole country (Niger)")])
+def test_the_pages_speak_of_niger_and_its_departments(niger_app, lang, title, levels, everywhere):
+    page = page_in(logged_in(niger_app, None), lang)
+    words = texts(page)
+    assert title in words
+    assert not any("Mali" in word for word in words)
+    assert level_choice(page) == levels
+    assert everywhere in json.dumps(page, ensure_ascii=False)
+
+
+def test_a_mali_page_keeps_malis_words(sample_settings):
+    app = create_app(sample_settings)
+    page = page_in(logged_in(app, None), "fr")
+    assert "Qui fait quoi où au Mali (3W)" in texts(page)
+    assert level_choice(page) == ["Région", "Cercle", "Commune"]
+    assert "Tout le Mali" in json.dumps(page, ensure_ascii=False)
+    app.server.extensions["mali3w_data"].engine.dispose()
