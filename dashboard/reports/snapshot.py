@@ -201,7 +201,8 @@ class StoreReader:
             if self._groups is None or self._groups[0] != version:
                 groups = self.cache.get_or_compute(
                     (version, "duplicate_groups"), lambda: duplicate_groups(duplicate_records_frame(self.engine)))
-                lengths = groups["periods"].map(len).to_numpy()
+                # as integers even when there is no group (an empty column of lists maps to an object array)
+                lengths = groups["periods"].map(len).to_numpy(dtype=np.int64)
                 positions = np.repeat(np.arange(len(groups)), lengths)
                 periods = pd.Series([period for periods in groups["periods"] for period in periods], dtype=object)
                 by_period = {str(period): positions[np.asarray(index)]
