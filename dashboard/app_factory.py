@@ -21,9 +21,8 @@ from dashboard.callbacks import router, url_state
 from dashboard.config import Settings, get_settings
 from dashboard.domain.country import CountryProfile
 from dashboard.exports import WRITERS, ExportHeader
-from dashboard.geo.profiles import DEFAULT_COUNTRY
-from dashboard.manifest import load_manifest
-from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, label_points, web_geometry_path
+from dashboard.country_setup import build_country_geometry
+from dashboard.geo.web_geometry import WEB_LEVELS, label_points, web_geometry_path
 from dashboard.i18n import DEFAULT_LANGUAGE, language
 from dashboard.ingest import jobs as import_jobs
 from dashboard.layouts import (analysis_page, audit_page, brief_print, hdx_page, import_report_page, imports_page,
@@ -61,9 +60,7 @@ class NotSetUp(RuntimeError):
 def _geometry(settings: Settings, profile: CountryProfile) -> dict[int, bytes]:
     """The map's simplified units of the installation's country, built from its profile's files when missing."""
     if not all(web_geometry_path(settings.geo_dir, level, profile).exists() for level in WEB_LEVELS):
-        source = settings.data_mirror if profile.iso3 == DEFAULT_COUNTRY else (
-            settings.data_mirror / load_manifest()[profile.boundaries].folder)
-        build_web_geometry(source, settings.geo_dir, profile=profile)
+        build_country_geometry(settings, profile)
     return {level: web_geometry_path(settings.geo_dir, level, profile).read_bytes() for level in WEB_LEVELS}
 
 

@@ -10,6 +10,7 @@ profile's sector spellings taught. Mali's sample 3W, its 2015 boundary set and t
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from dashboard.config import Settings
 from dashboard.domain.country import CountryProfile, ProfileError
 from dashboard.domain.text import header_key
 from dashboard.ingest.organisation_reference import sync_organisation_reference
+from dashboard.geo.web_geometry import build_web_geometry
 from dashboard.geo.profiles import DEFAULT_COUNTRY, installation_profile, load_country_units, load_profile
 from dashboard.manifest import Dataset, load_manifest, verify_mirror
 from dashboard.setup import MirrorIncomplete, _organisation_reference
@@ -35,6 +37,16 @@ def profile_datasets(profile: CountryProfile) -> dict[str, Dataset]:
         raise ProfileError(f"the {profile.iso3} profile names datasets that data/manifest.toml does not list: "
                            + ", ".join(missing))
     return {role: datasets[dataset_id] for role, dataset_id in named.items()}
+
+
+def build_country_geometry(settings: Settings, profile: CountryProfile) -> dict[int, Path]:
+    """Build the map's simplified units of ``profile``'s country into ``settings.geo_dir`` (Mali's from the data
+    mirror as always; another country's from its boundaries dataset's folder, into ``geo_dir/<ISO3>``).
+    Raises :class:`NoCommuneGeometry` for a country whose communes have no geometry (Burkina Faso)."""
+    if profile.iso3 == DEFAULT_COUNTRY:
+        return build_web_geometry(settings.data_mirror, settings.geo_dir, profile=profile)
+    folder = settings.data_mirror / profile_datasets(profile)["boundaries"].folder
+    return build_web_geometry(folder, settings.geo_dir, profile=profile)
 
 
 def installed_country(engine: Engine) -> CountryProfile | None:

@@ -10,6 +10,7 @@ import json
 import pyogrio
 import pytest
 
+from dashboard import cli
 from dashboard.app_factory import create_app
 from dashboard.config import Settings
 from dashboard.country_setup import setup_country
@@ -162,3 +163,14 @@ def test_every_page_of_a_niger_installation_opens_for_an_imo(niger_app):
         page = route(client, path)
         assert "access-refused" not in page, path
         assert "Tout le pays (Niger)" in page or path in NO_FILTERS, path
+
+
+def test_build_geo_builds_a_countrys_map_or_says_why_not(mirror, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MALI3W_DATA_MIRROR", str(mirror))
+    monkeypatch.setenv("MALI3W_GEO_DIR", str(tmp_path))
+    assert cli.main(["build-geo", "--country", "NER"]) == 0
+    features = json.loads((tmp_path / "NER" / "ner_adm2.geojson").read_text(encoding="utf-8"))["features"]
+    assert {feature["id"] for feature in features} == niger_codes(mirror, 2)
+    assert cli.main(["build-geo", "--country", "BFA"]) == 2
+    assert "communes of Burkina Faso" in capsys.readouterr().err
+    assert not (tmp_path / "BFA").exists()
