@@ -19,14 +19,17 @@ from dashboard.callbacks import registry as registry_callbacks
 from dashboard.callbacks import rounds as round_callbacks
 from dashboard.callbacks import router, url_state
 from dashboard.config import Settings, get_settings
+from dashboard.domain.country import CountryProfile
 from dashboard.exports import WRITERS, ExportHeader
-from dashboard.geo.web_geometry import WEB_LEVELS, build_web_geometry, label_points, web_geometry_path
-from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
+from dashboard.country_setup import build_country_geometry
+from dashboard.geo.web_geometry import WEB_LEVELS, label_points, web_geometry_path
+from dashboard.i18n import DEFAULT_LANGUAGE, language
 from dashboard.ingest import jobs as import_jobs
 from dashboard.layouts import (analysis_page, audit_page, brief_print, hdx_page, import_report_page, imports_page,
                                map_page, registry_page)
 from dashboard.layouts.brief_page import BRIEF
 from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
+from dashboard.reports.country_words import app_title
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
 from dashboard.layouts.localisation_page import LOCALISATION
 from dashboard.layouts.reporting_page import REPORTING
@@ -54,10 +57,11 @@ class NotSetUp(RuntimeError):
     pass
 
 
-def _geometry(settings: Settings) -> dict[int, bytes]:
-    if not all(web_geometry_path(settings.geo_dir, level).exists() for level in WEB_LEVELS):
-        build_web_geometry(settings.data_mirror, settings.geo_dir)
-    return {level: web_geometry_path(settings.geo_dir, level).read_bytes() for level in WEB_LEVELS}
+def _geometry(settings: Settings, profile: CountryProfile) -> dict[int, bytes]:
+    """The map's simplified units of the installation's country, built from its profile's files when missing."""
+    if not all(web_geometry_path(settings.geo_dir, level, profile).exists() for level in WEB_LEVELS):
+        build_country_geometry(settings, profile)
+    return {level: web_geometry_path(settings.geo_dir, level, profile).read_bytes() for level in WEB_LEVELS}
 
 
 def _register_geometry_route(server: flask.Flask, geometry: dict[int, bytes]) -> None:
@@ -152,14 +156,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     if not schema_is_current(engine):
         raise NotSetUp(f"the database {engine.url.render_as_string()} is not set up or not current: "
                        "run `python -m dashboard setup` first.")
-    geometry = _geometry(settings)
     data = dashboard_data(engine, settings,
                           cache=ResultCache(settings.cache_dir, namespace=engine.url.render_as_string()))
+    geometry = _geometry(settings, data.profile)
     # load now, both views of the data (and their cubes): gunicorn --preload then forks workers that already
     # hold them, instead of each worker building the public one at its first visitor's request
     data.snapshot(SYSTEM)
     data.snapshot(PUBLIC)
-    app = Dash(__name__, title=translate("app.title", DEFAULT_LANGUAGE), assets_folder=str(ASSETS_DIR),
+    app = Dash(__name__, title=app_title(data.profile, DEFAULT_LANGUAGE), assets_folder=str(ASSETS_DIR),
                compress=True, update_title=None, serve_locally=True, suppress_callback_exceptions=True)
     app.server.extensions["mali3w_data"] = data  # for tools that need the app's data (benchmark)
     leave_out_unused_scripts(app)

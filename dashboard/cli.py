@@ -264,9 +264,17 @@ def cmd_data_check(_args: argparse.Namespace) -> int:
 
 
 def cmd_build_geo(args: argparse.Namespace) -> int:
-    from dashboard.geo.web_geometry import build_web_geometry
+    from dashboard.country_setup import build_country_geometry
+    from dashboard.domain.country import ProfileError
+    from dashboard.geo.profiles import load_profile
+    from dashboard.geo.web_geometry import NoCommuneGeometry
     settings = get_settings()
-    for level, path in build_web_geometry(settings.data_mirror, settings.geo_dir).items():
+    try:
+        built = build_country_geometry(settings, load_profile(args.country))
+    except (ProfileError, NoCommuneGeometry) as error:
+        print(f"build-geo: {error}", file=sys.stderr)
+        return 2
+    for level, path in built.items():
         print(f"level {level}: {path} ({path.stat().st_size:,} bytes)")
     return 0
 
@@ -662,8 +670,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("rounds", help="the reporting rounds: state, publication, sources").set_defaults(run=cmd_rounds)
     commands.add_parser("data-check", help="verify the data mirror against data/manifest.toml").set_defaults(
         run=cmd_data_check)
-    commands.add_parser("build-geo", help="rebuild the simplified web geometry into geo/").set_defaults(
-        run=cmd_build_geo)
+    build_geo = commands.add_parser("build-geo", help="rebuild the simplified web geometry into geo/")
+    build_geo.add_argument("--country", default="MLI", help="the country (ISO3) whose map to build, into geo/<ISO3>/ "
+                                                            "for another than Mali (default: MLI)")
+    build_geo.set_defaults(run=cmd_build_geo)
     commands.add_parser("bench", help="the benchmark with its budgets (see python -m dashboard bench --help)")
     commands.add_parser("soak", help="20 users on two app servers while an import runs (see python -m dashboard "
                                      "soak --help)")

@@ -10,20 +10,22 @@ profile's sector spellings taught. Mali's sample 3W, its 2015 boundary set and t
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from dashboard.config import Settings
 from dashboard.domain.country import CountryProfile, ProfileError
 from dashboard.domain.text import header_key
 from dashboard.ingest.organisation_reference import sync_organisation_reference
-from dashboard.geo.profiles import DEFAULT_COUNTRY, available_countries, load_country_units, load_profile
+from dashboard.geo.web_geometry import build_web_geometry
+from dashboard.geo.profiles import DEFAULT_COUNTRY, installation_profile, load_country_units, load_profile
 from dashboard.manifest import Dataset, load_manifest, verify_mirror
 from dashboard.setup import MirrorIncomplete, _organisation_reference
 from dashboard.store.database import migrate
-from dashboard.store.models import AdminUnit, SectorAlias
-from dashboard.store.reference import sector_vocabulary, sync_admin_units, sync_sectors
+from dashboard.store.models import SectorAlias
+from dashboard.store.reference import boundary_versions, sector_vocabulary, sync_admin_units, sync_sectors
 
 
 def profile_datasets(profile: CountryProfile) -> dict[str, Dataset]:
@@ -37,13 +39,19 @@ def profile_datasets(profile: CountryProfile) -> dict[str, Dataset]:
     return {role: datasets[dataset_id] for role, dataset_id in named.items()}
 
 
+def build_country_geometry(settings: Settings, profile: CountryProfile) -> dict[int, Path]:
+    """Build the map's simplified units of ``profile``'s country into ``settings.geo_dir`` (Mali's from the data
+    mirror as always; another country's from its boundaries dataset's folder, into ``geo_dir/<ISO3>``).
+    Raises :class:`NoCommuneGeometry` for a country whose communes have no geometry (Burkina Faso)."""
+    if profile.iso3 == DEFAULT_COUNTRY:
+        return build_web_geometry(settings.data_mirror, settings.geo_dir, profile=profile)
+    folder = settings.data_mirror / profile_datasets(profile)["boundaries"].folder
+    return build_web_geometry(folder, settings.geo_dir, profile=profile)
+
+
 def installed_country(engine: Engine) -> CountryProfile | None:
     """The country whose boundaries this installation holds (Mali when it holds Mali's), or None."""
-    with engine.connect() as connection:
-        versions = set(connection.scalars(select(AdminUnit.boundary_version).distinct()))
-    profiles = [load_profile(iso3) for iso3 in available_countries()]
-    held = [profile for profile in profiles if profile.boundary_version in versions]
-    return next((profile for profile in held if profile.iso3 == DEFAULT_COUNTRY), held[0] if held else None)
+    return installation_profile(boundary_versions(engine))
 
 
 def teach_profile_spellings(session: Session, engine: Engine, profile: CountryProfile) -> int:

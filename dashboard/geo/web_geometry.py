@@ -6,6 +6,11 @@ same border, snapped to a 10^-decimals degree grid (identical vertices stay iden
 cercles and regions are dissolved from the simplified communes, so all three levels draw the very
 same lines. The artefacts land in ``settings.geo_dir`` with a ``build_info.json`` that records the
 source checksums and parameters, so startup rebuilds only when one of them changed.
+
+Mali's artefacts (the default country) are built from ``dashboard.geo.boundaries`` as they always were; another
+country's are built from its profile's boundary files (``data/countries/<ISO3>.toml``) into ``geo_dir/<ISO3>/``,
+when its communes have geometry (Burkina Faso's COD-AB communes are attribute tables only:
+:class:`NoCommuneGeometry`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ import shapely
 import shapely.geometry
 
 from dashboard.config import BOUNDARY_VERSION
+from dashboard.domain.country import CountryProfile
 from dashboard.geo.boundaries import boundary_path, load_boundaries, load_units
+from dashboard.geo.profiles import DEFAULT_COUNTRY, level_path, load_profile_units
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +50,28 @@ FORMAT_VERSION = 2
 BUILD_INFO_NAME = "build_info.json"
 
 
-def web_geometry_path(geo_dir: Path, level: int) -> Path:
-    """Return the path of the simplified GeoJSON of one admin level (1 region, 2 cercle, 3 commune)."""
+class NoCommuneGeometry(ValueError):
+    """A country whose commune file in the mirror has no geometry (a bare attribute table), so no map is built."""
+
+
+def _is_mali(profile: CountryProfile | None) -> bool:
+    return profile is None or profile.iso3 == DEFAULT_COUNTRY
+
+
+def country_geo_dir(geo_dir: Path, profile: CountryProfile | None = None) -> Path:
+    """Where a country's artefacts live: ``geo_dir`` itself for Mali (as before profiles), ``geo_dir/<ISO3>`` for
+    another country, so installations of several countries may share one ``MALI3W_GEO_DIR``."""
+    return Path(geo_dir) if _is_mali(profile) else Path(geo_dir) / profile.iso3
+
+
+def web_geometry_path(geo_dir: Path, level: int, profile: CountryProfile | None = None) -> Path:
+    """Return the path of the simplified GeoJSON of one admin level (1 region, 2 cercle, 3 commune) of Mali, or
+    of the country of ``profile``."""
     if level not in WEB_LEVELS:
         raise ValueError(f"No web geometry for admin level {level!r}: expected one of {WEB_LEVELS}")
-    return Path(geo_dir) / f"mli_adm{level}_2021.geojson"
+    if _is_mali(profile):
+        return Path(geo_dir) / f"mli_adm{level}_2021.geojson"
+    return country_geo_dir(geo_dir, profile) / f"{profile.iso3.lower()}_adm{level}.geojson"
 
 
 def _repaired(geometries: np.ndarray, pcodes: pd.Series) -> np.ndarray:
@@ -135,88 +159,124 @@ def _write_atomically(path: Path, content: bytes) -> None:
     os.replace(handle.name, path)
 
 
-def _source_files(mirror: Path) -> list[Path]:
+def _commune_file(folder: Path, profile: CountryProfile) -> Path:
+    """The profile's commune shapefile; :class:`NoCommuneGeometry` when its communes are an attribute table only."""
+    path = level_path(profile, folder, 3)
+    if path.suffix.lower() != ".shp":
+        raise NoCommuneGeometry(
+            f"the communes of {profile.name_en} in the data mirror ({path.name}) have no geometry, so its map "
+            "cannot be built from them")
+    return path
+
+
+def _source_files(mirror: Path, profile: CountryProfile | None = None) -> list[Path]:
     """The mirror files the build reads: commune geometry and attributes, cercle and region attributes."""
-    commune_shp = boundary_path(mirror, 3)
-    return [
-        commune_shp,
-        commune_shp.with_suffix(".dbf"),
-        boundary_path(mirror, 2).with_suffix(".dbf"),
-        boundary_path(mirror, 1).with_suffix(".dbf"),
-    ]
+    if _is_mali(profile):
+        commune_shp = boundary_path(mirror, 3)
+        return [
+            commune_shp,
+            commune_shp.with_suffix(".dbf"),
+            boundary_path(mirror, 2).with_suffix(".dbf"),
+            boundary_path(mirror, 1).with_suffix(".dbf"),
+        ]
+    commune_shp = _commune_file(mirror, profile)
+    return [commune_shp, commune_shp.with_suffix(".dbf"),
+            *(level_path(profile, mirror, level).with_suffix(".dbf") for level in (2, 1))]
+
+
+def _load_sources(mirror: Path, profile: CountryProfile | None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The communes with their geometry (``pcode, name_fr, parent_pcode, geometry`` in degrees) and the units of
+    levels 1 and 2, of Mali (from the data mirror) or of the profile's country (from its boundaries folder)."""
+    if _is_mali(profile):
+        communes = load_boundaries(mirror, 3)
+        return communes, pd.concat([load_units(mirror, level) for level in (1, 2)], ignore_index=True)
+    spec = profile.level(3)
+    columns = {spec.code_column: "pcode", spec.name_column: "name_fr", spec.parent_column: "parent_pcode"}
+    communes = gpd.read_file(_commune_file(mirror, profile), engine="pyogrio", columns=list(columns))
+    if communes.crs is None or communes.crs.to_epsg() != 4326:
+        communes = communes.to_crs(4326)
+    communes = communes.rename(columns=columns)
+    communes["pcode"] = communes["pcode"].str.strip()
+    communes["parent_pcode"] = communes["parent_pcode"].str.strip()
+    units = pd.concat([load_profile_units(profile, mirror, level) for level in (1, 2)], ignore_index=True)
+    return communes[["pcode", "name_fr", "parent_pcode", "geometry"]], units
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _build_inputs(mirror: Path, tolerance: float, decimals: int) -> dict[str, Any]:
+def _build_inputs(mirror: Path, tolerance: float, decimals: int,
+                  profile: CountryProfile | None = None) -> dict[str, Any]:
     """Everything the artefacts depend on; a build is current when its build_info records the same."""
     return {
         "format_version": FORMAT_VERSION,
-        "boundary_version": BOUNDARY_VERSION,
+        "boundary_version": BOUNDARY_VERSION if _is_mali(profile) else profile.boundary_version,
         "tolerance": tolerance,
         "decimals": decimals,
-        "sources": {path.name: _sha256(path) for path in _source_files(mirror)},
+        "sources": {path.name: _sha256(path) for path in _source_files(mirror, profile)},
     }
 
 
 def build_web_geometry(
-    mirror: Path, geo_dir: Path, tolerance: float = DEFAULT_TOLERANCE, decimals: int = DEFAULT_DECIMALS
+    mirror: Path, geo_dir: Path, tolerance: float = DEFAULT_TOLERANCE, decimals: int = DEFAULT_DECIMALS,
+    profile: CountryProfile | None = None,
 ) -> dict[int, Path]:
-    """Build the simplified GeoJSON of levels 1-3 and ``build_info.json`` into ``geo_dir``.
+    """Build the simplified GeoJSON of levels 1-3 and ``build_info.json`` of Mali into ``geo_dir``, from the data
+    ``mirror``; or, given a ``profile`` of another country, from its boundaries dataset's folder (``mirror`` is then
+    that folder, which the caller finds in the data manifest) into ``geo_dir/<ISO3>``.
 
     Returns the artefact path of each level. ``build_info.json`` is written last, so an
     interrupted build is rebuilt by the next ``ensure_web_geometry``.
     """
-    geo_dir = Path(geo_dir)
-    geo_dir.mkdir(parents=True, exist_ok=True)
-    inputs = _build_inputs(mirror, tolerance, decimals)
-    communes = load_boundaries(mirror, 3)
-    units = pd.concat([load_units(mirror, level) for level in (1, 2)], ignore_index=True)
+    inputs = _build_inputs(mirror, tolerance, decimals, profile)
+    target = country_geo_dir(geo_dir, profile)
+    target.mkdir(parents=True, exist_ok=True)
+    communes, units = _load_sources(mirror, profile)
     levels = simplify_coverage(communes, units, tolerance, decimals)
 
     paths: dict[int, Path] = {}
     level_info: dict[str, dict[str, Any]] = {}
     for level in WEB_LEVELS:
-        path = web_geometry_path(geo_dir, level)
+        path = web_geometry_path(geo_dir, level, profile)
         content = _feature_collection(levels[level])
         _write_atomically(path, content)
         paths[level] = path
         level_info[str(level)] = {"file": path.name, "features": len(levels[level]), "bytes": len(content)}
 
     build_info = {**inputs, "levels": level_info, "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
-    _write_atomically(geo_dir / BUILD_INFO_NAME, json.dumps(build_info, indent=2).encode("utf-8"))
-    logger.info("Built web geometry in %s: %s", geo_dir, level_info)
+    _write_atomically(target / BUILD_INFO_NAME, json.dumps(build_info, indent=2).encode("utf-8"))
+    logger.info("Built web geometry in %s: %s", target, level_info)
     return paths
 
 
-def _is_current(geo_dir: Path, inputs: dict[str, Any]) -> bool:
+def _is_current(geo_dir: Path, inputs: dict[str, Any], profile: CountryProfile | None = None) -> bool:
     """Tell whether every artefact exists and was built from exactly these inputs."""
-    if not all(web_geometry_path(geo_dir, level).is_file() for level in WEB_LEVELS):
+    if not all(web_geometry_path(geo_dir, level, profile).is_file() for level in WEB_LEVELS):
         return False
     try:
-        build_info = json.loads((geo_dir / BUILD_INFO_NAME).read_text(encoding="utf-8"))
+        build_info = json.loads((country_geo_dir(geo_dir, profile) / BUILD_INFO_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return isinstance(build_info, dict) and all(build_info.get(key) == value for key, value in inputs.items())
 
 
-def ensure_web_geometry(mirror: Path, geo_dir: Path) -> dict[int, Path]:
-    """Return the artefact paths, (re)building them only if one is missing or its inputs changed.
+def ensure_web_geometry(mirror: Path, geo_dir: Path, profile: CountryProfile | None = None) -> dict[int, Path]:
+    """Return the artefact paths (of Mali, or of the profile's country: ``mirror`` is then its boundaries folder, as
+    for :func:`build_web_geometry`), (re)building them only if one is missing or its inputs changed.
 
     Checking costs a checksum of about 1.3 MB of source files, so it is cheap enough for startup.
     """
     geo_dir = Path(geo_dir)
-    if _is_current(geo_dir, _build_inputs(mirror, DEFAULT_TOLERANCE, DEFAULT_DECIMALS)):
-        return {level: web_geometry_path(geo_dir, level) for level in WEB_LEVELS}
-    logger.info("Web geometry in %s is missing or stale: rebuilding", geo_dir)
-    return build_web_geometry(mirror, geo_dir)
+    if _is_current(geo_dir, _build_inputs(mirror, DEFAULT_TOLERANCE, DEFAULT_DECIMALS, profile), profile):
+        return {level: web_geometry_path(geo_dir, level, profile) for level in WEB_LEVELS}
+    logger.info("Web geometry in %s is missing or stale: rebuilding", country_geo_dir(geo_dir, profile))
+    return build_web_geometry(mirror, geo_dir, profile=profile)
 
 
-def load_web_geometry(geo_dir: Path, level: int) -> dict[str, Any]:
+def load_web_geometry(geo_dir: Path, level: int, profile: CountryProfile | None = None) -> dict[str, Any]:
     """Load the simplified GeoJSON FeatureCollection of one level, as built by ``build_web_geometry``."""
-    return json.loads(web_geometry_path(geo_dir, level).read_text(encoding="utf-8"))
+    return json.loads(web_geometry_path(geo_dir, level, profile).read_text(encoding="utf-8"))
 
 
 def label_points(content: bytes) -> dict[str, tuple[float, float]]:

@@ -14,6 +14,7 @@ from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from dashboard.layouts.controls import dropdown
+from dashboard.reports.country_words import app_title, boundaries_line, level_label, whole_country
 from dashboard.i18n import format_period, translate
 from dashboard.reports import ReportParams, params_to_query
 from dashboard.reports.describe import draft_note, period_facts
@@ -85,7 +86,7 @@ def header_facts(snapshot: Snapshot, params: ReportParams, periods: Sequence[str
     periods = list(periods) if periods is not None else [params.selection(snapshot).period]
     draft = draft_note(snapshot, periods, params.lang)
     return [html.Li(fact, className="draft", id="draft-note") if fact == draft else html.Li(fact)
-            for fact in (*period_facts(snapshot, periods, params.lang), translate("header.boundaries", params.lang))]
+            for fact in (*period_facts(snapshot, periods, params.lang), boundaries_line(snapshot.profile, params.lang))]
 
 
 def header(snapshot: Snapshot | None, params: ReportParams, viewer: Viewer,
@@ -96,7 +97,8 @@ def header(snapshot: Snapshot | None, params: ReportParams, viewer: Viewer,
     other = "en" if lang == "fr" else "fr"
     facts = [html.Ul(header_facts(snapshot, params, periods), id="data-facts")] if snapshot is not None else []
     return html.Header([
-        html.Div([html.H1(translate("app.title", lang)), html.P(translate("app.subtitle", lang))]),
+        html.Div([html.H1(app_title(snapshot.profile if snapshot is not None else None, lang)),
+                  html.P(translate("app.subtitle", lang))]),
         html.Div([*facts,
                   html.A(translate("lang.switch", lang), id="language-switch", lang=other,
                          href=_query_string(params, lang=other, options=True)),
@@ -162,7 +164,7 @@ def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[in
         if declared.kind is FilterKind.LEVEL:
             return dcc.RadioItems(id=declared.control, value=value if value in levels else levels[-1], inline=True,
                                   className="level-choice",
-                                  options=[{"label": translate(f"level.{level}", lang), "value": level}
+                                  options=[{"label": level_label(snapshot.profile, level, lang), "value": level}
                                            for level in levels])
         if declared.kind is FilterKind.PERIOD:
             return dropdown(lang, id=declared.control, value=value or snapshot.latest_period, clearable=False,
@@ -170,7 +172,7 @@ def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[in
                                          for period in periods])
         if declared.kind is FilterKind.AREA:
             return dropdown(lang, id=declared.control, value=value, options=_area_options(snapshot),
-                                placeholder=translate("filters.all_mali", lang))
+                                placeholder=whole_country(snapshot.profile, lang))
         if declared.kind is FilterKind.CODES:
             return dropdown(lang, id=declared.control, value=list(value), multi=True, placeholder=all_label,
                                 options=_code_options(snapshot, declared, lang))

@@ -7,6 +7,7 @@ import pandas as pd
 
 from dashboard.i18n import catalogue, format_date, format_number, format_period, language, translate
 from dashboard.reports.params import ReportParams
+from dashboard.reports.country_words import boundaries_line
 from dashboard.domain.filters import FILTERS, Filter, FilterKind
 from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY, VOCABULARIES
 from dashboard.reports.snapshot import Snapshot
@@ -178,7 +179,7 @@ def header_lines(snapshot: Snapshot, params: ReportParams, periods: list[str | N
     lang = params.lang
     facts = period_facts(snapshot, periods, lang) if periods is not None else []
     return [translate("export.filters", lang, filters=describe_filters(snapshot, params, used)), *facts, *notes,
-            translate("header.boundaries", lang)]
+            boundaries_line(snapshot.profile, lang)]
 
 
 def column_label(column: str, lang: str) -> str:

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from dashboard.analysis.cube import PresenceCube, Selection
 from dashboard.analysis.duplicates import duplicate_groups
 from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION, Settings
+from dashboard.domain.country import CountryProfile
 from dashboard.domain.filters import ROW_FILTERS
 from dashboard.domain.places import UnitIndex
 from dashboard.domain.enums import RoundState
@@ -33,6 +34,7 @@ from dashboard.domain.roles import Viewer
 from dashboard.geo.food_insecurity import FoodInsecurity, load_food_insecurity
 from dashboard.geo.incidents import incident_counts
 from dashboard.geo.population import load_population
+from dashboard.geo.profiles import DEFAULT_COUNTRY, installation_profile, load_profile
 from dashboard.ingest.access import ACCESS_COLUMNS, access_frame
 from dashboard.ingest.membership import membership_frame
 from dashboard.ingest.needs import NEED_COLUMNS, need_frame, need_import_of
@@ -50,7 +52,7 @@ from dashboard.store.queries import (
     organisation_frame,
     people_frame,
 )
-from dashboard.store.reference import load_crosswalk
+from dashboard.store.reference import boundary_versions, load_crosswalk
 from dashboard.store.rounds import ROUND_COLUMNS, round_frame
 
 T = TypeVar("T")
@@ -92,6 +94,8 @@ class Snapshot:
     #: each unit's current access (:data:`dashboard.ingest.access.ACCESS_COLUMNS`); empty without an access
     #: table, or when the policy keeps access from the public
     access: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ACCESS_COLUMNS))
+    #: the installation's country (the words of its levels, the pages' title); None is Mali
+    profile: CountryProfile | None = None
 
     @property
     def public(self) -> bool:
@@ -197,7 +201,8 @@ class StoreReader:
             if self._groups is None or self._groups[0] != version:
                 groups = self.cache.get_or_compute(
                     (version, "duplicate_groups"), lambda: duplicate_groups(duplicate_records_frame(self.engine)))
-                lengths = groups["periods"].map(len).to_numpy()
+                # as integers even when there is no group (an empty column of lists maps to an object array)
+                lengths = groups["periods"].map(len).to_numpy(dtype=np.int64)
                 positions = np.repeat(np.arange(len(groups)), lengths)
                 periods = pd.Series([period for periods in groups["periods"] for period in periods], dtype=object)
                 by_period = {str(period): positions[np.asarray(index)]
@@ -232,8 +237,10 @@ class DashboardData:
     def __init__(self, engine: Engine, boundary_version: str = BOUNDARY_VERSION,
                  population: pd.DataFrame | None = None, cache: ResultCache | None = None,
                  policy: Policy | None = None, food_insecurity: FoodInsecurity | None = None,
-                 incidents: pd.DataFrame | None = None):
+                 incidents: pd.DataFrame | None = None, profile: CountryProfile | None = None):
         self.engine = engine
+        #: the installation's country (its level names, its map); Mali by default
+        self.profile = profile or load_profile(DEFAULT_COUNTRY)
         self.food_insecurity = food_insecurity
         self.incidents = incidents
         self.boundary_version = boundary_version
@@ -264,7 +271,8 @@ class DashboardData:
                                     membership_frame(self.engine), partnership_frame(self.engine),
                                     round_frame(self.engine), self.population, self.cache,
                                     people=_of_batches(people, current), **_needs_of(self.engine),
-                                    food_insecurity=self.food_insecurity, incidents=self.incidents)
+                                    food_insecurity=self.food_insecurity, incidents=self.incidents,
+                                    profile=self.profile)
                 snapshot.cube  # noqa: B018 (built now, once)
                 self._snapshot, self._public, self._published = snapshot, None, (activities, batches, people)
                 _keep_out_of_collection()
@@ -340,7 +348,15 @@ def incidents_of(settings: Settings) -> pd.DataFrame | None:
 def dashboard_data(engine: Engine, settings: Settings, cache: ResultCache | None = None) -> DashboardData:
     """The data of an installation as every way in reads it (pages, downloads, command line): with the
     population that ranks gaps and the installation's data-responsibility policy, so that a number is the
-    same wherever it is read."""
+    same wherever it is read.
+
+    The installation's country is found from the boundaries it holds (Mali by default). Another country's
+    installation reads its own units; Mali's population, Cadre Harmonisé and incidents are Mali's only, so it has
+    none of them (gaps are then listed without a population ranking, and say so)."""
+    profile = installation_profile(boundary_versions(engine)) or load_profile(DEFAULT_COUNTRY)
+    if profile.iso3 != DEFAULT_COUNTRY:
+        return DashboardData(engine, boundary_version=profile.boundary_version, cache=cache,
+                             policy=load_policy(settings.policy_file), profile=profile)
     return DashboardData(engine, population=population_of(settings, engine), cache=cache,
                          policy=load_policy(settings.policy_file),
                          food_insecurity=food_insecurity_of(settings, engine), incidents=incidents_of(settings))

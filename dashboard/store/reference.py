@@ -24,6 +24,12 @@ def sync_sectors(session: Session) -> None:
         session.flush()
 
 
+def boundary_versions(engine: Engine) -> set[str]:
+    """The boundary sets whose units the database holds (an installation's country is found from them)."""
+    with engine.connect() as connection:
+        return set(connection.scalars(select(AdminUnit.boundary_version).distinct()))
+
+
 def sync_admin_units(session: Session, units: pd.DataFrame, version: str) -> int:
     """Store the units of a boundary version (replacing what was stored for it); returns the count."""
     stored = session.scalar(select(func.count()).select_from(AdminUnit).where(AdminUnit.boundary_version == version))
