@@ -133,28 +133,25 @@ def food_insecurity_section(snapshot: Snapshot, params: ReportParams) -> list:
     food-security organisations, and its downloads."""
     if "food_security" not in params.sectors or snapshot.food_insecurity is None or params.level == 3:
         return []
-    lang = params.lang
-    frame = run_report("food_insecurity", snapshot, params)
-    return [html.Section([
-        html.H3(translate("report.food_insecurity", lang)),
-        *[html.P(note, className="note") for note in report_notes("food_insecurity", snapshot, params)],
-        report_table(frame, lang, max_rows=SHOWN_ROWS),
-        download_links("food_insecurity", params),
-    ], className="report-section", id="food-insecurity")]
+    return [_report_section("food_insecurity", snapshot, params, "food-insecurity")]
 
 
 def access_section(snapshot: Snapshot, params: ReportParams) -> list:
     """With an access table (that the viewer may see): who is present in the constrained and no-go units."""
     if snapshot.access.empty:
         return []
+    return [_report_section("access_presence", snapshot, params, "access-presence")]
+
+
+def _report_section(report: str, snapshot: Snapshot, params: ReportParams, section_id: str) -> html.Section:
+    """A report as a section of the page: its title, its notes, its first rows and its downloads."""
     lang = params.lang
-    frame = run_report("access_presence", snapshot, params)
-    return [html.Section([
-        html.H3(translate("report.access_presence", lang)),
-        *[html.P(note, className="note") for note in report_notes("access_presence", snapshot, params)],
-        report_table(frame, lang, max_rows=SHOWN_ROWS),
-        download_links("access_presence", params),
-    ], className="report-section", id="access-presence")]
+    return html.Section([
+        html.H3(translate(f"report.{report}", lang)),
+        *[html.P(note, className="note") for note in report_notes(report, snapshot, params)],
+        report_table(run_report(report, snapshot, params), lang, max_rows=SHOWN_ROWS),
+        download_links(report, params),
+    ], className="report-section", id=section_id)
 
 
 def need_coverage_section(snapshot: Snapshot, params: ReportParams) -> list:
