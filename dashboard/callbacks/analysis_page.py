@@ -42,4 +42,5 @@ def register(app: Dash, data: DashboardData, view: MapView, pages: Mapping[str, 
             figure = Patch()
             figure["data"][0]["z"] = shown.figure["data"][0]["z"]
             figure["data"][0]["customdata"] = shown.figure["data"][0]["customdata"]
+            figure["layout"]["title"] = shown.figure["layout"]["title"]  # a draft round says so
         return shown.summary, figure, shown.extra, shown.table, shown.facts

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from dashboard.layouts.choropleth import MapView
-from dashboard.layouts.shell import header_facts
+from dashboard.layouts.shell import header_facts, map_title
 from dashboard.layouts.map_page import key_figures, map_figure, overview, presence_map, unit_labels, unit_table
 from dashboard.layouts.modality_map import MODE_PARAM, modality_figure
 from dashboard.layouts.shell import page_param
@@ -30,13 +30,16 @@ def register(app: Dash, data: DashboardData, view: MapView) -> None:
         params = params_from_values(values[:FILTER_COUNT], values[FILTER_COUNT + 1])
         facts = header_facts(snapshot, params)
         if values[FILTER_COUNT] == "modality":
-            return modality_figure(snapshot, params, view, unit_labels), presence_map(snapshot, params).summary, facts
+            figure = modality_figure(snapshot, params, view, unit_labels)
+            figure["layout"]["title"] = map_title(snapshot, params)
+            return figure, presence_map(snapshot, params).summary, facts
         if ctx.triggered_id in ("level", "area", MODE):
             return *map_figure(snapshot, params, view), facts
         shown = presence_map(snapshot, params)
         colours = Patch()
         colours["data"][0]["z"] = shown.categories
         colours["data"][0]["customdata"] = shown.customdata
+        colours["layout"]["title"] = map_title(snapshot, params)  # another period may be a draft
         return colours, shown.summary, facts
 
     @app.callback(Output("key-figures", "children"), Output("presence-overview", "children"), *FILTER_INPUTS,

@@ -100,6 +100,7 @@ def _content(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view:
         figure = stepped_figure(view, params.level, layer.pcodes, unit_labels(snapshot, layer.pcodes),
                                 layer.categories, layer.customdata, layer.scale, layer.hover_lines, params.area,
                                 [names.get(code, code) for code in layer.pcodes])
+        figure["layout"]["title"] = shell.map_title(snapshot, params, shown_periods(page, snapshot, params))
     summary = blank if blank is not None else page.summary(snapshot, params, frame)
     notes = report_notes(page.report, snapshot, params)
     if store is not None and blank is None:

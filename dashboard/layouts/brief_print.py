@@ -70,6 +70,7 @@ def sheet(snapshot: Snapshot, params: ReportParams, cercle: str, view: MapView) 
     names = snapshot.unit_names()
     figure = presence_figure(view, COMMUNE, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,
                              shown.customdata, lang, cercle, [names.get(code, code) for code in shown.pcodes])
+    figure["layout"]["title"] = shell.map_title(snapshot, params)
     gaps = run_report("gaps", snapshot, communes)
     overlaps = run_report("overlaps", snapshot, communes)
     by_sector = run_report("cercle_brief", snapshot, brief)

@@ -71,6 +71,7 @@ def map_figure(snapshot: Snapshot, params: ReportParams, view: MapView):
     names = snapshot.unit_names()
     figure = presence_figure(view, params.level, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,
                              shown.customdata, params.lang, params.area, [names.get(code, code) for code in shown.pcodes])
+    figure["layout"]["title"] = shell.map_title(snapshot, params)
     return with_access_outline(figure, snapshot, params, view), shown.summary
 
 
@@ -216,6 +217,7 @@ def layout(snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:
     figure, summary = map_figure(snapshot, params, view)
     if map_mode(snapshot, params) == "modality":  # the address asks for the physical-presence map
         figure = modality_figure(snapshot, params, view, unit_labels)
+        figure["layout"]["title"] = shell.map_title(snapshot, params)
     lang = params.lang
     return shell.page(snapshot, params, "presence", [
         html.Div(key_figures(snapshot, params), id="key-figures", className="key-figures"),

@@ -44,6 +44,24 @@ def test_a_coordinator_finds_the_round_in_preparation(page: Page, log_in):
     assert page.locator("#round-publish").count() == 0  # only an IMO publishes
 
 
+def test_the_map_of_a_draft_round_says_so_in_itself(page: Page, log_in):
+    """The map's PNG download carries no page header: the map's own title says the round is a draft."""
+    log_in("imo")
+    for path, plot in (("/?period=2024-03&level=1", "#presence-map .js-plotly-plot"),
+                       ("/lacunes?period=2024-03&level=1", "#analysis-map .js-plotly-plot")):
+        page.goto(path)
+        page.wait_for_function(f"() => {{ const p = document.querySelector('{plot}'); return p && p.layout; }}")
+        assert page.evaluate(f"() => document.querySelector('{plot}').layout.title.text") == \
+            "BROUILLON : mars 2024, non publié"
+        expect(page.locator(f"{plot} .gtitle")).to_have_text("BROUILLON : mars 2024, non publié")
+    # the published December round, chosen in the period filter (only the colours and the title change): no title
+    page.goto("/?period=2024-03&level=1")
+    page.wait_for_function("() => { const p = document.querySelector('#presence-map .js-plotly-plot');"
+                           " return p && p.layout && p.layout.title.text; }")
+    choose(page, "#period", "décembre 2023 · publié · 1 source")
+    page.wait_for_function("() => document.querySelector('#presence-map .js-plotly-plot').layout.title.text === ''")
+
+
 def test_an_imo_publishes_the_round_after_confirming(page: Page, log_in):
     log_in("imo")
     page.goto("/rapportage?period=2024-03")
