@@ -163,12 +163,17 @@ def round_label(snapshot: Snapshot, period: str, lang: str) -> str:
         "round.sources.one" if sources == 1 else "round.sources", lang, count=sources)
 
 
+def period_options(snapshot: Snapshot, lang: str) -> list[dict]:
+    """The period list: every period with accepted rows, newest first, each with its round's state and sources."""
+    periods = sorted(snapshot.activities["period"].astype(str).unique(), reverse=True)
+    return [{"label": round_label(snapshot, period, lang), "value": period} for period in periods]
+
+
 def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[int] = LEVELS) -> list:
     """The filters every page shares (one control per declaration of :mod:`dashboard.domain.filters`, with the
     declared id and label), set from the page's URL."""
     lang = params.lang
     all_label = translate("filters.all", lang)
-    periods = sorted(snapshot.activities["period"].astype(str).unique(), reverse=True)
     withheld = snapshot.public
 
     def control(declared: Filter):
@@ -180,8 +185,7 @@ def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[in
                                            for level in levels])
         if declared.kind is FilterKind.PERIOD:
             return dropdown(lang, id=declared.control, value=value or snapshot.latest_period, clearable=False,
-                                options=[{"label": round_label(snapshot, period, lang), "value": period}
-                                         for period in periods])
+                                options=period_options(snapshot, lang))
         if declared.kind is FilterKind.AREA:
             return dropdown(lang, id=declared.control, value=value, options=_area_options(snapshot),
                                 placeholder=whole_country(snapshot.profile, lang))

@@ -72,6 +72,8 @@ def test_an_imo_publishes_the_round_after_confirming(page: Page, log_in):
         "Tour mars 2024 publié : le public le voit, et c'est la période par défaut.")
     assert dialogs and dialogs[0].startswith("Publier pour tout le monde le tour choisi")
     expect(page.locator("#draft-note")).to_have_count(0)
+    # the period list says it at once, without a reload
+    expect(page.locator("#period")).to_contain_text("mars 2024 · publié")
     expect(page.locator("#data-facts")).to_contain_text("Source de mars 2024 (publié le")
     # the public now opens on March
     page.get_by_role("button", name="Déconnexion").click()

@@ -47,7 +47,7 @@ def route(client, path: str, search: str = "") -> str:
 
 def act(client, button: str, period: str | None):
     """Click Publier or Retirer (after the browser's confirmation) with ``period`` chosen."""
-    return callback(client, [("round-feedback", "children"), (BY, "value")],
+    return callback(client, [("round-feedback", "children"), (BY, "value"), ("period", "options")],
                     [{"id": "round-publish", "property": "submit_n_clicks",
                       "value": 1 if button == "round-publish" else None},
                      {"id": "round-withdraw", "property": "submit_n_clicks",
@@ -98,6 +98,9 @@ def test_a_round_reaches_the_public_when_an_imo_publishes_it(app, sample_account
     answer = act(imo, "round-publish", "2024-03")
     assert answer.status_code == 200
     assert "Tour mars 2024 publié" in answer.get_json()["response"]["round-feedback"]["children"]
+    # the IMO's period list says the new state at once
+    options = {option["value"]: option["label"] for option in answer.get_json()["response"]["period"]["options"]}
+    assert options["2024-03"].startswith("mars 2024 · publié") and options["2023-12"].startswith("décembre 2023")
     page = public_front_page(app)
     assert f"Données au : mars 2024 (publié le {today})" in page and "décembre 2023 (publié" not in page
     assert f"3W_sante_mars_2024.xlsx (Cluster Santé, {today})" in page
