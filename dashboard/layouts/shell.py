@@ -93,12 +93,10 @@ def map_title(snapshot: Snapshot, params: ReportParams, periods: Sequence[str | 
     """A map's title: for a round that is not published, "BROUILLON" and the round in red, on the screen and in
     the PNG the map's camera downloads (which carries no page header); no title otherwise."""
     periods = list(periods) if periods is not None else [params.selection(snapshot).period]
-    drafts = [period for period in periods if period and snapshot.has_rows(period) and snapshot.is_draft(period)]
-    if not drafts:
+    text = draft_note(snapshot, periods, params.lang, key="map.draft")
+    if text is None:
         return {"text": ""}
-    return {"text": translate("map.draft", params.lang,
-                              periods=", ".join(format_period(period, params.lang) for period in drafts)),
-            "font": {"color": "#b42318", "size": 15}, "x": 0.01, "xanchor": "left", "y": 0.98}
+    return {"text": text, "font": {"color": "#b42318", "size": 15}, "x": 0.01, "xanchor": "left", "y": 0.98}
 
 
 def header(snapshot: Snapshot | None, params: ReportParams, viewer: Viewer,

@@ -106,13 +106,14 @@ def _files(snapshot: Snapshot, period: str, lang: str) -> str:
     return ", ".join(described(row) for row in snapshot.batches_of(period).itertuples())
 
 
-def draft_note(snapshot: Snapshot, periods: list[str | None], lang: str) -> str | None:
+def draft_note(snapshot: Snapshot, periods: list[str | None], lang: str, key: str = "header.draft") -> str | None:
     """For a logged-in viewer shown a round that is not published (or has files imported since it was): say
-    so, first, since the public does not see these figures."""
+    so, first, since the public does not see these figures (in the words of the catalogue's ``key``: the header's
+    sentence, or a map's short title)."""
     drafts = [period for period in periods if period and snapshot.has_rows(period) and snapshot.is_draft(period)]
     if not drafts:
         return None
-    return translate("header.draft", lang, periods=", ".join(format_period(period, lang) for period in drafts))
+    return translate(key, lang, periods=", ".join(format_period(period, lang) for period in drafts))
 
 
 def period_facts(snapshot: Snapshot, periods: list[str | None], lang: str) -> list[str]:
