@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 import json
 from pathlib import Path
 
@@ -64,12 +65,16 @@ def _geometry(settings: Settings, profile: CountryProfile) -> dict[int, bytes]:
     return {level: web_geometry_path(settings.geo_dir, level, profile).read_bytes() for level in WEB_LEVELS}
 
 
-def _register_geometry_route(server: flask.Flask, geometry: dict[int, bytes]) -> None:
+def _register_geometry_route(server: flask.Flask, geometry: dict[str | None, dict[int, bytes]]) -> None:
+    """``/geo/adm<level>.json``: the default country's units; ``/geo/<ISO3>/adm<level>.json``: another country's
+    of the installation (``geometry``: ISO3, None for the default, → level → file)."""
     @server.route("/geo/adm<int:level>.json")
-    def geometry_file(level: int):
-        if level not in geometry:
+    @server.route("/geo/<country>/adm<int:level>.json")
+    def geometry_file(level: int, country: str | None = None):
+        files = geometry.get(country, {})
+        if level not in files:
             flask.abort(404)
-        response = flask.Response(geometry[level], mimetype="application/json")
+        response = flask.Response(files[level], mimetype="application/json")
         response.cache_control.public = True
         response.cache_control.max_age = GEOMETRY_MAX_AGE
         response.add_etag()
@@ -139,14 +144,28 @@ def _register_export_route(server: flask.Flask, data: DashboardData) -> None:
         viewer = security.current_viewer()
         if REPORTS[name].permission is not None:
             security.require(REPORTS[name].permission)
-        snapshot = data.snapshot(viewer)
         params = params_from_query(flask.request.args.to_dict())
+        snapshot = data.snapshot(viewer, params.country)
         mimetype = WRITERS[fmt][1]
         content = report_file(name, snapshot, params, fmt, data.store)
         period = params.selection(snapshot).period or ""
         response = flask.Response(content, mimetype=mimetype)
         response.headers["Content-Disposition"] = f'attachment; filename="mali3w-{name}-{period}.{fmt}"'
         return response
+
+
+def _map_view(app: Dash, geometry: dict[str | None, dict[int, bytes]]) -> MapView:
+    """Where the browser fetches each country's units (the address carries the content's hash, so a rebuilt
+    file is fetched again) and where their names are written; the default country's view holds the others'."""
+    def country_view(country: str | None) -> MapView:
+        files = geometry[country]
+        digests = {level: hashlib.sha256(content).hexdigest()[:12] for level, content in files.items()}
+        folder = "/geo/" if country is None else f"/geo/{country}/"
+        return MapView(lambda level: app.get_relative_path(f"{folder}adm{level}.json") + f"?v={digests.get(level, '')}",
+                       {level: label_points(content) for level, content in files.items()})
+
+    others = {country: country_view(country) for country in geometry if country is not None}
+    return replace(country_view(None), others=others)
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -158,11 +177,13 @@ def create_app(settings: Settings | None = None) -> Dash:
                        "run `python -m dashboard setup` first.")
     data = dashboard_data(engine, settings,
                           cache=ResultCache(settings.cache_dir, namespace=engine.url.render_as_string()))
-    geometry = _geometry(settings, data.profile)
-    # load now, both views of the data (and their cubes): gunicorn --preload then forks workers that already
-    # hold them, instead of each worker building the public one at its first visitor's request
-    data.snapshot(SYSTEM)
-    data.snapshot(PUBLIC)
+    geometry = {None if profile is data.profile else profile.iso3: _geometry(settings, profile)
+                for profile in data.profiles}
+    # load now, both views of each country's data (and their cubes): gunicorn --preload then forks workers that
+    # already hold them, instead of each worker building the public one at its first visitor's request
+    for profile in data.profiles:
+        data.snapshot(SYSTEM, profile.iso3)
+        data.snapshot(PUBLIC, profile.iso3)
     app = Dash(__name__, title=app_title(data.profile, DEFAULT_LANGUAGE), assets_folder=str(ASSETS_DIR),
                compress=True, update_title=None, serve_locally=True, suppress_callback_exceptions=True)
     app.server.extensions["mali3w_data"] = data  # for tools that need the app's data (benchmark)
@@ -176,15 +197,13 @@ def create_app(settings: Settings | None = None) -> Dash:
     _register_import_report_routes(app.server, data)
     _register_audit_route(app.server, data)
     api.register(app.server, data)  # /api/v1: the read API (dashboard/api)
-    digests = {level: hashlib.sha256(content).hexdigest()[:12] for level, content in geometry.items()}
-    view = MapView(lambda level: app.get_relative_path(f"/geo/adm{level}.json") + f"?v={digests[level]}",
-                   {level: label_points(content) for level, content in geometry.items()})
+    view = _map_view(app, geometry)
 
     def presence_page(params: ReportParams):
-        return map_page.layout(data.snapshot(security.current_viewer()), params, view)
+        return map_page.layout(data.snapshot(security.current_viewer(), params.country), params, view)
 
     def analysis(page):
-        return router.Page(lambda params: analysis_page.layout(page, data.snapshot(security.current_viewer()),
+        return router.Page(lambda params: analysis_page.layout(page, data.snapshot(security.current_viewer(), params.country),
                                                                params, view, data.store), page.permission,
                            page.default_level)
 
@@ -192,17 +211,17 @@ def create_app(settings: Settings | None = None) -> Dash:
     router.register(app, {"/": router.Page(presence_page),
                           **{page.path: analysis(page) for page in ANALYSIS_PAGES},
                           "/fiches": router.Page(lambda params: brief_print.layout(
-                              data.snapshot(security.current_viewer()), params, view)),
+                              data.snapshot(security.current_viewer(), params.country), params, view)),
                           "/imports": router.Page(lambda params: imports_page.layout(
-                              data.snapshot(security.current_viewer()), params, data.engine), Permission.VIEW_IMPORTS),
+                              data.snapshot(security.current_viewer(), params.country), params, data.engine), Permission.VIEW_IMPORTS),
                           "/imports/rapport": router.Page(lambda params: import_report_page.layout(
-                              data.snapshot(security.current_viewer()), params, data.engine), Permission.VIEW_IMPORTS),
+                              data.snapshot(security.current_viewer(), params.country), params, data.engine), Permission.VIEW_IMPORTS),
                           "/referentiel": router.Page(lambda params: registry_page.layout(
-                              data.snapshot(security.current_viewer()), params, data.engine), Permission.MANAGE_REGISTRY),
+                              data.snapshot(security.current_viewer(), params.country), params, data.engine), Permission.MANAGE_REGISTRY),
                           "/hdx": router.Page(lambda params: hdx_page.layout(
-                              data.snapshot(security.current_viewer()), params), Permission.IMPORT_3W),
+                              data.snapshot(security.current_viewer(), params.country), params), Permission.IMPORT_3W),
                           "/journal": router.Page(lambda params: audit_page.layout(
-                              data.snapshot(security.current_viewer()), params, data.engine), Permission.VIEW_AUDIT)})
+                              data.snapshot(security.current_viewer(), params.country), params, data.engine), Permission.VIEW_AUDIT)})
     map_callbacks.register(app, data, view)
     analysis_callbacks.register(app, data, view, {page.name: page for page in ANALYSIS_PAGES})
     duplicate_callbacks.register(app, data)

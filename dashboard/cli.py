@@ -31,8 +31,8 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def _setup_country(iso3: str) -> int:
-    """``setup --country NER``: that country's boundaries into the database of DATABASE_URL (one country per
-    installation)."""
+    """``setup --country NER``: that country's boundaries into the database of DATABASE_URL, beside the countries it
+    already holds."""
     from dashboard.country_setup import setup_country
     from dashboard.domain.country import ProfileError
     from dashboard.setup import MirrorIncomplete
@@ -49,12 +49,10 @@ def _setup_country(iso3: str) -> int:
 
 
 def _boundary_version(country: str | None) -> dict[str, str]:
-    """The importer's boundary version for ``--country``; without it, that of the country the installation was
-    set up for (Mali's, the importer's default, when it holds Mali's or none)."""
-    from dashboard.country_setup import installed_country
+    """The importer's boundary version for ``--country``; without it, none: the importer finds the file's
+    country among the installation's from its codes or names."""
     from dashboard.geo.profiles import load_profile
-    profile = load_profile(country) if country else installed_country(_engine())
-    return {"boundary_version": profile.boundary_version} if profile else {}
+    return {"boundary_version": load_profile(country).boundary_version} if country else {}
 
 
 def _print_preview(preview: dict) -> int:
@@ -123,8 +121,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"report: python -m dashboard import-report {result.batch_id}"
           + (" (rejected rows: --rejected)" if result.rows_rejected else ""))
     if args.command == "import" and not result.already_imported:
-        print(f"round {result.period}: a draft until an IMO publishes it (python -m dashboard publish "
-              f"{result.period}); the public and the default views show the latest published round")
+        country = f" --country {result.country}" if result.country not in (None, "MLI") else ""
+        print(f"round {result.period}{country}: a draft until an IMO publishes it (python -m dashboard publish "
+              f"{result.period}{country}); the public and the default views show the latest published round")
     return 0
 
 
@@ -287,7 +286,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from dashboard.domain.text import fold
     from dashboard.reports.snapshot import dashboard_data
     data = dashboard_data(_engine(), get_settings())
-    snapshot = data.snapshot(PUBLIC if args.public else _operator())
+    if args.country and args.country.upper() not in data.countries:
+        print(f"unknown country {args.country!r}: this installation holds {', '.join(data.countries)}", file=sys.stderr)
+        return 2
+    snapshot = data.snapshot(PUBLIC if args.public else _operator(), args.country)
     known = {fold(acronym): str(org_id) for org_id, acronym in
              zip(snapshot.organisations["organisation_id"], snapshot.organisations["acronym"]) if fold(acronym)}
     organisations = []
@@ -318,7 +320,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 #: what each declared filter takes on the command line
-FILTER_HELP = {"level": "1 region, 2 cercle, 3 commune (default 3)",
+FILTER_HELP = {"country": "the country (ISO3, e.g. NER) of an installation holding several; default: Mali",
+               "level": "1 region, 2 cercle, 3 commune (default 3)",
                "period": "reporting period YYYY-MM (default: the latest published round)",
                "area": "a region or cercle P-code, e.g. ML05",
                "sectors": "sector codes, comma-separated (e.g. health,protection)",
@@ -507,15 +510,21 @@ def cmd_teach_sector(args: argparse.Namespace) -> int:
 
 def cmd_round(args: argparse.Namespace) -> int:
     """Publish a reporting round for everyone, or withdraw it (both in the audit trail)."""
+    from dashboard.domain.country import ProfileError
+    from dashboard.geo.profiles import load_profile
     from dashboard.store.rounds import RoundRefused, publish_round, withdraw_round
     act = publish_round if args.command == "publish" else withdraw_round
     try:
-        state = act(_engine(), args.period, _operator())
+        country = load_profile(args.country).iso3 if args.country else None
+        state = act(_engine(), args.period, _operator(), country=country)
+    except ProfileError as error:
+        print(f"nothing changed: {error}", file=sys.stderr)
+        return 2
     except (LookupError, RoundRefused) as error:
         print(f"nothing changed: {error}", file=sys.stderr)
         return 2
     files = ", ".join(f"{item['file']} ({item['source'] or '-'}, {item['rows']} rows)" for item in state["imports"])
-    print(f"round {args.period} {'published' if args.command == 'publish' else 'withdrawn'}: {files or 'no file'}")
+    print(f"round {args.period}{' ' + country if country else ''} {'published' if args.command == 'publish' else 'withdrawn'}: {files or 'no file'}")
     return 0
 
 
@@ -556,7 +565,8 @@ def build_parser() -> argparse.ArgumentParser:
     setup = commands.add_parser("setup", help="verify the data mirror, build geometry, migrate, load the sample")
     setup.add_argument("--no-sample", action="store_true", help="do not import the December 2023 sample")
     setup.add_argument("--country", help="prepare another country from its profile (data/countries/<ISO3>.toml), "
-                                         "e.g. NER or BFA, into the database of DATABASE_URL (default: Mali)")
+                                         "e.g. NER or BFA, into the database of DATABASE_URL, beside the countries "
+                                         "it already holds (default: Mali)")
     setup.set_defaults(run=cmd_setup)
     for name, what in (("import", "a 3W workbook or CSV"), ("import-memberships", "a cluster membership table"),
                        ("import-partnerships", "a partnership table (e.g. operational partnership agreements)"),
@@ -570,8 +580,8 @@ def build_parser() -> argparse.ArgumentParser:
             importer.add_argument("--p-codes", choices=["auto", "2015", "2021"], default="auto",
                                   help="the boundary set the file's P-codes are written in: found from the names "
                                        "beside them (auto), or 2015 (translated to 2021) or 2021 throughout")
-            importer.add_argument("--country", help="the file's country (ISO3, e.g. NER); default: the country the "
-                                                    "installation was set up for (Mali unless setup --country)")
+            importer.add_argument("--country", help="the file's country (ISO3, e.g. NER); default: found from the "
+                                                    "file's P-codes or place names among the installation's countries")
         if name == "import-needs":
             importer.add_argument("--year", type=int, help="the plan year of the figures, e.g. 2024 (read from a "
                                                            "year column or the file name when they say)")
@@ -666,6 +676,8 @@ def build_parser() -> argparse.ArgumentParser:
                        ("withdraw", "withdraw a published round: the public sees the previous one again")):
         command = commands.add_parser(name, help=what)
         command.add_argument("period", help="the round's period, YYYY-MM")
+        command.add_argument("--country", help="the round's country (ISO3, e.g. NER; default Mali): each country's "
+                                               "rounds are published apart")
         command.set_defaults(run=cmd_round)
     commands.add_parser("rounds", help="the reporting rounds: state, publication, sources").set_defaults(run=cmd_rounds)
     commands.add_parser("data-check", help="verify the data mirror against data/manifest.toml").set_defaults(

@@ -1,7 +1,8 @@
 """Prepare an installation for a country other than Mali from its profile (``setup --country NER``).
 
-One country per installation for now: its database (``DATABASE_URL``) holds that country's boundaries, and 3Ws
-are imported into it with ``import FILE --country NER``. The steps are those of Mali's setup that do not depend
+The country's boundaries are added to the database (``DATABASE_URL``) beside those of the countries it already
+holds (Mali's, after ``setup``), so one installation may serve several countries, each view showing one; 3Ws are
+imported with ``import FILE`` (the country found from the file) or ``import FILE --country NER``. The steps are those of Mali's setup that do not depend
 on Mali: the mirror's files of the profile's datasets verified, the schema migrated, the sectors, HDX HAPI's
 organisations and the country's P-code hierarchy loaded (with the boundary version the profile names), and the
 profile's sector spellings taught. Mali's sample 3W, its 2015 boundary set and the web map are Mali's only.
@@ -88,7 +89,7 @@ def setup_country(engine: Engine, settings: Settings, iso3: str) -> dict[str, in
         sync_sectors(session)
         if organisations is not None:
             sync_organisation_reference(session, *organisations)
-        sync_admin_units(session, units, profile.boundary_version)
+        sync_admin_units(session, units, profile.boundary_version, profile.iso3)
     with Session(engine) as session, session.begin():
         taught = teach_profile_spellings(session, engine, profile)
     counts = {f"level_{level}": int(count) for level, count in units.groupby("level").size().items()}

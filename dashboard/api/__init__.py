@@ -137,7 +137,7 @@ def _answer(path: str, data: DashboardData) -> flask.Response:
     if report.permission is not None and not viewer.can(report.permission):
         raise Refused(403 if token else 401, translate("api.forbidden" if token else "api.needs_token", lang,
                                                        path=f"{PREFIX}/{path}"))
-    snapshot = data.snapshot(viewer)
+    snapshot = data.snapshot(viewer, flask.request.args.get("country"))  # checked with the other filters
     try:
         request = api_request(flask.request.args.to_dict(), report, snapshot)
     except BadParameter as error:

@@ -17,7 +17,7 @@ def _filter_parameter(declared, lang: str) -> dict:
     schema: dict = {"type": "string"}
     if declared.kind is FilterKind.LEVEL:
         schema = {"type": "string", "enum": [str(level) for level in LEVELS]}
-    elif declared.kind in (FilterKind.PERIOD, FilterKind.AREA):
+    elif declared.kind in (FilterKind.COUNTRY, FilterKind.PERIOD, FilterKind.AREA):
         schema["pattern"] = f"^{PATTERNS[declared.kind]}$"
     description = translate(declared.label, lang)
     if declared.kind is FilterKind.CODES:

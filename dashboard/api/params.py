@@ -52,6 +52,10 @@ def _language(query: Mapping[str, str]) -> str:
 def _filter_problem(declared, text: str, snapshot: Snapshot, lang: str) -> str | None:
     """Why a filter's text cannot be used (a sentence), or None."""
     name = declared.url
+    if declared.kind is FilterKind.COUNTRY:
+        known = [profile.iso3 for profile in snapshot.countries] or [snapshot.profile.iso3]
+        return None if text.upper() in known else translate("api.takes.country", lang, name=name, value=text,
+                                                            known=", ".join(known))
     if declared.kind is FilterKind.LEVEL:
         ok = text in {str(level) for level in LEVELS}
         return None if ok else translate("api.takes.level", lang, name=name, value=text)

@@ -26,8 +26,8 @@ def register(app: Dash, data: DashboardData, view: MapView) -> None:
                   Output("data-facts", "children"), *FILTER_INPUTS, Input(MODE, "value"),
                   State("lang", "data"), prevent_initial_call=True)
     def update_map(*values):
-        snapshot = data.snapshot(current_viewer())
         params = params_from_values(values[:FILTER_COUNT], values[FILTER_COUNT + 1])
+        snapshot = data.snapshot(current_viewer(), params.country)
         facts = header_facts(snapshot, params)
         if values[FILTER_COUNT] == "modality":
             figure = modality_figure(snapshot, params, view, unit_labels)
@@ -45,8 +45,8 @@ def register(app: Dash, data: DashboardData, view: MapView) -> None:
     @app.callback(Output("key-figures", "children"), Output("presence-overview", "children"), *FILTER_INPUTS,
                   State("lang", "data"), prevent_initial_call=True)
     def update_overview(*values):
-        snapshot = data.snapshot(current_viewer())
         params = params_from_values(values[:FILTER_COUNT], values[FILTER_COUNT])
+        snapshot = data.snapshot(current_viewer(), params.country)
         return key_figures(snapshot, params), overview(snapshot, params)
 
     @app.callback(Output("unit-table", "children"),
@@ -56,4 +56,4 @@ def register(app: Dash, data: DashboardData, view: MapView) -> None:
         if not click or not click.get("points"):
             return no_update
         params = params_from_values(values[:FILTER_COUNT], values[FILTER_COUNT])
-        return unit_table(data.snapshot(current_viewer()), params, click["points"][0].get("location"))
+        return unit_table(data.snapshot(current_viewer(), params.country), params, click["points"][0].get("location"))

@@ -17,18 +17,20 @@ def register(app: Dash, data: DashboardData) -> None:
     @app.callback(
         Output("round-feedback", "children"), Output(page_param("by"), "value"), Output("period", "options"),
         Input("round-publish", "submit_n_clicks"), Input("round-withdraw", "submit_n_clicks"),
-        State("period", "value"), State(page_param("by"), "value"), State("lang", "data"),
+        State("period", "value"), State(page_param("by"), "value"), State("lang", "data"), State("country", "value"),
         prevent_initial_call=True)
-    def act_on_round(_publish, _withdraw, period, by, lang):
+    def act_on_round(_publish, _withdraw, period, by, lang, country):
         viewer = require(Permission.PUBLISH_ROUNDS)
         if ctx.triggered_id not in ("round-publish", "round-withdraw"):
             return no_update, no_update, no_update
         publishing = ctx.triggered_id == "round-publish"
-        period = period or data.snapshot(viewer).latest_period
+        country = data.country(country if isinstance(country, str) else None).iso3  # the round is this country's
+        period = period or data.snapshot(viewer, country).latest_period
         if not isinstance(period, str) or not period:
             return translate("rounds.nothing", lang), no_update, no_update
         try:
-            (publish_round if publishing else withdraw_round)(data.engine, period, viewer, ip=client_address())
+            (publish_round if publishing else withdraw_round)(data.engine, period, viewer, ip=client_address(),
+                                                              country=country)
         except LookupError:
             key = "rounds.nothing_to_publish" if publishing else "rounds.not_published"
             return translate(key, lang, period=format_period(period, lang)), no_update, no_update
@@ -36,4 +38,4 @@ def register(app: Dash, data: DashboardData) -> None:
                          period=format_period(period, lang))
         # writing the grouping again makes the page recompute with the round's new state; the period list
         # says the round's new state at once ("mars 2024 · publié")
-        return done, by, period_options(data.snapshot(viewer), lang)
+        return done, by, period_options(data.snapshot(viewer, country), lang)

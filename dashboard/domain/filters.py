@@ -18,6 +18,7 @@ from enum import StrEnum
 
 
 class FilterKind(StrEnum):
+    COUNTRY = "country"  # the country a view shows (ISO3; its own snapshot, not a row filter)
     LEVEL = "level"    # the administrative level a view is drawn at (not a row filter)
     PERIOD = "period"  # one reporting period, YYYY-MM
     AREA = "area"      # a unit the rows must lie in (a region or a cercle)
@@ -47,6 +48,7 @@ LEVELS = (1, 2, 3)
 MULTIPLE = (FilterKind.CODES, FilterKind.IDS)
 
 FILTERS: tuple[Filter, ...] = (
+    Filter("country", "country", "country", None, FilterKind.COUNTRY, "filters.country"),
     Filter("level", "level", "level", None, FilterKind.LEVEL, "filters.level"),
     Filter("period", "period", "period", "period", FilterKind.PERIOD, "filters.period"),
     Filter("area", "area", "area", None, FilterKind.AREA, "filters.area"),
@@ -56,10 +58,10 @@ FILTERS: tuple[Filter, ...] = (
            public=False),
 )
 BY_NAME = {declared.name: declared for declared in FILTERS}
-#: the filters that keep or drop rows (the level only says where to draw them)
-ROW_FILTERS = tuple(declared for declared in FILTERS if declared.kind is not FilterKind.LEVEL)
+#: the filters that keep or drop rows (the level only says where to draw them; the country which data to read)
+ROW_FILTERS = tuple(declared for declared in FILTERS if declared.kind not in (FilterKind.LEVEL, FilterKind.COUNTRY))
 #: what a value may look like in an address; anything else is left out (the default applies)
-PATTERNS = {FilterKind.PERIOD: r"\d{4}-(0[1-9]|1[0-2])", FilterKind.AREA: r"[A-Z]{2,3}\d{1,9}",
+PATTERNS = {FilterKind.COUNTRY: r"[A-Z]{3}", FilterKind.PERIOD: r"\d{4}-(0[1-9]|1[0-2])", FilterKind.AREA: r"[A-Z]{2,3}\d{1,9}",
             FilterKind.CODES: r"[a-z][a-z0-9_]{0,39}", FilterKind.IDS: r"[1-9]\d{0,9}"}
 _MATCHERS = {kind: re.compile(pattern) for kind, pattern in PATTERNS.items()}
 
@@ -78,6 +80,8 @@ def decode_value(declared: Filter, text: str | None) -> object:
         values = [int(part) for part in parts] if declared.kind is FilterKind.IDS else parts
         return tuple(dict.fromkeys(values))
     text = (text or "").strip()
+    if declared.kind is FilterKind.COUNTRY:
+        text = text.upper()
     return text if matcher.fullmatch(text) else None
 
 

@@ -89,12 +89,20 @@ def profile_of_version(version: str, folder: Path = PROFILES_DIR) -> CountryProf
                  if profile.boundary_version == version), None)
 
 
-def installation_profile(versions: set[str] | frozenset[str], folder: Path = PROFILES_DIR) -> CountryProfile | None:
-    """The country of an installation that holds the units of these boundary versions: Mali when it holds Mali's,
-    else the first country (by ISO3) whose boundary set is held, or None."""
+def installation_profiles(versions: set[str] | frozenset[str],
+                          folder: Path = PROFILES_DIR) -> list[CountryProfile]:
+    """The countries of an installation that holds the units of these boundary versions: Mali first when it
+    holds Mali's (the default view), then the others by ISO3."""
     held = [profile for profile in (load_profile(iso3, folder) for iso3 in available_countries(folder))
             if profile.boundary_version in versions]
-    return next((profile for profile in held if profile.iso3 == DEFAULT_COUNTRY), held[0] if held else None)
+    return sorted(held, key=lambda profile: (profile.iso3 != DEFAULT_COUNTRY, profile.iso3))
+
+
+def installation_profile(versions: set[str] | frozenset[str], folder: Path = PROFILES_DIR) -> CountryProfile | None:
+    """The default country of an installation that holds the units of these boundary versions: Mali when it
+    holds Mali's, else the first country (by ISO3) whose boundary set is held, or None."""
+    held = installation_profiles(versions, folder)
+    return held[0] if held else None
 
 
 def country_wording(profile: CountryProfile) -> dict[object, object]:

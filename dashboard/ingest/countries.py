@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 
 import pycountry
 
-from dashboard.domain.text import clean_text, fold
+from dashboard.domain.text import clean_text, fold, place_key
 
 #: the country prefix of a code: two letters (alpha-2) or three (alpha-3), then digits
 _PREFIX = re.compile(r"([A-Z]{2,3})[0-9]")
@@ -151,3 +151,37 @@ def refusal_params(evidence: CountryEvidence, foreign: list[str], known: Iterabl
     for name, countries in (("countries", named), ("known", known_countries)):
         params[name] = {lang: ", ".join(entry.label(lang) for entry in countries) or "-" for lang in ("fr", "en")}
     return params
+
+
+@dataclass(frozen=True)
+class CountryChoice:
+    """Which of the installation's countries a file is, and what told: ``"codes"`` (its P-codes or country
+    column), ``"names"`` (its place names), ``"only"`` (the installation holds one country), or None (nothing
+    told, between several countries)."""
+
+    alpha_2: str | None
+    told_by: str | None
+
+
+def choose_country(evidence: CountryEvidence, names: Iterable[tuple[int, object]],
+                   held: dict[str, dict[int, set[str]]]) -> CountryChoice:
+    """The held country (alpha-2) a file is: the one its codes name most; without codes, the one whose place
+    names (``(level, cell)`` pairs, levels 1-3) match the most of the file's names at their level (``held``:
+    alpha-2 → level → the folded place keys of its units). None when the installation holds several countries
+    and the file tells none of them."""
+    if len(held) == 1:
+        return CountryChoice(next(iter(held)), "only")
+    coded = Counter({code: count for code, count in evidence.counts.items() if code in held})
+    if coded:
+        return CountryChoice(coded.most_common(1)[0][0], "codes")
+    matched: Counter = Counter()
+    for (level, value), times in Counter((level, value) for level, value in names
+                                         if value is not None and value != "").items():
+        key = place_key(value)
+        for code, levels in held.items():
+            if key and key in levels.get(level, ()):
+                matched[code] += times
+    ranked = matched.most_common(2)
+    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return CountryChoice(ranked[0][0], "names")
+    return CountryChoice(None, None)

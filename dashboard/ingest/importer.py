@@ -19,15 +19,23 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.config import BOUNDARY_VERSION, LEGACY_BOUNDARY_VERSION
+from dashboard.config import LEGACY_BOUNDARY_VERSION
 from dashboard.ingest.cells import json_value, stored_text
 from dashboard.ingest.columns import THREE_W_LAYOUT, ColumnMapping, TableLayout, column_letter, header_fit, \
     map_columns, mapping_record, name_column_alone, names_read_as_acronyms, organisation_field
-from dashboard.ingest.countries import file_countries, foreign_countries, named_country, refusal_params
+from dashboard.ingest.countries import (
+    CountryEvidence,
+    choose_country,
+    file_countries,
+    foreign_countries,
+    named_country,
+    refusal_params,
+)
 from dashboard.ingest.errors import ImportRefused
 from dashboard.ingest.organisations import AcronymReading, Match, names_hold_acronyms
 from dashboard.domain.places import Hierarchy
-from dashboard.geo.profiles import DEFAULT_COUNTRY, country_wording, profile_of_version
+from dashboard.domain.country import CountryProfile
+from dashboard.geo.profiles import DEFAULT_COUNTRY, country_wording, installation_profiles, profile_of_version
 from dashboard.ingest.periods import infer_period
 from dashboard.ingest.preview import preview_of
 from dashboard.ingest.reader import RawTable, check_file, read_table
@@ -38,7 +46,7 @@ from dashboard.store.database import bulk_insert, serialise_imports
 from dashboard.store.rounds import ensure_round
 from dashboard.store.models import Activity, ImportBatch, ImportIssue, Organisation, RejectedRow
 from dashboard.ingest.organisation_matching import merge_proposals
-from dashboard.store.reference import load_crosswalk, load_hierarchy, sector_vocabulary
+from dashboard.store.reference import boundary_versions, load_crosswalk, load_hierarchy, place_keys, sector_vocabulary
 from dashboard.domain.text import clean_text, fold
 from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY
 from dashboard.domain.enums import ImportKind
@@ -64,6 +72,8 @@ class ImportResult:
     #: for an import only checked (``check_only``): what it would do (see :mod:`dashboard.ingest.preview`);
     #: nothing was kept and ``batch_id`` names no stored import
     preview: dict | None = None
+    #: the file's country (ISO3), as given or found from the file
+    country: str | None = None
 
 
 def file_sha256(path: Path) -> str:
@@ -334,7 +344,7 @@ def register_row_organisations(session: Session, rows: list[CheckedRow]) -> tupl
 def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: str | None = None,
               source: str | None = None, imported_by: str | None = None, role: str | None = None,
               only_organisation: int | None = None, progress: Progress | None = None,
-              boundary_version: str = BOUNDARY_VERSION, code_set: str = "auto",
+              boundary_version: str | None = None, code_set: str = "auto",
               check_only: bool = False) -> ImportResult:
     """Import a 3W workbook or CSV; raises :class:`ImportRefused` (nothing written) for unusable files.
 
@@ -347,6 +357,10 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
     ``only_organisation`` (a partner focal point's upload), rows of any other organisation are rejected.
     The import and who made it (``imported_by``, ``role``) go to the audit trail in the same transaction;
     ``progress(fraction, stage)`` is told how far it got.
+
+    The file's country is that of ``boundary_version`` (its boundary set) when given; otherwise it is found from
+    the file among the countries the installation holds (:func:`file_country`), and the file is refused when
+    its codes are another country's or, between several countries, nothing in it tells which.
     """
     progress = progress or (lambda fraction, stage: None)
     path = Path(path)
@@ -371,23 +385,27 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         done = _already_imported(session, sha256, only_source)
         if done is not None:
             return done
+    progress(0.05, "read")
+    table = read_table(path, sheet, fit=header_fit(THREE_W_LAYOUT))
+    mapping, acronym_reading = read_acronym_column(engine, table, mapping=map_columns(table))
+    if boundary_version is None:
+        boundary_version = file_country(engine, table, mapping).boundary_version
     hierarchy = load_hierarchy(engine, boundary_version)
     profile = profile_of_version(boundary_version)
     if profile is not None:  # messages name the country's levels (département, province) and the country
         hierarchy = replace(hierarchy, wording=country_wording(profile))
-    legacy = load_hierarchy(engine, LEGACY_BOUNDARY_VERSION) or None
-    crosswalk = load_crosswalk(engine, LEGACY_BOUNDARY_VERSION, boundary_version)
+    mali = profile is None or profile.iso3 == DEFAULT_COUNTRY
+    # the 2015 set and its translation are Mali's: another country's file is read with its own units only
+    legacy = (load_hierarchy(engine, LEGACY_BOUNDARY_VERSION) or None) if mali else None
+    crosswalk = load_crosswalk(engine, LEGACY_BOUNDARY_VERSION, boundary_version) if mali else {}
     if not len(hierarchy):
-        country = f" --country {profile.iso3}" if profile is not None and profile.iso3 != DEFAULT_COUNTRY else ""
+        country = "" if mali else f" --country {profile.iso3}"
         raise ImportRefused(f"the boundaries {boundary_version} are not loaded; run "
                             f"`python -m dashboard setup{country}`.")
     if code_set == "2015" and not crosswalk:
         raise ImportRefused("the 2015 boundaries are not loaded, so 2015 P-codes cannot be translated; run "
                             "`python -m dashboard setup` with the 2015 set in the data mirror.", file=path.name)
-    progress(0.05, "read")
-    table = read_table(path, sheet, fit=header_fit(THREE_W_LAYOUT))
-    mapping, acronym_reading = read_acronym_column(engine, table, mapping=map_columns(table))
-    refuse_other_country(table, mapping, (hierarchy, legacy))
+    refuse_other_country(table, mapping, (hierarchy, legacy), held_countries(engine))
     fields = mapping.fields
     progress(0.3, "check")
     data_rows = table.numbered_rows()
@@ -408,11 +426,12 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
         registered_before = set(session.scalars(select(Organisation.id)))
         registered = organisations_of_rows(session, [checked[i] for i in accepted_positions])
         organisation_ids, partner_ids, created = registered.ids, registered.partner_ids, registered.created
-        replaced, rows_before, kept_for_public = _remove_earlier_import(session, period, source)
-        ensure_round(session, period, imported_by)
+        iso3 = profile.iso3 if profile is not None else DEFAULT_COUNTRY
+        replaced, rows_before, kept_for_public = _remove_earlier_import(session, period, source, iso3)
+        ensure_round(session, period, imported_by, iso3)
         batch = ImportBatch(
             kind=ImportKind.THREE_W, file_name=path.name, sheet=table.sheet, sha256=sha256, period=period, source=source,
-            boundary_version=boundary_version,
+            boundary_version=boundary_version, country=iso3,
             codes_version=LEGACY_BOUNDARY_VERSION if file_checks.file_coded_2015 else None,
             imported_at=datetime.now(timezone.utc), imported_by=imported_by,
             rows_read=len(data_rows), rows_accepted=len(accepted_positions),
@@ -463,7 +482,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
             batch.changes = _changes(session, rows_before, Counter(row["organisation_id"] for row in activities))
         result = ImportResult(batch.id, period, len(data_rows), len(activities), len(rejected),
                               sum(issue["severity"] == "warning" for issue in issues), created,
-                              replaced_batch_id=replaced, changes=batch.changes)
+                              replaced_batch_id=replaced, changes=batch.changes, country=iso3)
         if check_only:
             result = replace(result, preview=preview_of(session, batch))
             session.rollback()
@@ -477,16 +496,53 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
     return result
 
 
-def refuse_other_country(table: RawTable, mapping: ColumnMapping, hierarchies: tuple[Hierarchy | None, ...]) -> None:
-    """Refuse, before any row is checked, a file whose codes belong to a country this installation holds no
-    boundaries for (:mod:`dashboard.ingest.countries`): the countries it knows are those at the top of its
-    boundary sets (``ML``)."""
-    known = {code for code in (named_country(each.root) for each in hierarchies if each is not None) if code}
+def held_countries(engine: Engine) -> dict[str, CountryProfile]:
+    """The countries whose boundaries the installation holds, by alpha-2 code (``ML``), Mali first."""
+    return {profile.iso2: profile for profile in installation_profiles(boundary_versions(engine))}
+
+
+def _evidence(table: RawTable, mapping: ColumnMapping) -> CountryEvidence:
+    """What the file's P-code cells and country column say of its country."""
     columns = [mapping.fields[name] for name in ("adm1_code", "adm2_code", "adm3_code") if name in mapping.fields]
     country_column = mapping.fields.get("country")
-    evidence = file_countries((cells[index] for cells in table.rows for index in columns),
-                              () if country_column is None else (cells[country_column] for cells in table.rows))
+    return file_countries((cells[index] for cells in table.rows for index in columns),
+                          () if country_column is None else (cells[country_column] for cells in table.rows))
+
+
+def file_country(engine: Engine, table: RawTable, mapping: ColumnMapping) -> CountryProfile:
+    """The country a file is, among those the installation holds: the only one, or the one its codes name, or
+    (a file with names only) the one whose place names it uses. Refused (:class:`ImportRefused`) when the
+    installation holds no boundaries, or several countries and the file tells none of them."""
+    held = held_countries(engine)
+    if not held:
+        raise ImportRefused("no boundaries are loaded; run `python -m dashboard setup` (or `setup --country NER`).",
+                            file=table.file_name)
+    names = ((level, cells[mapping.fields[f"adm{level}_name"]]) for cells in table.rows for level in (1, 2, 3)
+             if f"adm{level}_name" in mapping.fields)
+    keys = place_keys(engine, {code: profile.boundary_version for code, profile in held.items()}) if len(held) > 1 else {}
+    choice = choose_country(_evidence(table, mapping), names, keys or {code: {} for code in held})
+    if choice.alpha_2 is None:
+        raise ImportRefused.of("refusal.which_country", file=table.file_name, sheet=table.sheet,
+                               reason="which_country", countries=", ".join(sorted(profile.iso3 for profile in held.values())))
+    return held[choice.alpha_2]
+
+
+def refuse_other_country(table: RawTable, mapping: ColumnMapping, hierarchies: tuple[Hierarchy | None, ...],
+                         held: dict[str, CountryProfile] | None = None) -> None:
+    """Refuse, before any row is checked, a file whose codes belong to a country this installation holds no
+    boundaries for (:mod:`dashboard.ingest.countries`): the countries it knows are those at the top of its
+    boundary sets (``ML``), and the other countries it holds (``held``)."""
+    known = {code for code in (named_country(each.root) for each in hierarchies if each is not None) if code}
+    evidence = _evidence(table, mapping)
     foreign = foreign_countries(evidence, known)
+    if foreign and held and set(foreign) & set(held):
+        # the file is of another country this installation holds, not the one it was imported as
+        raise ImportRefused.of("refusal.held_country", file=table.file_name, sheet=table.sheet,
+                               reason="other_country", country=held[foreign[0]].iso3,
+                               **refusal_params(evidence, foreign, known))
+    if foreign:
+        raise ImportRefused.of("refusal.other_country", file=table.file_name, sheet=table.sheet,
+                               reason="other_country", **refusal_params(evidence, foreign, known))
     if foreign:
         raise ImportRefused.of("refusal.other_country", file=table.file_name, sheet=table.sheet,
                                reason="other_country", **refusal_params(evidence, foreign, known))
@@ -594,17 +650,17 @@ def _already_imported(session: Session, sha256: str, source: str | None = None) 
                         already_imported=True)
 
 
-def _remove_earlier_import(session: Session, period: str,
-                           source: str | None) -> tuple[int | None, Counter, list[int]]:
-    """Replace the 3W import of the same period and source (a corrected file), in the same transaction:
+def _remove_earlier_import(session: Session, period: str, source: str | None,
+                           country: str = DEFAULT_COUNTRY) -> tuple[int | None, Counter, list[int]]:
+    """Replace the 3W import of the same country, period and source (a corrected file), in the same transaction:
     returns its id, its rows per organisation, and the earlier imports kept for the public until the round is
     published again (a published file is superseded, not deleted; a draft is deleted, its rows, rejections and
     issues with it). Without a source nothing is replaced."""
     if source is None:
         return None, Counter(), []
     earlier = session.execute(select(ImportBatch.id, ImportBatch.published_at, ImportBatch.superseded_by).where(
-        ImportBatch.kind == ImportKind.THREE_W, ImportBatch.period == period, ImportBatch.source == source)
-        .order_by(ImportBatch.id.desc())).all()
+        ImportBatch.kind == ImportKind.THREE_W, ImportBatch.period == period, ImportBatch.source == source,
+        ImportBatch.country == country).order_by(ImportBatch.id.desc())).all()
     current = [row.id for row in earlier if row.superseded_by is None]
     if not current:
         return None, Counter(), [row.id for row in earlier]

@@ -19,6 +19,7 @@ def with_access_outline(figure: dict, snapshot: Snapshot, params: ReportParams, 
     figure unchanged when no unit of the area is constrained (or the viewer may not see access)."""
     if snapshot.access.empty:
         return figure
+    view = view.of(snapshot)
     units = access_of_units(snapshot, params)
     units = units[units["access"].isin(list(OUTLINE))]
     if units.empty:

@@ -84,6 +84,7 @@ def content(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: 
     """The page as computed for these parameters, kept for whoever asks the same (the next filter change back
     to a view already seen is read, not computed, and sent as it was)."""
     reads_store = REPORTS[page.report].reads_store
+    view = view.of(snapshot)
     key = ("page", page.name, view.key, tuple(sorted(params_to_query(params).items())),
            store.decisions_version() if reads_store and store is not None else None)
     return snapshot.cached(key, lambda: _content(page, snapshot, params, view, store))

@@ -63,6 +63,7 @@ def gaps_on_paper(gaps: pd.DataFrame, communes: list[str], lang: str) -> pd.Data
 
 def sheet(snapshot: Snapshot, params: ReportParams, cercle: str, view: MapView) -> html.Section:
     """One cercle's page."""
+    view = view.of(snapshot)
     lang = params.lang
     brief = replace(params, area=cercle)
     communes = replace(params, level=COMMUNE, area=cercle)

@@ -43,6 +43,13 @@ class MapView:
     geojson_url: Callable[[int], str]
     #: where each unit's name is written, (lon, lat) by P-code, per level (none: no names on the maps)
     points: Mapping[int, Mapping[str, tuple[float, float]]] = field(default_factory=dict)
+    #: the other countries' maps by ISO3, in an installation of several countries (this one is the default's)
+    others: Mapping[str, "MapView"] = field(default_factory=dict)
+
+    def of(self, snapshot) -> "MapView":
+        """The map of the country ``snapshot`` shows (this one for the default country)."""
+        profile = getattr(snapshot, "profile", None)
+        return self.others.get(profile.iso3, self) if profile is not None else self
 
     @property
     def key(self) -> tuple[str, ...]:

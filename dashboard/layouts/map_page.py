@@ -67,6 +67,7 @@ def presence_map(snapshot: Snapshot, params: ReportParams) -> PresenceMap:
 
 
 def map_figure(snapshot: Snapshot, params: ReportParams, view: MapView):
+    view = view.of(snapshot)
     shown = presence_map(snapshot, params)
     names = snapshot.unit_names()
     figure = presence_figure(view, params.level, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,

@@ -56,7 +56,7 @@ def modality_figure(snapshot: Snapshot, params: ReportParams, view: MapView,
                     unit_labels: Callable[[Snapshot, list[str]], list[str]]) -> dict:
     """Per unit of the level: the share of its organisations (stating it) that are physically there, from the
     ``presence_modality`` report; ``unit_labels`` names the units as the presence map does."""
-    lang = params.lang
+    lang, view = params.lang, view.of(snapshot)
     table = run_report("presence_modality", snapshot, params).set_index("pcode")
     units = snapshot.units_in(params.level, params.area)
     values = table.reindex(units)[["organisations", "physically_present", "remote_or_partners", "not_stated"]]

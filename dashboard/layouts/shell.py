@@ -8,6 +8,7 @@ copied link reproduces the view.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from dash import dcc, html
@@ -176,6 +177,8 @@ def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[in
 
     def control(declared: Filter):
         value = getattr(params, declared.name)
+        if declared.kind is FilterKind.COUNTRY:
+            return country_choice(snapshot, params)
         if declared.kind is FilterKind.LEVEL:
             return dcc.RadioItems(id=declared.control, value=value if value in levels else levels[-1], inline=True,
                                   className="level-choice",
@@ -195,11 +198,39 @@ def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[in
                             placeholder=translate("filters.organisation_login", lang) if hidden else all_label,
                             options=[] if hidden else _organisation_options(snapshot))
 
-    # the label wraps its control, so it names it for screen readers whatever element holds the id
-    return [*(html.Label([translate(declared.label, lang), control(declared)], id=f"{declared.control}-label")
+    # the label wraps its control, so it names it for screen readers whatever element holds the id; the country
+    # choice is there on every page (its value is a filter), shown when the installation has several countries
+    one_country = len(snapshot.countries) < 2
+    reset = {key: value for key, value in (("country", shown_country(snapshot)), ("lang", lang if lang == "en" else None))
+             if value}
+    return [*(html.Label([translate(declared.label, lang), control(declared)], id=f"{declared.control}-label",
+                         hidden=declared.kind is FilterKind.COUNTRY and one_country)
               for declared in FILTERS),
-            html.A(translate("filters.reset", lang), id="reset-filters", className="link-button", href="?"
-                   + ("lang=en" if lang == "en" else ""))]
+            html.A(translate("filters.reset", lang), id="reset-filters", className="link-button",
+                   href="?" + urlencode(reset))]
+
+
+def shown_country(snapshot: Snapshot) -> str | None:
+    """The country a view shows as the address names it: None for the installation's default country."""
+    default = snapshot.countries[0].iso3 if snapshot.countries else None
+    current = snapshot.profile.iso3 if snapshot.profile is not None else default
+    return None if current == default else current
+
+
+def country_choice(snapshot: Snapshot, params: ReportParams) -> html.Span:
+    """The installation's countries as links to the same page for each (a country has its own areas, periods
+    and organisations, so the page is drawn again, without the filters that name those), and the country's
+    value for the callbacks and the address, in a hidden field."""
+    current = snapshot.profile.iso3 if snapshot.profile is not None else None
+    links = []
+    for profile in snapshot.countries:
+        there = replace(params, country=None if profile is snapshot.countries[0] else profile.iso3, area=None,
+                        period=None, organisations=())
+        links.append(html.A(profile.name(params.lang), href=_query_string(there, lang=params.lang),
+                            className="country-link" + (" current" if profile.iso3 == current else ""),
+                            **({"aria-current": "true"} if profile.iso3 == current else {})))
+    return html.Span([dcc.Input(id="country", type="hidden", value=shown_country(snapshot)), *links],
+                     className="country-choice")
 
 
 def page_param(name: str) -> dict:

@@ -34,7 +34,7 @@ from dashboard.domain.roles import Viewer
 from dashboard.geo.food_insecurity import FoodInsecurity, load_food_insecurity
 from dashboard.geo.incidents import incident_counts
 from dashboard.geo.population import load_population
-from dashboard.geo.profiles import DEFAULT_COUNTRY, installation_profile, load_profile
+from dashboard.geo.profiles import DEFAULT_COUNTRY, installation_profiles, load_profile
 from dashboard.ingest.access import ACCESS_COLUMNS, access_frame
 from dashboard.ingest.membership import membership_frame
 from dashboard.ingest.needs import NEED_COLUMNS, need_frame, need_import_of
@@ -49,6 +49,7 @@ from dashboard.store.queries import (
     admin_unit_frame,
     batch_frame,
     dataset_version,
+    import_countries,
     organisation_frame,
     people_frame,
 )
@@ -94,8 +95,10 @@ class Snapshot:
     #: each unit's current access (:data:`dashboard.ingest.access.ACCESS_COLUMNS`); empty without an access
     #: table, or when the policy keeps access from the public
     access: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ACCESS_COLUMNS))
-    #: the installation's country (the words of its levels, the pages' title); None is Mali
+    #: the country this view shows (the words of its levels, the pages' title); None is Mali
     profile: CountryProfile | None = None
+    #: every country the installation holds, the default one first (the country choice)
+    countries: tuple[CountryProfile, ...] = ()
 
     @property
     def public(self) -> bool:
@@ -233,65 +236,152 @@ class StoreReader:
         return decisions_version(self.engine)
 
 
+@dataclass(frozen=True)
+class CountrySource:
+    """What one country's views read beside the stored data: its profile and boundary set, and the outside data
+    the mirror has for it (population, Cadre Harmonisé, incidents: Mali's only so far), with the
+    data-responsibility policy its public view is made under."""
+
+    profile: CountryProfile
+    boundary_version: str
+    policy: Policy = field(default_factory=Policy)
+    population: pd.DataFrame | None = None
+    food_insecurity: FoodInsecurity | None = None
+    incidents: pd.DataFrame | None = None
+
+    @property
+    def iso3(self) -> str:
+        return self.profile.iso3
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """Every country's stored data at one dataset version, read once; each country's views are cut from it."""
+
+    version: str
+    activities: pd.DataFrame
+    batches: pd.DataFrame
+    people: pd.DataFrame
+    organisations: pd.DataFrame
+    memberships: pd.DataFrame
+    partnerships: pd.DataFrame
+    rounds: pd.DataFrame
+    needs: pd.DataFrame
+    needs_source: dict | None
+    access: pd.DataFrame
+    #: batch id → country (ISO3), imports of every kind
+    countries: dict[int, str]
+
+
 class DashboardData:
+    """The data of an installation as its views read it: one snapshot per country it holds and per kind of viewer
+    (logged in, or the public), each made from the stored data once per dataset version.
+
+    The installation's countries are the default one (``profile``, Mali unless given, with ``boundary_version``,
+    ``population``, ``policy``...) and ``others`` (:class:`CountrySource`); a view names its country (the
+    ``country`` filter), and a country the installation does not hold is its default one. A country's snapshot
+    holds its own units, imports, rounds, needs and access only, so no analysis mixes countries."""
+
     def __init__(self, engine: Engine, boundary_version: str = BOUNDARY_VERSION,
                  population: pd.DataFrame | None = None, cache: ResultCache | None = None,
                  policy: Policy | None = None, food_insecurity: FoodInsecurity | None = None,
-                 incidents: pd.DataFrame | None = None, profile: CountryProfile | None = None):
+                 incidents: pd.DataFrame | None = None, profile: CountryProfile | None = None,
+                 others: tuple[CountrySource, ...] = ()):
         self.engine = engine
-        #: the installation's country (its level names, its map); Mali by default
-        self.profile = profile or load_profile(DEFAULT_COUNTRY)
-        self.food_insecurity = food_insecurity
-        self.incidents = incidents
+        default = CountrySource(profile or load_profile(DEFAULT_COUNTRY), boundary_version, policy or Policy(),
+                                population, food_insecurity, incidents)
+        #: the countries by ISO3, the default one first
+        self.countries: dict[str, CountrySource] = {default.iso3: default,
+                                                    **{other.iso3: other for other in others if other.iso3 != default.iso3}}
+        #: the default country (its level names, its map): the view of an address that names no country
+        self.profile = default.profile
+        self.policy = default.policy
         self.boundary_version = boundary_version
-        self.population = population
+        self.population, self.food_insecurity, self.incidents = population, food_insecurity, incidents
         self.cache = cache or ResultCache()
-        self.policy = policy or Policy()
         self.store = StoreReader(engine, self.cache)
         self._lock = threading.Lock()
-        self._snapshot: Snapshot | None = None
-        self._public: Snapshot | None = None
-        #: every import's presence keys, people and the imports, from which the public view is made
-        self._published: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None
+        self._stored: _Stored | None = None
+        self._views: dict[tuple[str, bool], Snapshot] = {}
 
-    def snapshot(self, viewer: Viewer) -> Snapshot:
-        """The current data as ``viewer`` may see it; reloaded from the database only when the dataset
-        version changed (and its presence cube built at once, so no view pays for it).
+    @property
+    def profiles(self) -> tuple[CountryProfile, ...]:
+        """The installation's countries, the default one first."""
+        return tuple(source.profile for source in self.countries.values())
+
+    def country(self, iso3: str | None) -> CountrySource:
+        """The country a view names, or the default one (for None or a country the installation does not hold)."""
+        return self.countries.get((iso3 or "").upper()) or next(iter(self.countries.values()))
+
+    def snapshot(self, viewer: Viewer, country: str | None = None) -> Snapshot:
+        """The current data of ``country`` (the default one without) as ``viewer`` may see it; reloaded from the
+        database only when the dataset version changed (and its presence cube built at once, so no view pays
+        for it).
 
         Logged-in viewers see every round's current imports, drafts included; the public sees the published
-        imports only (an earlier file a newer draft supersedes included), under the data-responsibility policy."""
+        imports only (an earlier file a newer draft supersedes included), under the country's
+        data-responsibility policy."""
+        source = self.country(country)
         version = dataset_version(self.engine).key
         with self._lock:
-            if self._snapshot is None or self._snapshot.version != version:
-                activities, batches = activity_frame(self.engine), batch_frame(self.engine)
-                people = people_frame(self.engine)
-                current = batches[batches["superseded_by"].isna()]
-                snapshot = Snapshot(version, _of_batches(activities, current), organisation_frame(self.engine),
-                                    admin_unit_frame(self.engine, self.boundary_version), current,
-                                    membership_frame(self.engine), partnership_frame(self.engine),
-                                    round_frame(self.engine), self.population, self.cache,
-                                    people=_of_batches(people, current), **_needs_of(self.engine),
-                                    food_insecurity=self.food_insecurity, incidents=self.incidents,
-                                    profile=self.profile)
-                snapshot.cube  # noqa: B018 (built now, once)
-                self._snapshot, self._public, self._published = snapshot, None, (activities, batches, people)
+            if self._stored is None or self._stored.version != version:
+                self._stored, self._views = None, {}
+                self._stored = self._read(version)
+            key = (source.iso3, viewer.public)
+            if key not in self._views:
+                full = self._views.get((source.iso3, False)) or self._full(source)
+                self._views[(source.iso3, False)] = full
+                if viewer.public:
+                    self._views[key] = self._public(source, full)
                 _keep_out_of_collection()
-            if not viewer.public:
-                return self._snapshot
-            if self._public is None:
-                activities, batches, people = self._published
-                published = batches[batches["published_at"].notna()]
-                rounds = self._snapshot.rounds
-                self._public = replace(
-                    self._snapshot, version=f"{version}:public:{self.policy.key}",
-                    activities=public_activities(_of_batches(activities, published), self.policy), batches=published,
-                    people=public_activities(_of_batches(people, published), self.policy,
-                                             values=("targeted", "reached", "rows")),
-                    rounds=rounds[rounds["state"] == RoundState.PUBLISHED].reset_index(drop=True),
-                    public_policy=self.policy, incidents=self._snapshot.incidents if self.policy.show_incidents else None,
-                    access=self._snapshot.access if self.policy.show_access else self._snapshot.access.iloc[0:0])
-                self._public.cube  # noqa: B018
-            return self._public
+            return self._views[key]
+
+    def _read(self, version: str) -> _Stored:
+        batches = batch_frame(self.engine)
+        several = len(self.countries) > 1
+        return _Stored(version, activity_frame(self.engine), batches, people_frame(self.engine),
+                       organisation_frame(self.engine), membership_frame(self.engine), partnership_frame(self.engine),
+                       round_frame(self.engine), **_needs_of(self.engine),
+                       countries=import_countries(self.engine) if several else {})
+
+    def _full(self, source: CountrySource) -> Snapshot:
+        """The country's snapshot for logged-in viewers: every current import of the country, drafts included."""
+        stored, several = self._stored, len(self.countries) > 1
+        iso3, iso2 = source.iso3, source.profile.iso2
+        batches = stored.batches[stored.batches["country"] == iso3] if several else stored.batches
+        current = batches[batches["superseded_by"].isna()]
+        rounds = stored.rounds[stored.rounds["country"] == iso3].reset_index(drop=True)
+        of_imports = (lambda frame: frame[frame["batch_id"].map(stored.countries).eq(iso3)].reset_index(drop=True)) \
+            if several else (lambda frame: frame)
+        of_places = (lambda frame: frame[frame["pcode"].astype(str).str.startswith(iso2)].reset_index(drop=True)) \
+            if several else (lambda frame: frame)
+        needs = of_places(stored.needs)
+        version = stored.version if iso3 == next(iter(self.countries)) else f"{stored.version}:{iso3}"
+        snapshot = Snapshot(version, _of_batches(stored.activities, current), stored.organisations,
+                            admin_unit_frame(self.engine, source.boundary_version), current,
+                            of_imports(stored.memberships), of_imports(stored.partnerships), rounds,
+                            source.population, self.cache, people=_of_batches(stored.people, current),
+                            needs=needs, needs_source=stored.needs_source if len(needs) else None,
+                            access=of_places(stored.access), food_insecurity=source.food_insecurity,
+                            incidents=source.incidents, profile=source.profile, countries=self.profiles)
+        snapshot.cube  # noqa: B018 (built now, once)
+        return snapshot
+
+    def _public(self, source: CountrySource, full: Snapshot) -> Snapshot:
+        """The country's snapshot for the public: its published imports only, under its policy."""
+        stored, policy = self._stored, source.policy
+        batches = stored.batches[stored.batches["country"] == source.iso3] if len(self.countries) > 1 else stored.batches
+        published = batches[batches["published_at"].notna()]
+        public = replace(
+            full, version=f"{full.version}:public:{policy.key}",
+            activities=public_activities(_of_batches(stored.activities, published), policy), batches=published,
+            people=public_activities(_of_batches(stored.people, published), policy,
+                                     values=("targeted", "reached", "rows")),
+            rounds=full.rounds[full.rounds["state"] == RoundState.PUBLISHED].reset_index(drop=True),
+            public_policy=policy, incidents=full.incidents if policy.show_incidents else None,
+            access=full.access if policy.show_access else full.access.iloc[0:0])
+        public.cube  # noqa: B018
+        return public
 
 
 def _needs_of(engine: Engine) -> dict[str, object]:
@@ -347,19 +437,25 @@ def incidents_of(settings: Settings) -> pd.DataFrame | None:
 
 def dashboard_data(engine: Engine, settings: Settings, cache: ResultCache | None = None) -> DashboardData:
     """The data of an installation as every way in reads it (pages, downloads, command line): with the
-    population that ranks gaps and the installation's data-responsibility policy, so that a number is the
-    same wherever it is read.
+    population that ranks gaps and each country's data-responsibility policy, so that a number is the same
+    wherever it is read.
 
-    The installation's country is found from the boundaries it holds (Mali by default). Another country's
-    installation reads its own units; Mali's population, Cadre Harmonisé and incidents are Mali's only, so it has
-    none of them (gaps are then listed without a population ranking, and say so)."""
-    profile = installation_profile(boundary_versions(engine)) or load_profile(DEFAULT_COUNTRY)
-    if profile.iso3 != DEFAULT_COUNTRY:
-        return DashboardData(engine, boundary_version=profile.boundary_version, cache=cache,
-                             policy=load_policy(settings.policy_file), profile=profile)
-    return DashboardData(engine, population=population_of(settings, engine), cache=cache,
-                         policy=load_policy(settings.policy_file),
-                         food_insecurity=food_insecurity_of(settings, engine), incidents=incidents_of(settings))
+    The installation's countries are those whose boundaries it holds, Mali first (the default view) when it holds
+    Mali's. Mali's population, Cadre Harmonisé and incidents are Mali's only: another country has none of them
+    (gaps are then listed without a population ranking, and say so)."""
+    profiles = installation_profiles(boundary_versions(engine)) or [load_profile(DEFAULT_COUNTRY)]
+    sources = []
+    for profile in profiles:
+        policy = load_policy(settings.policy_file, profile.iso3)
+        if profile.iso3 == DEFAULT_COUNTRY:
+            sources.append(CountrySource(profile, BOUNDARY_VERSION, policy, population_of(settings, engine),
+                                         food_insecurity_of(settings, engine), incidents_of(settings)))
+        else:
+            sources.append(CountrySource(profile, profile.boundary_version, policy))
+    default, *others = sources
+    return DashboardData(engine, boundary_version=default.boundary_version, population=default.population,
+                         cache=cache, policy=default.policy, food_insecurity=default.food_insecurity,
+                         incidents=default.incidents, profile=default.profile, others=tuple(others))
 
 
-__all__ = ["DashboardData", "Snapshot", "StoreReader", "dashboard_data", "food_insecurity_of", "incidents_of", "population_of"]
+__all__ = ["CountrySource", "DashboardData", "Snapshot", "StoreReader", "dashboard_data", "food_insecurity_of", "incidents_of", "population_of"]

@@ -6,6 +6,7 @@ Rules, with safe defaults when the file says nothing:
 - organisation names are hidden in a cell (unit × sector) where fewer than *k* organisations work.
 - the access levels and the aid-worker incidents are shown no finer than the cercle, and each can be switched
   off for the public (``access = false``, ``incidents = false``).
+Each rule applies per country: a ``[public.NER]`` table changes, for Niger's public view only, the keys it names.
 The first rule is applied to the data itself (:func:`public_activities`), so every map, table, download and
 callback answer built from a public snapshot follows it; the second where a report lists names.
 """
@@ -48,9 +49,11 @@ class Policy:
                 f"/{int(self.show_access)}{int(self.show_incidents)}")
 
 
-def load_policy(path: Path | None = None) -> Policy:
-    """The policy from ``path`` (default ``data/policy.toml``); defaults where the file
-    is missing or silent. A file that names unknown sectors or impossible values is refused, not ignored."""
+def load_policy(path: Path | None = None, country: str | None = None) -> Policy:
+    """The policy from ``path`` (default ``data/policy.toml``) for ``country`` (ISO3): the ``[public]`` table,
+    with what a ``[public.<ISO3>]`` table of that country changes (``[public.NER]``: Niger's public view);
+    defaults where the file is missing or silent. A file that names unknown sectors or impossible values is
+    refused, not ignored."""
     path = Path(path or DEFAULT_POLICY_PATH)
     if not path.exists():
         return Policy()
@@ -58,6 +61,11 @@ def load_policy(path: Path | None = None) -> Policy:
         public = tomllib.loads(path.read_text(encoding="utf-8")).get("public", {})
     except tomllib.TOMLDecodeError as error:
         raise PolicyError(f"{path}: not valid TOML ({error})") from error
+    own = public.get(country.upper(), {}) if country else {}
+    if not isinstance(own, dict):
+        raise PolicyError(f"{path}: public.{country.upper()} must be a table ([public.{country.upper()}])")
+    # a country's table changes the keys it names; the other countries' tables are theirs only
+    public = {key: value for key, value in public.items() if not isinstance(value, dict)} | own
     default = Policy()
     sectors = frozenset(public.get("sensitive_sectors", default.sensitive_sectors))
     unknown = sorted(sectors - set(SECTOR_VOCABULARY.codes()))

@@ -36,6 +36,8 @@ class AdminUnit(Base):
     __tablename__ = "admin_unit"
     boundary_version: Mapped[str] = mapped_column(String(40), primary_key=True)
     pcode: Mapped[str] = mapped_column(String(16), primary_key=True)
+    #: the unit's country (ISO3, that of its boundary set's profile): views and analyses never mix countries
+    country: Mapped[str] = mapped_column(String(3), index=True, default="MLI", server_default="MLI")
     level: Mapped[int] = mapped_column(Integer)
     name_fr: Mapped[str] = mapped_column(String(200))
     parent_pcode: Mapped[str | None] = mapped_column(String(16))
@@ -117,8 +119,11 @@ class ReportingRound(Base):
     everyone, or a draft that only logged-in users see."""
 
     __tablename__ = "reporting_round"
+    __table_args__ = (UniqueConstraint("country", "period", name="uq_reporting_round_country_period"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    period: Mapped[str] = mapped_column(String(7), unique=True)
+    #: a round is one country's period: the same month in Mali and in Niger are published apart
+    country: Mapped[str] = mapped_column(String(3), default="MLI", server_default="MLI")
+    period: Mapped[str] = mapped_column(String(7))
     #: a :class:`dashboard.domain.enums.RoundState`
     state: Mapped[str] = mapped_column(String(20))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -138,6 +143,9 @@ class ImportBatch(Base):
     period: Mapped[str] = mapped_column(String(7), index=True)
     source: Mapped[str | None] = mapped_column(String(200))
     boundary_version: Mapped[str] = mapped_column(String(40))
+    #: the file's country (ISO3, that of its boundary set): an import replaces, and a round holds, imports of
+    #: its own country only
+    country: Mapped[str] = mapped_column(String(3), default="MLI", server_default="MLI")
     #: the boundary set the file's P-codes were written in when it is an older one (its rows were translated)
     codes_version: Mapped[str | None] = mapped_column(String(40))
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -121,7 +121,7 @@ def admin_unit_frame(engine: Engine, version: str) -> pd.DataFrame:
 
 #: columns of :func:`batch_frame`
 BATCH_COLUMNS = ["batch_id", "period", "file_name", "source", "imported_at", "rows_read", "rows_accepted",
-                 "published_at", "superseded_by"]
+                 "published_at", "superseded_by", "country"]
 
 
 def batch_frame(engine: Engine) -> pd.DataFrame:
@@ -129,10 +129,17 @@ def batch_frame(engine: Engine) -> pd.DataFrame:
     whether each is published (or kept for the public until a newer file of its source is)."""
     query = (select(ImportBatch.id, ImportBatch.period, ImportBatch.file_name, ImportBatch.source,
                     ImportBatch.imported_at, ImportBatch.rows_read, ImportBatch.rows_accepted,
-                    ImportBatch.published_at, ImportBatch.superseded_by)
+                    ImportBatch.published_at, ImportBatch.superseded_by, ImportBatch.country)
              .where(ImportBatch.kind == ImportKind.THREE_W).order_by(ImportBatch.period, ImportBatch.id))
     with engine.connect() as connection:
         return pd.DataFrame(connection.execute(query).all(), columns=BATCH_COLUMNS)
+
+
+def import_countries(engine: Engine) -> dict[int, str]:
+    """The country (ISO3) of every import, of every kind (a membership or partnership table's rows are its
+    import's country's)."""
+    with engine.connect() as connection:
+        return dict(connection.execute(select(ImportBatch.id, ImportBatch.country)).all())
 
 
 #: columns of :func:`accepted_row_frame`

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.domain.places import Crosswalk, Hierarchy
+from dashboard.domain.text import place_key
 from dashboard.store.models import AdminUnit, Sector, SectorAlias, UnitCrosswalk
 from dashboard.domain.vocabulary import SECTOR_VOCABULARY, SECTORS, Vocabulary
 
@@ -30,14 +31,28 @@ def boundary_versions(engine: Engine) -> set[str]:
         return set(connection.scalars(select(AdminUnit.boundary_version).distinct()))
 
 
-def sync_admin_units(session: Session, units: pd.DataFrame, version: str) -> int:
-    """Store the units of a boundary version (replacing what was stored for it); returns the count."""
+def place_keys(engine: Engine, versions: dict[str, str]) -> dict[str, dict[int, set[str]]]:
+    """For each country (alpha-2 → its boundary version in ``versions``), the place keys of its units' names by
+    level (1-3): what a names-only file's country is found from."""
+    keys: dict[str, dict[int, set[str]]] = {code: {} for code in versions}
+    by_version = {version: code for code, version in versions.items()}
+    with engine.connect() as connection:
+        rows = connection.execute(select(AdminUnit.boundary_version, AdminUnit.level, AdminUnit.name_fr)
+                                  .where(AdminUnit.boundary_version.in_(list(by_version)), AdminUnit.level > 0))
+        for version, level, name in rows:
+            keys[by_version[version]].setdefault(level, set()).add(place_key(name))
+    return keys
+
+
+def sync_admin_units(session: Session, units: pd.DataFrame, version: str, country: str = "MLI") -> int:
+    """Store the units of a boundary version of ``country`` (ISO3), replacing what was stored for it; returns
+    the count. Another country's units are left as they are: an installation may hold several countries."""
     stored = session.scalar(select(func.count()).select_from(AdminUnit).where(AdminUnit.boundary_version == version))
     if stored == len(units):
         return stored
     session.execute(delete(AdminUnit).where(AdminUnit.boundary_version == version))
     records = [{"boundary_version": version, "pcode": row.pcode, "level": int(row.level), "name_fr": row.name_fr,
-                "parent_pcode": row.parent_pcode} for row in units.itertuples()]
+                "parent_pcode": row.parent_pcode, "country": country} for row in units.itertuples()]
     session.execute(insert(AdminUnit), records)
     return len(records)
 

@@ -81,7 +81,7 @@ def test_nigers_geometry_is_kept_apart_from_malis(niger_app):
 
 def map_locations(client, level):
     filters = [{"id": name, "property": "value", "value": value} for name, value in
-               (("level", level), ("period", "2024-03"), ("area", None), ("sector", []), ("org-type", []),
+               (("country", None), ("level", level), ("period", "2024-03"), ("area", None), ("sector", []), ("org-type", []),
                 ("organisation", []))]
     mode = {"id": "presence-mode", "property": "value", "value": "presence"}
     answer = callback(client, [("presence-map", "figure"), ("map-summary", "children"), ("data-facts", "children")],

@@ -16,7 +16,7 @@ MODE = {"id": {"type": "page-param", "name": "mode"}, "property": "value", "valu
 
 
 def filter_inputs(**values):
-    defaults = {"level": 3, "period": "2023-12", "area": None, "sector": [], "org-type": [], "organisation": []}
+    defaults = {"country": None, "level": 3, "period": "2023-12", "area": None, "sector": [], "org-type": [], "organisation": []}
     defaults.update(values)
     return [{"id": name, "property": "value", "value": value} for name, value in defaults.items()]
 

@@ -115,7 +115,7 @@ def test_the_organisation_filter_is_ignored_for_the_public(app):
 
 def map_answer(client, level, sectors):
     filters = [{"id": name, "property": "value", "value": value} for name, value in
-               (("level", level), ("period", "2024-03"), ("area", None), ("sector", sectors), ("org-type", []),
+               (("country", None), ("level", level), ("period", "2024-03"), ("area", None), ("sector", sectors), ("org-type", []),
                 ("organisation", []))]
     mode = {"id": {"type": "page-param", "name": "mode"}, "property": "value", "value": "presence"}  # the map's mode (organisations)
     answer = callback(client, [("presence-map", "figure"), ("map-summary", "children"), ("data-facts", "children")],
@@ -134,7 +134,7 @@ def test_callback_answers_follow_the_policy(app):
 
 def unit_answer(client, sectors):
     filters = [{"id": name, "property": "value", "value": value} for name, value in
-               (("level", 3), ("period", "2024-03"), ("area", None), ("sector", sectors), ("org-type", []),
+               (("country", None), ("level", 3), ("period", "2024-03"), ("area", None), ("sector", sectors), ("org-type", []),
                 ("organisation", []))]
     answer = callback(client, [("unit-table", "children")],
                       [{"id": "presence-map", "property": "clickData", "value": {"points": [{"location": BAYE}]}},

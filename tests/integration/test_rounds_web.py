@@ -54,7 +54,8 @@ def act(client, button: str, period: str | None):
                       "value": 1 if button == "round-withdraw" else None}],
                     [{"id": "period", "property": "value", "value": period},
                      {"id": BY, "property": "value", "value": "organisation"},
-                     {"id": "lang", "property": "data", "value": "fr"}],
+                     {"id": "lang", "property": "data", "value": "fr"},
+                     {"id": "country", "property": "value", "value": None}],
                     changed=[f"{button}.submit_n_clicks"])
 
 

@@ -169,7 +169,7 @@ def test_pages_by_role(app, accounts):
 
 def analysis_request(client, page_name):
     filters = [{"id": name, "property": "value", "value": value} for name, value in
-               (("level", 3), ("period", "2023-12"), ("area", None), ("sector", []), ("org-type", []),
+               (("country", None), ("level", 3), ("period", "2023-12"), ("area", None), ("sector", []), ("org-type", []),
                 ("organisation", []))]
     return callback(client, [("analysis-summary", "children"), ("analysis-map", "figure"),
                              ("analysis-extra", "children"), ("analysis-table", "children"),

@@ -11,7 +11,7 @@ from dashboard.analysis.filters import ActivityFilter, filter_activities
 from dashboard.domain.filters import FILTERS, ROW_FILTERS, decode, encode
 from dashboard.reports.params import ReportParams, params_from_query, params_to_query
 
-EMPTY = {"level": 3, "period": None, "area": None, "sectors": (), "org_types": (), "organisations": ()}
+EMPTY = {"country": None, "level": 3, "period": None, "area": None, "sectors": (), "org_types": (), "organisations": ()}
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -28,6 +28,8 @@ EMPTY = {"level": 3, "period": None, "area": None, "sectors": (), "org_types": (
     ({"type": "ngo_national"}, {"org_types": ("ngo_national",)}),
     ({"org": "12,x,3"}, {"organisations": (12, 3)}), ({"org": '["x"]'}, {}),
     ({"k": "5", "lang": "en"}, {}),  # not filters: a report's setting and the language
+    ({"country": "NER"}, {"country": "NER"}), ({"country": "ner"}, {"country": "NER"}),
+    ({"country": "NE"}, {}), ({"country": "NER;1"}, {}), ({"country": "Niger"}, {}),
 ])
 def test_an_address_is_read_as_every_view_reads_it(query, expected):
     assert decode(query) == {**EMPTY, **expected}
@@ -40,6 +42,7 @@ def test_an_address_is_read_as_every_view_reads_it(query, expected):
      {"level": "1", "sector": "health,wash", "org": "4,2"}),
     ({"period": "2022-03", "area": "ML0502", "org_types": ("un_agency",)},
      {"period": "2022-03", "area": "ML0502", "type": "un_agency"}),
+    ({"country": "NER", "area": "NE001001"}, {"country": "NER", "area": "NE001001"}),
 ])
 def test_values_are_written_with_the_declared_keys(values, query):
     assert encode(values) == query
@@ -48,7 +51,7 @@ def test_values_are_written_with_the_declared_keys(values, query):
 
 def test_report_parameters_have_one_field_per_declared_filter_and_round_trip():
     params = params_from_query({"level": "2", "sector": "gbv", "period": "2023-12", "k": "5", "lang": "en"})
-    assert [getattr(params, declared.name) for declared in FILTERS] == [2, "2023-12", None, ("gbv",), (), ()]
+    assert [getattr(params, declared.name) for declared in FILTERS] == [None, 2, "2023-12", None, ("gbv",), (), ()]
     assert params.options == {"k": "5"} and params.lang == "en"
     assert params_from_query(params_to_query(params)) == params
     assert ReportParams().filter_values() == EMPTY
