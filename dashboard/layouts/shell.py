@@ -188,6 +188,7 @@ def global_filters(snapshot: Snapshot, params: ReportParams, levels: Sequence[in
             return dropdown(lang, id=declared.control, value=value or snapshot.latest_period, clearable=False,
                                 options=period_options(snapshot, lang))
         if declared.kind is FilterKind.AREA:
+            value = params.selection(snapshot).area  # none of another country's
             return dropdown(lang, id=declared.control, value=value, options=_area_options(snapshot),
                                 placeholder=whole_country(snapshot.profile, lang))
         if declared.kind is FilterKind.CODES:

@@ -27,6 +27,8 @@ def _selection(self, snapshot) -> ActivityFilter:
     values = {declared.name: getattr(self, declared.name) for declared in ROW_FILTERS
               if declared.public or not snapshot.public}
     values["period"] = values.get("period") or snapshot.latest_period
+    if values.get("area") and snapshot.profile is not None and not values["area"].startswith(snapshot.profile.iso2):
+        values["area"] = None  # an area of another country (an address shared across countries): the whole country
     return ActivityFilter(**values)
 
 
