@@ -38,8 +38,9 @@ def register(app: Dash, data: DashboardData) -> None:
                   Output("upload-poll", "disabled"), Output("upload-decision", "hidden"),
                   Input("upload-file", "contents"), State("upload-file", "filename"), State("upload-kind", "value"),
                   State("upload-period", "value"), State("upload-source", "value"),
-                  State("upload-code-set", "value"), State("lang", "data"), prevent_initial_call=True)
-    def start_check(contents, file_name, kind, period, source, code_set, lang):
+                  State("upload-code-set", "value"), State("upload-country", "value"), State("lang", "data"),
+                  prevent_initial_call=True)
+    def start_check(contents, file_name, kind, period, source, code_set, country, lang):
         """An upload is checked first: nothing is kept until its submitter confirms."""
         viewer = require_upload()
         if not contents or not file_name:
@@ -48,7 +49,8 @@ def register(app: Dash, data: DashboardData) -> None:
             content = base64.b64decode(contents.split(",", 1)[1], validate=True)
             job = submit(data.engine, file_name, content, viewer, kind=kind or "3w",
                          period=(period or "").strip() or None, source=(source or "").strip() or None,
-                         code_set=code_set or "auto", mode="check")
+                         code_set=code_set or "auto", mode="check",
+                         country=country if isinstance(country, str) and country else None)
         except (IndexError, binascii.Error):
             return translate("upload.refused", lang, reason="unreadable upload"), None, True, True
         except UploadRefused as error:

@@ -33,6 +33,8 @@ from sqlalchemy.orm import Session
 from dashboard.i18n import render_message
 from dashboard.ingest import job_queue
 from dashboard.ingest.errors import ImportRefused
+from dashboard.domain.country import ProfileError
+from dashboard.geo.profiles import load_profile
 from dashboard.ingest.importer import import_3w
 from dashboard.ingest.membership import import_memberships
 from dashboard.ingest.access import import_access
@@ -68,15 +70,21 @@ def _safe_name(file_name: str) -> str:
 
 def submit(engine: Engine, file_name: str, content: bytes, viewer: Viewer, *, kind: str = "3w",
            period: str | None = None, source: str | None = None, code_set: str = "auto",
-           mode: str = JobMode.CHECK, run: bool = True) -> int:
+           mode: str = JobMode.CHECK, run: bool = True, country: str | None = None) -> int:
     """Put the upload in the queue for its check (``mode`` "check") or its import; returns the job's id.
-    ``run``: wake this process's runner (see :func:`wake`)."""
+    ``run``: wake this process's runner (see :func:`wake`). ``country`` (ISO3): the 3W's country as chosen
+    (None: found from the file among the installation's)."""
     if kind not in KINDS:
         raise UploadRefused(f"unknown kind of table {kind!r}")
     if mode not in set(JobMode) or code_set not in CODE_SETS:
         raise UploadRefused(f"unknown mode {mode!r} or P-code set {code_set!r}")
     if kind not in viewer.upload_kinds:
         raise UploadRefused(f"a {viewer.role} account may not import {kind} tables")
+    if country:
+        try:
+            country = load_profile(country).iso3
+        except ProfileError as error:
+            raise UploadRefused(str(error)) from None
     only_organisation = None
     if not viewer.can(Permission.IMPORT_3W) and kind == "3w":
         only_organisation, source = viewer.organisation_id, f"partner:{viewer.organisation_id}"
@@ -94,6 +102,7 @@ def submit(engine: Engine, file_name: str, content: bytes, viewer: Viewer, *, ki
         job = ImportJob(kind=kind, file_name=_safe_name(file_name), period=period or None, source=source or None,
                         submitted_by=viewer.username, submitted_role=str(viewer.role),
                         organisation_id=only_organisation, state=JobState.QUEUED, mode=mode, code_set=code_set,
+                        country=country or None,
                         progress=0.0, created_at=now, heartbeat_at=now)
         session.add(job)
         session.flush()
@@ -145,6 +154,7 @@ def run_job(engine: Engine, job_id: int, runner: str | None = None) -> bool:
         job = session.get(ImportJob, job_id)
         kind, period, source, only = job.kind, job.period, job.source, job.organisation_id
         checking, code_set, file_name = job.mode == JobMode.CHECK, job.code_set, job.file_name
+        country = job.country
         imported_by, role = job.submitted_by, job.submitted_role
         upload = session.get(ImportUpload, job_id)
         content = upload.content if upload is not None else None
@@ -161,7 +171,8 @@ def run_job(engine: Engine, job_id: int, runner: str | None = None) -> bool:
         try:
             options = {"source": source, "imported_by": imported_by, "check_only": checking}
             if kind == "3w":
-                result = import_3w(engine, path, period=period, role=role, only_organisation=only,
+                chosen = {"boundary_version": load_profile(country).boundary_version} if country else {}
+                result = import_3w(engine, path, period=period, role=role, only_organisation=only, **chosen,
                                    code_set=code_set, progress=lambda fraction, stage: _set(
                                        engine, job_id, runner, progress=fraction, heartbeat_at=datetime.now(UTC)),
                                    **options)

@@ -29,7 +29,9 @@ COLUMNS = ("file_name", "kind", "period", "imported_at", "rows_read", "rows_acce
            "reviews_pending", "warnings")
 
 
-def upload_section(viewer: Viewer, lang: str) -> html.Section | None:
+def upload_section(viewer: Viewer, lang: str, countries: tuple = ()) -> html.Section | None:
+    """The upload form; with several ``countries`` (profiles), the 3W's country to choose, found from the file
+    unless chosen."""
     kinds = viewer.upload_kinds
     if not kinds:
         return None
@@ -49,6 +51,11 @@ def upload_section(viewer: Viewer, lang: str) -> html.Section | None:
         html.Label([translate("upload.code_set", lang), dcc.RadioItems(
             id="upload-code-set", value="auto", inline=True,
             options=[{"label": translate(f"upload.code_set.{code}", lang), "value": code} for code in CODE_SETS])]),
+        html.Label([translate("upload.country", lang), dcc.RadioItems(
+            id="upload-country", value="", inline=True,
+            options=[{"label": translate("upload.country.found", lang), "value": ""},
+                     *({"label": profile.name(lang), "value": profile.iso3} for profile in countries)])],
+                   hidden=len(countries) < 2),
         dcc.Upload(id="upload-file", max_size=MAX_UPLOAD_BYTES, multiple=False, className="upload-zone",
                    accept=".xlsx,.xlsm,.xls,.csv", children=html.Div(translate("upload.drop", lang))),
         html.Div(id="upload-status", role="status", className="feedback"),
@@ -145,12 +152,14 @@ def layout(snapshot: Snapshot, params: ReportParams, engine: Engine) -> html.Div
             name = [batch.file_name, html.Br(), html.Small(translate(
                 "imports.replaces", lang, batch=batch.replaced_batch_id, before=batch.changes["rows_before"],
                 after=batch.changes["rows_after"], organisations=len(batch.changes["organisations"])))]
-        cells = [name, translate(f"imports.kind.{batch.kind}", lang), batch.period,
+        # the country beside the period, in an installation of several countries
+        period = f"{batch.period} · {batch.country}" if len(snapshot.countries) > 1 and batch.period else batch.period
+        cells = [name, translate(f"imports.kind.{batch.kind}", lang), period,
                  batch.imported_at.strftime("%Y-%m-%d %H:%M") if batch.imported_at else "—",
                  *(format_number(int(getattr(batch, name)), lang) for name in COLUMNS[4:])]
         rows.append(html.Tr([html.Td(cell) for cell in cells] + [html.Td(links)]))
     return shell.page(snapshot, params, "imports", [
-        upload_section(viewer, lang),
+        upload_section(viewer, lang, snapshot.countries),
         review_section(viewer, engine, lang),
         html.H3(translate("imports.list", lang)),
         html.P(translate("imports.summary", lang, count=len(batches)), className="summary", id="imports-summary"),

@@ -22,7 +22,7 @@ from dashboard.store.models import ImportBatch, ImportIssue, RejectedRow
 
 BATCH_COLUMNS = ["batch_id", "kind", "file_name", "sheet", "period", "imported_at", "imported_by", "rows_read",
                  "rows_accepted", "rows_rejected", "replaced_batch_id", "changes", "codes_version", "warnings",
-                 "repairs", "rows_repaired", "reviews", "reviews_pending"]
+                 "repairs", "rows_repaired", "reviews", "reviews_pending", "country"]
 ISSUE_COLUMNS = ["source_row", "letter", "column", "value", "severity", "problem", "suggestion", "method",
                  "confidence", "decision"]
 #: what the summary of a report says, in this order (the counts the issue asks for: read, accepted,
@@ -72,7 +72,7 @@ def import_batches(engine: Engine, batch_id: int | None = None) -> pd.DataFrame:
                     ImportBatch.rows_accepted, ImportBatch.rows_rejected, ImportBatch.replaced_batch_id,
                     ImportBatch.changes, ImportBatch.codes_version, func.coalesce(issues.c.warnings, 0),
                     func.coalesce(issues.c.repairs, 0), func.coalesce(issues.c.rows_repaired, 0),
-                    func.coalesce(issues.c.reviews, 0), func.coalesce(issues.c.pending, 0))
+                    func.coalesce(issues.c.reviews, 0), func.coalesce(issues.c.pending, 0), ImportBatch.country)
              .outerjoin(issues, issues.c.batch_id == ImportBatch.id).order_by(ImportBatch.id.desc()))
     if batch_id is not None:
         query = query.where(ImportBatch.id == batch_id)

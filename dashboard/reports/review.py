@@ -35,6 +35,8 @@ def _selected_groups(snapshot: Snapshot, params: ReportParams, store: StoreReade
     groups = store.duplicate_groups(snapshot.version)
     selection = params.selection(snapshot)
     keep = store.duplicate_groups_of(snapshot.version, selection.period)
+    if len(snapshot.countries) > 1:  # the groups are every country's: the view's own only
+        keep &= groups["pcode"].astype(str).str.startswith(snapshot.profile.iso2).to_numpy()
     if params.sectors:
         keep &= groups["sector_code"].isin(params.sectors).to_numpy()
     if params.organisations:

@@ -443,6 +443,8 @@ class ImportJob(Base):
     mode: Mapped[str] = mapped_column(String(10), default="import")
     #: the boundary set the file's P-codes are read in: auto, 2015 or 2021
     code_set: Mapped[str] = mapped_column(String(10), default="auto")
+    #: the file's country (ISO3) as its submitter chose it; None: found from the file
+    country: Mapped[str | None] = mapped_column(String(3))
     #: what the import would do, once checked (see :mod:`dashboard.ingest.preview`); for a failed job, why, as
     #: catalogue keys when it was written from them: ``{"failure": {"problem": key, "params": {...}}}``
     preview: Mapped[dict | None] = mapped_column(JSON)

@@ -23,7 +23,7 @@ from dashboard.reports import params_from_query, run_report
 from dashboard.reports.snapshot import dashboard_data
 from dashboard.setup import prepare_database
 from dashboard.store.database import make_engine
-from dashboard.store.models import AdminUnit, ImportBatch, ReportingRound
+from dashboard.store.models import AdminUnit, ImportBatch, ImportJob, ReportingRound
 from dashboard.store.rounds import publish_round
 from tests.integration.test_country_setup import CODED, CODED_PLACED, NAMES_ONLY, NAMES_PLACED
 from tests.integration.test_web_access import callback, logged_in
@@ -233,3 +233,30 @@ def test_downloads_and_the_api_read_the_country_they_are_asked(app):
     assert {row["pcode"] for row in answer.get_json()["rows"]} == codes
     refused = client.get("/api/v1/presence?country=BFA")
     assert refused.status_code == 400 and "MLI, NER" in refused.get_data(as_text=True)
+
+
+def test_an_upload_may_say_its_country_or_leave_it_to_the_file(two_countries, tmp_path):
+    from dashboard.domain.roles import Role, Viewer
+    from dashboard.ingest.jobs import UploadRefused, run_job, submit
+
+    engine, _ = two_countries
+    imo = Viewer(Role.IMO, "imo")
+    niger = write_workbook(tmp_path / "3W_Niger_2024-03.xlsx", {"3W": CODED}).read_bytes()
+    found = submit(engine, "3W_Niger_2024-03.xlsx", niger, imo, mode="import", run=False)
+    run_job(engine, found)
+    names = write_workbook(tmp_path / "3W_noms_2024-04.xlsx", {"3W": NAMES_ONLY}).read_bytes()
+    chosen = submit(engine, "3W_noms_2024-04.xlsx", names, imo, mode="import", run=False, country="ner")
+    run_job(engine, chosen)
+    other = write_workbook(tmp_path / "3W_Niger_2024-05.xlsx", {"3W": CODED[:3]}).read_bytes()  # another file
+    wrong = submit(engine, "3W_Niger_2024-05.xlsx", other, imo, mode="import", run=False, country="MLI")
+    run_job(engine, wrong)
+    with Session(engine) as session:
+        batches = session.execute(select(ImportBatch.period, ImportBatch.country, ImportBatch.rows_accepted)
+                                  .order_by(ImportBatch.period)).all()
+    assert [tuple(row) for row in batches] == [("2024-03", "NER", len(CODED_PLACED)),
+                                               ("2024-04", "NER", len(NAMES_PLACED))]
+    with Session(engine) as session:
+        refused = session.get(ImportJob, wrong)
+    assert refused.state == "failed" and "--country NER" in refused.message
+    with pytest.raises(UploadRefused, match="no country profile"):
+        submit(engine, "3W.xlsx", niger, imo, run=False, country="XYZ")

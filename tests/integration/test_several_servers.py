@@ -65,7 +65,7 @@ def start_check(client, content: bytes, file_name: str):
     outputs = [("upload-status", "children"), ("upload-job", "data"), ("upload-poll", "disabled"),
                ("upload-decision", "hidden")]
     state = [("upload-file", "filename", file_name), ("upload-kind", "value", "3w"), ("upload-period", "value", None),
-             ("upload-source", "value", None), ("upload-code-set", "value", "auto")]
+             ("upload-source", "value", None), ("upload-code-set", "value", "auto"), ("upload-country", "value", "")]
     return post(client, {
         "output": "..{}..".format("...".join(f"{i}.{p}" for i, p in outputs)),
         "outputs": [{"id": i, "property": p} for i, p in outputs],

@@ -299,6 +299,7 @@ def upload_request(client, kind: str):
                      {"id": "upload-period", "property": "value", "value": None},
                      {"id": "upload-source", "property": "value", "value": None},
                      {"id": "upload-code-set", "property": "value", "value": "auto"},
+                     {"id": "upload-country", "property": "value", "value": ""},
                      {"id": "lang", "property": "data", "value": "fr"}], changed=["upload-file.contents"])
 
 

@@ -1,4 +1,5 @@
-"""Several countries in one installation: each stored unit, import and reporting round says its country (ISO3).
+"""Several countries in one installation: each stored unit, import and reporting round says its country (ISO3),
+and an upload the country its submitter chose (none: found from the file).
 
 A unit's country is the one its P-code begins with (``ML`` Mali, ``NE`` Niger, ``BF`` Burkina Faso); an import's
 is that of the units of its boundary set (Mali's until now); a round is a period of one country (the same month
@@ -27,6 +28,8 @@ def upgrade() -> None:
     for table in ('admin_unit', 'import_batch'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('country', sa.String(length=3), nullable=False, server_default='MLI'))
+    with op.batch_alter_table('import_job', schema=None) as batch_op:  # an upload's country, when chosen
+        batch_op.add_column(sa.Column('country', sa.String(length=3), nullable=True))
     connection = op.get_bind()
     units = sa.table('admin_unit', sa.column('pcode', sa.String), sa.column('country', sa.String),
                      sa.column('boundary_version', sa.String))
@@ -84,6 +87,6 @@ def downgrade() -> None:
     op.rename_table('reporting_round_one_country', 'reporting_round')
     with op.batch_alter_table('admin_unit', schema=None) as batch_op:
         batch_op.drop_index('ix_admin_unit_country')
-    for table in ('admin_unit', 'import_batch'):
+    for table in ('admin_unit', 'import_batch', 'import_job'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column('country')
