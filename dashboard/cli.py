@@ -524,7 +524,8 @@ def cmd_round(args: argparse.Namespace) -> int:
         print(f"nothing changed: {error}", file=sys.stderr)
         return 2
     files = ", ".join(f"{item['file']} ({item['source'] or '-'}, {item['rows']} rows)" for item in state["imports"])
-    print(f"round {args.period}{' ' + country if country else ''} {'published' if args.command == 'publish' else 'withdrawn'}: {files or 'no file'}")
+    country = state["country"]
+    print(f"round {args.period}{' ' + country if country != 'MLI' else ''} {'published' if args.command == 'publish' else 'withdrawn'}: {files or 'no file'}")
     return 0
 
 

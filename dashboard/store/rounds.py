@@ -69,7 +69,7 @@ def _state(session: Session, period: str, country: str) -> dict:
                            .where(_three_w(period, country), ImportBatch.superseded_by.is_(None))
                            .order_by(ImportBatch.id)).all()
     round_ = _round(session, period, country)
-    return {"state": round_.state if round_ else None,
+    return {"country": country, "state": round_.state if round_ else None,
             "imports": [{"batch": row.id, "source": row.source, "file": row.file_name, "rows": row.rows_accepted,
                          "published": row.published_at is not None} for row in rows]}
 
