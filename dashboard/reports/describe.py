@@ -47,7 +47,11 @@ def describe_option(name: str, value: str, lang: str) -> tuple[str, str]:
 
 
 def describe_value(snapshot: Snapshot, declared: Filter, value: object, lang: str) -> str:
-    """A filter's value in words: a level's name, a unit's name, a period's month, codes' labels, acronyms."""
+    """A filter's value in words: a country's, a level's or a unit's name, a period's month, codes' labels,
+    acronyms."""
+    if declared.kind is FilterKind.COUNTRY:
+        names = {profile.iso3: profile.name(lang) for profile in snapshot.countries}
+        return names.get(value, value)
     if declared.kind is FilterKind.LEVEL:
         return translate(f"level.{value}", lang)
     if declared.kind is FilterKind.PERIOD:

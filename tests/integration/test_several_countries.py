@@ -228,6 +228,7 @@ def test_downloads_and_the_api_read_the_country_they_are_asked(app):
     lines = [line for line in answer.get_data(as_text=True).lstrip("\ufeff").splitlines() if not line.startswith("#")]
     codes = {row[0] for row in csv.reader(io.StringIO("\n".join(lines[1:])))}
     assert len(codes) == 8 and all(code.startswith("NE") for code in codes)
+    assert "Pays : Niger · " in answer.get_data(as_text=True)  # the file says which country it is
     answer = client.get(f"/api/v1/presence?country=NER&level=1&period={PERIOD}&format=json")
     assert answer.status_code == 200
     assert {row["pcode"] for row in answer.get_json()["rows"]} == codes
