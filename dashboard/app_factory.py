@@ -22,7 +22,7 @@ from dashboard.config import Settings, get_settings
 from dashboard.domain.country import CountryProfile
 from dashboard.exports import WRITERS, ExportHeader
 from dashboard.country_setup import build_country_geometry
-from dashboard.geo.web_geometry import WEB_LEVELS, label_points, web_geometry_path
+from dashboard.geo.web_geometry import label_points, web_geometry_path, web_levels
 from dashboard.i18n import DEFAULT_LANGUAGE, language
 from dashboard.ingest import jobs as import_jobs
 from dashboard.layouts import (analysis_page, audit_page, brief_print, hdx_page, import_report_page, imports_page,
@@ -59,9 +59,9 @@ class NotSetUp(RuntimeError):
 
 def _geometry(settings: Settings, profile: CountryProfile) -> dict[int, bytes]:
     """The map's simplified units of the installation's country, built from its profile's files when missing."""
-    if not all(web_geometry_path(settings.geo_dir, level, profile).exists() for level in WEB_LEVELS):
+    if not all(web_geometry_path(settings.geo_dir, level, profile).exists() for level in web_levels(profile)):
         build_country_geometry(settings, profile)
-    return {level: web_geometry_path(settings.geo_dir, level, profile).read_bytes() for level in WEB_LEVELS}
+    return {level: web_geometry_path(settings.geo_dir, level, profile).read_bytes() for level in web_levels(profile)}
 
 
 def _register_geometry_route(server: flask.Flask, geometry: dict[int, bytes]) -> None:
@@ -178,7 +178,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     api.register(app.server, data)  # /api/v1: the read API (dashboard/api)
     digests = {level: hashlib.sha256(content).hexdigest()[:12] for level, content in geometry.items()}
     view = MapView(lambda level: app.get_relative_path(f"/geo/adm{level}.json") + f"?v={digests[level]}",
-                   {level: label_points(content) for level, content in geometry.items()})
+                   {level: label_points(content) for level, content in geometry.items()}, tuple(geometry))
 
     def presence_page(params: ReportParams):
         return map_page.layout(data.snapshot(security.current_viewer()), params, view)
