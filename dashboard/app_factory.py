@@ -23,7 +23,7 @@ from dashboard.config import Settings, get_settings
 from dashboard.domain.country import CountryProfile
 from dashboard.exports import WRITERS, ExportHeader
 from dashboard.country_setup import build_country_geometry
-from dashboard.geo.web_geometry import WEB_LEVELS, label_points, web_geometry_path
+from dashboard.geo.web_geometry import label_points, web_geometry_path, web_levels
 from dashboard.i18n import DEFAULT_LANGUAGE, language
 from dashboard.ingest import jobs as import_jobs
 from dashboard.layouts import (analysis_page, audit_page, brief_print, hdx_page, import_report_page, imports_page,
@@ -60,9 +60,9 @@ class NotSetUp(RuntimeError):
 
 def _geometry(settings: Settings, profile: CountryProfile) -> dict[int, bytes]:
     """The map's simplified units of the installation's country, built from its profile's files when missing."""
-    if not all(web_geometry_path(settings.geo_dir, level, profile).exists() for level in WEB_LEVELS):
+    if not all(web_geometry_path(settings.geo_dir, level, profile).exists() for level in web_levels(profile)):
         build_country_geometry(settings, profile)
-    return {level: web_geometry_path(settings.geo_dir, level, profile).read_bytes() for level in WEB_LEVELS}
+    return {level: web_geometry_path(settings.geo_dir, level, profile).read_bytes() for level in web_levels(profile)}
 
 
 def _register_geometry_route(server: flask.Flask, geometry: dict[str | None, dict[int, bytes]]) -> None:
@@ -162,7 +162,7 @@ def _map_view(app: Dash, geometry: dict[str | None, dict[int, bytes]]) -> MapVie
         digests = {level: hashlib.sha256(content).hexdigest()[:12] for level, content in files.items()}
         folder = "/geo/" if country is None else f"/geo/{country}/"
         return MapView(lambda level: app.get_relative_path(f"{folder}adm{level}.json") + f"?v={digests.get(level, '')}",
-                       {level: label_points(content) for level, content in files.items()})
+                       {level: label_points(content) for level, content in files.items()}, tuple(files))
 
     others = {country: country_view(country) for country in geometry if country is not None}
     return replace(country_view(None), others=others)

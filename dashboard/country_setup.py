@@ -42,12 +42,15 @@ def profile_datasets(profile: CountryProfile) -> dict[str, Dataset]:
 
 def build_country_geometry(settings: Settings, profile: CountryProfile) -> dict[int, Path]:
     """Build the map's simplified units of ``profile``'s country into ``settings.geo_dir`` (Mali's from the data
-    mirror as always; another country's from its boundaries dataset's folder, into ``geo_dir/<ISO3>``).
-    Raises :class:`NoCommuneGeometry` for a country whose communes have no geometry (Burkina Faso)."""
+    mirror as always; another country's from its boundaries dataset's folder, into ``geo_dir/<ISO3>``, the polygons
+    from its map dataset's folder when the communes have none: Burkina Faso's regions and provinces only).
+    Raises :class:`NoCommuneGeometry` when the mirror lacks the files of the map."""
     if profile.iso3 == DEFAULT_COUNTRY:
         return build_web_geometry(settings.data_mirror, settings.geo_dir, profile=profile)
-    folder = settings.data_mirror / profile_datasets(profile)["boundaries"].folder
-    return build_web_geometry(folder, settings.geo_dir, profile=profile)
+    datasets = profile_datasets(profile)
+    folder = settings.data_mirror / datasets["boundaries"].folder
+    map_folder = settings.data_mirror / datasets["map"].folder if "map" in datasets else None
+    return build_web_geometry(folder, settings.geo_dir, profile=profile, map_folder=map_folder)
 
 
 def installed_country(engine: Engine) -> CountryProfile | None:

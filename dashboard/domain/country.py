@@ -31,12 +31,41 @@ class AdminLevel:
     code_column: str
     name_column: str
     parent_column: str | None = None
+    #: the plural when it is not the name with an "s" ("communes", "provinces")
+    plural_fr: str | None = None
+    plural_en: str | None = None
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_fr
 
+    def plural(self, lang: str) -> str:
+        given = self.plural_en if lang == "en" else self.plural_fr
+        return given or self.name(lang) + "s"
+
     def matches(self, code: object) -> bool:
         return isinstance(code, str) and re.fullmatch(self.pcode, code) is not None
+
+
+@dataclass(frozen=True)
+class MapGeometry:
+    """Where the map's polygons come from when the boundaries' communes have none: the finest ``level`` the map
+    draws, read from ``file`` in the profile's ``map`` dataset, its units joined by ``code_column``; the coarser
+    levels are dissolved from it (so the levels share their borders)."""
+
+    level: int
+    file: str
+    code_column: str
+
+
+@dataclass(frozen=True)
+class PopulationFile:
+    """One level's population table in the profile's ``population`` dataset: the file, its P-code column and its
+    total column (COD-PS ``T_TL``)."""
+
+    level: int
+    file: str
+    code_column: str
+    total_column: str = "T_TL"
 
 
 @dataclass(frozen=True)
@@ -63,12 +92,32 @@ class CountryProfile:
     map: str | None = None
     #: spelling → sector code (a code of :data:`dashboard.domain.vocabulary.SECTORS`)
     sector_spellings: dict[str, str] = field(default_factory=dict)
+    #: the map's polygons when the communes of ``boundaries`` have none (None: the communes' own shapefile, whose
+    #: coverage gives every level)
+    map_geometry: MapGeometry | None = None
+    #: the population of each level the ``population`` dataset gives (none: Mali's COD-PS, read by its own code)
+    population_files: tuple[PopulationFile, ...] = ()
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_fr
 
     def level(self, number: int) -> AdminLevel:
         return self.levels[number]
+
+    @property
+    def map_level(self) -> int:
+        """The finest level the map can draw: the communes (3) unless only coarser units have polygons."""
+        return self.map_geometry.level if self.map_geometry is not None else 3
+
+    @property
+    def map_levels(self) -> tuple[int, ...]:
+        """The levels the map can draw (1 regions, 2 cercles / departments / provinces, 3 communes)."""
+        return tuple(range(1, self.map_level + 1))
+
+    def drawn_level(self, level: int) -> int:
+        """The level a map asked for at ``level`` is drawn at: that level when it has polygons, else the finest
+        level that has (Burkina Faso's communes are drawn as their provinces). The one rule every map follows."""
+        return min(level, self.map_level)
 
     def level_of(self, code: object) -> int | None:
         """The level whose P-code pattern ``code`` matches (``NE001001`` → 2), or None."""
@@ -83,7 +132,9 @@ def parse_profile(raw: dict, source: str = "profile", vocabulary: Vocabulary = S
             iso3=raw["iso3"], iso2=raw["iso2"], name_fr=raw["name_fr"], name_en=raw["name_en"],
             boundary_version=raw["boundary_version"], boundaries=raw["boundaries"], levels=levels,
             extent=Extent(**raw["extent"]), population=raw.get("population"), map=raw.get("map"),
-            sector_spellings=dict(raw.get("sector_spellings", {})))
+            sector_spellings=dict(raw.get("sector_spellings", {})),
+            map_geometry=MapGeometry(**raw["map_geometry"]) if "map_geometry" in raw else None,
+            population_files=tuple(PopulationFile(**entry) for entry in raw.get("population_files", ())))
     except KeyError as error:
         raise ProfileError(f"{source}: the key {error.args[0]!r} is missing") from None
     except TypeError as error:
@@ -101,6 +152,17 @@ def parse_profile(raw: dict, source: str = "profile", vocabulary: Vocabulary = S
                                f"the country's code {profile.iso2!r}")
         if level.level > 0 and not level.parent_column:
             raise ProfileError(f"{source}: level {level.level} needs a parent_column")
+    geometry = profile.map_geometry
+    if geometry is None and not levels[3].file.lower().endswith(".shp"):
+        raise ProfileError(f"{source}: the communes' file {levels[3].file!r} has no geometry (not a shapefile): "
+                           "give a [map_geometry] table (level, file, code_column) naming the finest level a map "
+                           "dataset draws")
+    if geometry is not None and (geometry.level not in (1, 2, 3) or not profile.map):
+        raise ProfileError(f"{source}: [map_geometry] needs a level of 1 to 3 and the profile's `map` dataset id")
+    wrong_population = [entry.level for entry in profile.population_files if entry.level not in (1, 2, 3)]
+    if profile.population_files and (wrong_population or not profile.population):
+        raise ProfileError(f"{source}: [[population_files]] need levels of 1 to 3 and the profile's `population` "
+                           "dataset id")
     unknown = {spelling: code for spelling, code in profile.sector_spellings.items()
                if code not in vocabulary.by_code}
     if unknown:

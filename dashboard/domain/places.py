@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from dashboard.domain.text import clean_text, place_key
+from dashboard.domain.text import bare_place_key, clean_text, place_key
 
 _MLI_PREFIX = re.compile(r"^MLI(?=\d)")
 #: level of a Mali P-code by its length: ML01 region, ML0101 cercle, ML010101 commune
@@ -175,10 +175,24 @@ class Hierarchy:
         """The country's P-code (the parent of the regions)."""
         return next((code for code, level in self.level.items() if level == 0), None)
 
+    @cached_property
+    def _children_by_bare_name(self) -> dict[str, dict[str, list[str]]]:
+        """As :attr:`_children_by_name`, the names without the words put before them (:func:`bare_place_key`)."""
+        index: dict[str, dict[str, list[str]]] = {}
+        for code, up in self.parent.items():
+            if up is not None:
+                index.setdefault(up, {}).setdefault(bare_place_key(self.name[code]), []).append(code)
+        return index
+
     def children_named(self, parent: str, name: object) -> list[str]:
         """Units directly inside ``parent`` whose French name equals ``name`` (case, accents, spaces and
-        punctuation ignored: ``Commune - I`` is ``Commune I``)."""
-        return list(self._children_by_name.get(parent, {}).get(place_key(name), []))
+        punctuation ignored: ``Commune - I`` is ``Commune I``); when none does, those whose name equals it once the
+        words put before names are left out of both (``Commune urbaine de Tillabéri`` is ``Tillabéri``, ``Niamey``
+        is ``Ville de Niamey``)."""
+        found = self._children_by_name.get(parent, {}).get(place_key(name))
+        if found:
+            return list(found)
+        return list(self._children_by_bare_name.get(parent, {}).get(bare_place_key(name), []))
 
     def closest_child(self, parent: str, name: object, cutoff: float) -> tuple[str, float] | None:
         """The unit inside ``parent`` whose name is closest to ``name`` (similarity 0-100 of the folded

@@ -44,6 +44,20 @@ def place_key(value: object) -> str:
     return _NON_ALNUM.sub("", fold(value))
 
 
+#: Words that 3Ws put before a unit's name and the boundary sets do not, or the reverse: "Commune urbaine de
+#: Tillabéri", "CR Dessa", "Ville de Niamey" (a department of Niger, written "Niamey" in files). "Commune" alone
+#: is no prefix ("Commune I" is a commune of Bamako): only with "de".
+_UNIT_PREFIX = re.compile(r"^(?:(?:commune|ville|arrondissement communal)(?: (?:urbaine|rurale))? (?:de |d'|du )"
+                          r"|(?:cu|cr) (?:de |d'|du )?)(?=\S)")
+
+
+@lru_cache(maxsize=65_536, typed=True)
+def bare_place_key(value: object) -> str:
+    """:func:`place_key` of a name without the words a 3W or a boundary set may put before it ("Commune urbaine de
+    Tillabéri", "CU Tillabéri" and "Tillabéri" → ``'tillaberi'``; "Ville de Niamey" → ``'niamey'``)."""
+    return _NON_ALNUM.sub("", _UNIT_PREFIX.sub("", fold(value)))
+
+
 @lru_cache(maxsize=65_536, typed=True)
 def header_key(value: object) -> str:
     """Key for matching column headers: folded, punctuation and spaces reduced to single spaces."""

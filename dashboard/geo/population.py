@@ -6,6 +6,9 @@ not exist. So a 2021 cercle takes the COD-PS row with the same P-code (49 of 53 
 and a 2021 region is the sum of its cercles only when every one of them is known: Gao (ML07) is then
 ML0701 + ML0702 + ML0703, without Ménaka, as in 2021; Ménaka (ML10) and its cercles stay unknown (<NA>),
 with a note saying why. Communes are not in COD-PS: they get no population here.
+
+Another country's population is read from the files its profile names (``[[population_files]]``: one table per
+level, a P-code and a total column), as they are: Burkina Faso's COD-PS 2023 regions and provinces.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+
+from dashboard.domain.country import CountryProfile
 
 #: Folder and file of the cercle-level population table inside the data mirror.
 POPULATION_DIR = "ocha_cod_ps_mli"
@@ -88,4 +93,31 @@ def load_population(mirror: Path, units: pd.DataFrame) -> pd.DataFrame:
     table["level"] = table["level"].astype(int)
     table["population"] = table["population"].astype("Int64")
     table["note"] = table["note"].astype(object).where(table["note"].notna(), None)
+    return table[POPULATION_COLUMNS]
+
+
+def load_profile_population(profile: CountryProfile, folder: Path, units: pd.DataFrame) -> pd.DataFrame:
+    """Population of the units of each level the profile's ``[[population_files]]`` give (Burkina Faso's regions
+    and provinces, COD-PS 2023), read from the population dataset's ``folder``: the same columns as
+    :func:`load_population` (``pcode, level, population, note``), one row per unit of those levels of ``units`` in
+    their order; a unit the table does not have is <NA>, with a note saying so. No file: FileNotFoundError."""
+    tables = []
+    for entry in profile.population_files:
+        path = Path(folder) / entry.file
+        if not path.is_file():
+            raise FileNotFoundError(f"Missing the population table of {profile.name_en}: {path}. "
+                                    "Point the environment variable MALI3W_DATA_MIRROR at the shared data mirror.")
+        raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False, na_values=["<Null>", ""])
+        source = pd.Series(pd.to_numeric(raw[entry.total_column].str.replace(",", "").str.strip()).array,
+                           index=raw[entry.code_column].str.strip()).astype("Int64")
+        level = units.loc[units["level"] == entry.level, ["pcode"]].copy()
+        level["level"] = entry.level
+        level["population"] = source.reindex(level["pcode"]).array
+        level["note"] = [None if found else f"not in {path.name}" for found in level["pcode"].isin(source.index)]
+        tables.append(level)
+    columns = {"pcode": object, "level": int, "population": "Int64", "note": object}
+    if not tables:
+        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+    table = pd.concat(tables, ignore_index=True)
+    table["population"] = table["population"].astype("Int64")
     return table[POPULATION_COLUMNS]

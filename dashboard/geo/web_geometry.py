@@ -8,9 +8,11 @@ same lines. The artefacts land in ``settings.geo_dir`` with a ``build_info.json`
 source checksums and parameters, so startup rebuilds only when one of them changed.
 
 Mali's artefacts (the default country) are built from ``dashboard.geo.boundaries`` as they always were; another
-country's are built from its profile's boundary files (``data/countries/<ISO3>.toml``) into ``geo_dir/<ISO3>/``,
-when its communes have geometry (Burkina Faso's COD-AB communes are attribute tables only:
-:class:`NoCommuneGeometry`).
+country's are built from its profile's boundary files (``data/countries/<ISO3>.toml``) into ``geo_dir/<ISO3>/``.
+A country whose communes have no geometry (Burkina Faso's COD-AB communes are attribute tables only) names in its
+profile a map of its finest level that has some (``[map_geometry]``: Burkina's provinces); that level's polygons are
+simplified the same way and the coarser levels dissolved from them, and only those levels are built
+(:attr:`dashboard.domain.country.CountryProfile.map_levels`).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_TOLERANCE = 0.016
 #: Decimals kept in the coordinates: 0.001° is about 110 m, far below the 1:1M source scale.
 DEFAULT_DECIMALS = 3
-#: Admin levels drawn on the map: regions, cercles, communes.
+#: Admin levels drawn on the map: regions, cercles, communes (a country's own: its profile's ``map_levels``).
 WEB_LEVELS = (1, 2, 3)
 #: Bumped whenever the artefact layout changes, so old artefacts get rebuilt.
 FORMAT_VERSION = 2
@@ -51,7 +53,12 @@ BUILD_INFO_NAME = "build_info.json"
 
 
 class NoCommuneGeometry(ValueError):
-    """A country whose commune file in the mirror has no geometry (a bare attribute table), so no map is built."""
+    """A country whose map file in the mirror has no geometry (a bare attribute table), so no map is built."""
+
+
+def web_levels(profile: CountryProfile | None = None) -> tuple[int, ...]:
+    """The levels built for the map: Mali's three, or those of the profile's country that have polygons."""
+    return WEB_LEVELS if _is_mali(profile) else profile.map_levels
 
 
 def _is_mali(profile: CountryProfile | None) -> bool:
@@ -67,8 +74,8 @@ def country_geo_dir(geo_dir: Path, profile: CountryProfile | None = None) -> Pat
 def web_geometry_path(geo_dir: Path, level: int, profile: CountryProfile | None = None) -> Path:
     """Return the path of the simplified GeoJSON of one admin level (1 region, 2 cercle, 3 commune) of Mali, or
     of the country of ``profile``."""
-    if level not in WEB_LEVELS:
-        raise ValueError(f"No web geometry for admin level {level!r}: expected one of {WEB_LEVELS}")
+    if level not in web_levels(profile):
+        raise ValueError(f"No web geometry for admin level {level!r}: expected one of {web_levels(profile)}")
     if _is_mali(profile):
         return Path(geo_dir) / f"mli_adm{level}_2021.geojson"
     return country_geo_dir(geo_dir, profile) / f"{profile.iso3.lower()}_adm{level}.geojson"
@@ -107,7 +114,7 @@ def _dissolve(children: gpd.GeoDataFrame, parents: pd.DataFrame) -> gpd.GeoDataF
 
 
 def simplify_coverage(
-    communes: gpd.GeoDataFrame, units: pd.DataFrame, tolerance: float, decimals: int
+    communes: gpd.GeoDataFrame, units: pd.DataFrame, tolerance: float, decimals: int, finest: int = 3
 ) -> dict[int, gpd.GeoDataFrame]:
     """Simplify the commune coverage and dissolve it into cercles and regions.
 
@@ -115,7 +122,8 @@ def simplify_coverage(
     ``units`` gives ``pcode, level, name_fr, parent_pcode`` of the cercles (2) and regions (1),
     other levels are ignored. Returns one GeoDataFrame (``pcode, name_fr, parent_pcode, geometry``,
     sorted by P-code) per level 1-3. Exterior rings are clockwise (the D3 convention of Plotly's
-    geo traces; MapLibre accepts either), holes anticlockwise.
+    geo traces; MapLibre accepts either), holes anticlockwise. With ``finest`` = 2, ``communes`` are the
+    units of level 2 (provinces) and levels 1-2 are returned.
     """
     simplified = shapely.coverage_simplify(communes.geometry.to_numpy(), tolerance)
     snapped = shapely.set_precision(simplified, 10.0**-decimals)
@@ -128,8 +136,8 @@ def simplify_coverage(
             f"Simplification at tolerance {tolerance} collapsed {list(commune_units['pcode'][collapsed])}: "
             "lower the tolerance"
         )
-    levels = {3: gpd.GeoDataFrame(commune_units, geometry="geometry", crs=communes.crs)}
-    for level in (2, 1):
+    levels = {finest: gpd.GeoDataFrame(commune_units, geometry="geometry", crs=communes.crs)}
+    for level in range(finest - 1, 0, -1):
         levels[level] = _dissolve(levels[level + 1], units[units["level"] == level])
     for level, frame in levels.items():
         frame["geometry"] = shapely.orient_polygons(frame.geometry.to_numpy(), exterior_cw=True)
@@ -159,17 +167,27 @@ def _write_atomically(path: Path, content: bytes) -> None:
     os.replace(handle.name, path)
 
 
-def _commune_file(folder: Path, profile: CountryProfile) -> Path:
-    """The profile's commune shapefile; :class:`NoCommuneGeometry` when its communes are an attribute table only."""
-    path = level_path(profile, folder, 3)
-    if path.suffix.lower() != ".shp":
+def _finest_file(folder: Path, profile: CountryProfile, map_folder: Path | None = None) -> Path:
+    """The file holding the polygons of the profile's finest map level: the communes' shapefile, or the map
+    dataset's file (in ``map_folder``) its ``[map_geometry]`` names; :class:`NoCommuneGeometry` when it is an
+    attribute table only or missing."""
+    geometry = profile.map_geometry
+    if geometry is None:
+        path = level_path(profile, folder, 3)
+    else:
+        path = Path(map_folder or folder) / geometry.file
+        if not path.is_file():
+            raise NoCommuneGeometry(
+                f"the map of {profile.name_en} ({path}) is not in the data mirror: point MALI3W_DATA_MIRROR at a "
+                f"folder holding the profile's map dataset {profile.map!r}")
+    if path.suffix.lower() not in (".shp", ".geojson", ".json", ".gpkg"):
         raise NoCommuneGeometry(
-            f"the communes of {profile.name_en} in the data mirror ({path.name}) have no geometry, so its map "
-            "cannot be built from them")
+            f"the {profile.level(profile.map_level).name_en}s of {profile.name_en} in the data mirror ({path.name}) "
+            "have no geometry, so its map cannot be built from them")
     return path
 
 
-def _source_files(mirror: Path, profile: CountryProfile | None = None) -> list[Path]:
+def _source_files(mirror: Path, profile: CountryProfile | None = None, map_folder: Path | None = None) -> list[Path]:
     """The mirror files the build reads: commune geometry and attributes, cercle and region attributes."""
     if _is_mali(profile):
         commune_shp = boundary_path(mirror, 3)
@@ -179,20 +197,51 @@ def _source_files(mirror: Path, profile: CountryProfile | None = None) -> list[P
             boundary_path(mirror, 2).with_suffix(".dbf"),
             boundary_path(mirror, 1).with_suffix(".dbf"),
         ]
-    commune_shp = _commune_file(mirror, profile)
-    return [commune_shp, commune_shp.with_suffix(".dbf"),
+    finest = _finest_file(mirror, profile, map_folder)
+    if profile.map_geometry is not None:  # the map's polygons; the names and parents from the boundaries
+        return [finest, *(level_path(profile, mirror, level) for level in range(profile.map_level, 0, -1))]
+    return [finest, finest.with_suffix(".dbf"),
             *(level_path(profile, mirror, level).with_suffix(".dbf") for level in (2, 1))]
 
 
-def _load_sources(mirror: Path, profile: CountryProfile | None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+def _load_map_geometry(mirror: Path, profile: CountryProfile,
+                       map_folder: Path | None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The polygons of the profile's finest map level from its map dataset, named and parented by the boundaries'
+    units of that level (every unit must have exactly one polygon), and the units of the coarser levels."""
+    geometry, level = profile.map_geometry, profile.map_level
+    path = _finest_file(mirror, profile, map_folder)
+    shapes = gpd.read_file(path, engine="pyogrio", columns=[geometry.code_column])
+    if shapes.crs is None or shapes.crs.to_epsg() != 4326:
+        shapes = shapes.to_crs(4326)
+    shapes = shapes.rename(columns={geometry.code_column: "pcode"})
+    shapes["pcode"] = shapes["pcode"].str.strip()
+    units = load_profile_units(profile, mirror, level)
+    unknown = sorted(set(shapes["pcode"]) - set(units["pcode"]))
+    missing = sorted(set(units["pcode"]) - set(shapes["pcode"]))
+    repeated = sorted(shapes.loc[shapes["pcode"].duplicated(), "pcode"])
+    if unknown or missing or repeated:
+        raise ValueError(f"the map {path.name} does not match the {profile.level(level).name_en}s of "
+                         f"{profile.name_en}: codes not in the boundaries {unknown}, units without a polygon "
+                         f"{missing}, codes given twice {repeated}")
+    finest = units[["pcode", "name_fr", "parent_pcode"]].merge(shapes[["pcode", "geometry"]], on="pcode")
+    coarser = [load_profile_units(profile, mirror, number) for number in range(1, level)]
+    return (gpd.GeoDataFrame(finest, geometry="geometry", crs=shapes.crs),
+            pd.concat(coarser, ignore_index=True) if coarser else units.iloc[0:0])
+
+
+def _load_sources(mirror: Path, profile: CountryProfile | None,
+                  map_folder: Path | None = None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """The communes with their geometry (``pcode, name_fr, parent_pcode, geometry`` in degrees) and the units of
-    levels 1 and 2, of Mali (from the data mirror) or of the profile's country (from its boundaries folder)."""
+    levels 1 and 2, of Mali (from the data mirror) or of the profile's country (from its boundaries folder); for a
+    country whose communes have no polygons, the units of its finest map level instead (from ``map_folder``)."""
     if _is_mali(profile):
         communes = load_boundaries(mirror, 3)
         return communes, pd.concat([load_units(mirror, level) for level in (1, 2)], ignore_index=True)
+    if profile.map_geometry is not None:
+        return _load_map_geometry(mirror, profile, map_folder)
     spec = profile.level(3)
     columns = {spec.code_column: "pcode", spec.name_column: "name_fr", spec.parent_column: "parent_pcode"}
-    communes = gpd.read_file(_commune_file(mirror, profile), engine="pyogrio", columns=list(columns))
+    communes = gpd.read_file(_finest_file(mirror, profile), engine="pyogrio", columns=list(columns))
     if communes.crs is None or communes.crs.to_epsg() != 4326:
         communes = communes.to_crs(4326)
     communes = communes.rename(columns=columns)
@@ -207,37 +256,38 @@ def _sha256(path: Path) -> str:
 
 
 def _build_inputs(mirror: Path, tolerance: float, decimals: int,
-                  profile: CountryProfile | None = None) -> dict[str, Any]:
+                  profile: CountryProfile | None = None, map_folder: Path | None = None) -> dict[str, Any]:
     """Everything the artefacts depend on; a build is current when its build_info records the same."""
     return {
         "format_version": FORMAT_VERSION,
         "boundary_version": BOUNDARY_VERSION if _is_mali(profile) else profile.boundary_version,
         "tolerance": tolerance,
         "decimals": decimals,
-        "sources": {path.name: _sha256(path) for path in _source_files(mirror, profile)},
+        "sources": {path.name: _sha256(path) for path in _source_files(mirror, profile, map_folder)},
     }
 
 
 def build_web_geometry(
     mirror: Path, geo_dir: Path, tolerance: float = DEFAULT_TOLERANCE, decimals: int = DEFAULT_DECIMALS,
-    profile: CountryProfile | None = None,
+    profile: CountryProfile | None = None, map_folder: Path | None = None,
 ) -> dict[int, Path]:
     """Build the simplified GeoJSON of levels 1-3 and ``build_info.json`` of Mali into ``geo_dir``, from the data
     ``mirror``; or, given a ``profile`` of another country, from its boundaries dataset's folder (``mirror`` is then
-    that folder, which the caller finds in the data manifest) into ``geo_dir/<ISO3>``.
+    that folder, which the caller finds in the data manifest) into ``geo_dir/<ISO3>``; ``map_folder`` is the folder
+    of the profile's map dataset when its ``[map_geometry]`` gives the polygons (the boundaries' folder by default).
 
     Returns the artefact path of each level. ``build_info.json`` is written last, so an
     interrupted build is rebuilt by the next ``ensure_web_geometry``.
     """
-    inputs = _build_inputs(mirror, tolerance, decimals, profile)
+    inputs = _build_inputs(mirror, tolerance, decimals, profile, map_folder)
     target = country_geo_dir(geo_dir, profile)
     target.mkdir(parents=True, exist_ok=True)
-    communes, units = _load_sources(mirror, profile)
-    levels = simplify_coverage(communes, units, tolerance, decimals)
+    communes, units = _load_sources(mirror, profile, map_folder)
+    levels = simplify_coverage(communes, units, tolerance, decimals, finest=max(web_levels(profile)))
 
     paths: dict[int, Path] = {}
     level_info: dict[str, dict[str, Any]] = {}
-    for level in WEB_LEVELS:
+    for level in web_levels(profile):
         path = web_geometry_path(geo_dir, level, profile)
         content = _feature_collection(levels[level])
         _write_atomically(path, content)
@@ -252,7 +302,7 @@ def build_web_geometry(
 
 def _is_current(geo_dir: Path, inputs: dict[str, Any], profile: CountryProfile | None = None) -> bool:
     """Tell whether every artefact exists and was built from exactly these inputs."""
-    if not all(web_geometry_path(geo_dir, level, profile).is_file() for level in WEB_LEVELS):
+    if not all(web_geometry_path(geo_dir, level, profile).is_file() for level in web_levels(profile)):
         return False
     try:
         build_info = json.loads((country_geo_dir(geo_dir, profile) / BUILD_INFO_NAME).read_text(encoding="utf-8"))
@@ -261,17 +311,19 @@ def _is_current(geo_dir: Path, inputs: dict[str, Any], profile: CountryProfile |
     return isinstance(build_info, dict) and all(build_info.get(key) == value for key, value in inputs.items())
 
 
-def ensure_web_geometry(mirror: Path, geo_dir: Path, profile: CountryProfile | None = None) -> dict[int, Path]:
+def ensure_web_geometry(mirror: Path, geo_dir: Path, profile: CountryProfile | None = None,
+                        map_folder: Path | None = None) -> dict[int, Path]:
     """Return the artefact paths (of Mali, or of the profile's country: ``mirror`` is then its boundaries folder, as
     for :func:`build_web_geometry`), (re)building them only if one is missing or its inputs changed.
 
     Checking costs a checksum of about 1.3 MB of source files, so it is cheap enough for startup.
     """
     geo_dir = Path(geo_dir)
-    if _is_current(geo_dir, _build_inputs(mirror, DEFAULT_TOLERANCE, DEFAULT_DECIMALS, profile), profile):
-        return {level: web_geometry_path(geo_dir, level, profile) for level in WEB_LEVELS}
+    inputs = _build_inputs(mirror, DEFAULT_TOLERANCE, DEFAULT_DECIMALS, profile, map_folder)
+    if _is_current(geo_dir, inputs, profile):
+        return {level: web_geometry_path(geo_dir, level, profile) for level in web_levels(profile)}
     logger.info("Web geometry in %s is missing or stale: rebuilding", country_geo_dir(geo_dir, profile))
-    return build_web_geometry(mirror, geo_dir, profile=profile)
+    return build_web_geometry(mirror, geo_dir, profile=profile, map_folder=map_folder)
 
 
 def load_web_geometry(geo_dir: Path, level: int, profile: CountryProfile | None = None) -> dict[str, Any]:

@@ -31,7 +31,7 @@ import python_calamine
 
 from dashboard.ingest.cells import ERROR_VALUES
 from dashboard.ingest.errors import ImportRefused
-from dashboard.domain.text import clean_text
+from dashboard.domain.text import clean_text, header_key
 
 #: How many rows from the top are searched for the header and HXL rows.
 HEADER_SEARCH_ROWS = 25
@@ -229,10 +229,27 @@ def _fits(sheet: python_calamine.CalamineSheet, fit: HeaderFit | None) -> bool:
     return fit(header, hxl)[0]
 
 
+#: What Excel writes in a pivot table (French and English): its labels and totals, and its value headers ("Somme de
+#: Bénéficiaires", "Count of Organisation"; not "Nombre de", which begins 3W headers too: "Nombre de personnes
+#: ciblées"). A summary, never the rows of a 3W.
+_PIVOT_LABELS = frozenset({"etiquettes de lignes", "etiquettes de colonnes", "row labels", "column labels",
+                           "total general", "grand total"})
+_PIVOT_VALUE = re.compile(r"^(?:somme de|moyenne de|sum of|count of|average of) .+")
+
+
+def looks_like_pivot(top: list[list[object]]) -> bool:
+    """Whether the top rows of a sheet are those of a pivot table: one of its labels ("Étiquettes de lignes",
+    "Total général", "Row Labels"...) or value headers ("Somme de Bénéficiaires atteints")."""
+    return any(type(cell) is str and (header_key(cell) in _PIVOT_LABELS or _PIVOT_VALUE.match(header_key(cell)))
+               for row in top for cell in row)
+
+
 def choose_data_sheet(sheets: dict[str, python_calamine.CalamineSheet], fit: HeaderFit | None = None) -> str:
     """The sheet holding the table: among the sheets with data, one whose header names every required column
-    (when ``fit`` says), then one with a HXL row, then the longest. A workbook's pivot tables, lists of
-    organisations and P-code sheets lose to the data sheet; of two copies of it, the fuller one wins."""
+    (when ``fit`` says), then one that is not a pivot table (:func:`looks_like_pivot`), then one with a HXL row,
+    then the longest. A workbook's pivot tables, lists of organisations and P-code sheets lose to the data sheet
+    (even a pivot table listing province, organisation and region, longer than the data); of two copies of it, the
+    fuller one wins."""
     candidates = []
     for name, sheet in sheets.items():
         top = _rows(sheet, HEADER_SEARCH_ROWS)
@@ -245,10 +262,10 @@ def choose_data_sheet(sheets: dict[str, python_calamine.CalamineSheet], fit: Hea
             header = _texts(top[header_index]) if header_index is not None else []
             hxl = [clean_text(cell) for cell in top[hxl_index]] if hxl_index is not None else None
             usable = fit(header, hxl)[0]
-        candidates.append((usable, hxl_index is not None, sheet.total_height, name))
+        candidates.append((usable, not looks_like_pivot(top), hxl_index is not None, sheet.total_height, name))
     if not candidates:
         raise ImportRefused("the workbook has no sheet with data.", reason="empty_table")
-    return max(candidates, key=lambda candidate: candidate[:3])[3]
+    return max(candidates, key=lambda candidate: candidate[:4])[4]
 
 
 PASSWORD_MESSAGE = (

@@ -32,6 +32,8 @@ class MapLayer:
     customdata: list[list]
     scale: Scale
     hover_lines: list[str]
+    #: the level of ``pcodes`` when it is not the level the page's map is drawn at
+    level: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,16 +96,20 @@ def _content(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view:
              store: StoreReader | None) -> PageContent:
     frame = run_report(page.report, snapshot, params, store)
     blank = report_blank(page.report, snapshot, params)
-    figure = {}
+    figure, notes = {}, []
     if page.map_layer is not None:
-        layer = page.map_layer(snapshot, params, frame)
+        # a level without polygons is drawn at the finest that has (the table keeps the level asked for)
+        drawn = shell.map_params(snapshot, params)
+        notes = shell.map_level_notes(snapshot, params)
+        layer = page.map_layer(snapshot, drawn, frame if drawn is params else run_report(page.report, snapshot,
+                                                                                          drawn, store))
         names = snapshot.unit_names()
-        figure = stepped_figure(view, params.level, layer.pcodes, unit_labels(snapshot, layer.pcodes),
+        figure = stepped_figure(view, layer.level or drawn.level, layer.pcodes, unit_labels(snapshot, layer.pcodes),
                                 layer.categories, layer.customdata, layer.scale, layer.hover_lines, params.area,
                                 [names.get(code, code) for code in layer.pcodes])
         figure["layout"]["title"] = shell.map_title(snapshot, params, shown_periods(page, snapshot, params))
     summary = blank if blank is not None else page.summary(snapshot, params, frame)
-    notes = report_notes(page.report, snapshot, params)
+    notes = report_notes(page.report, snapshot, params) + notes
     if store is not None and blank is None:
         notes += page.store_notes(snapshot, params, store)
     return PageContent(summary_with_notes(summary, notes), figure,

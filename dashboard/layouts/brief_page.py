@@ -30,7 +30,7 @@ def brief_map(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> 
     commune_params = _commune_params(snapshot, params)
     shown = presence_map(snapshot, commune_params)
     return MapLayer(shown.pcodes, shown.categories, shown.customdata, presence_scale(params.lang),
-                    presence_hover(COMMUNE, params.lang))
+                    presence_hover(shown.level, params.lang), level=shown.level)
 
 
 def brief_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> str:

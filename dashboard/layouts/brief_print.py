@@ -69,7 +69,7 @@ def sheet(snapshot: Snapshot, params: ReportParams, cercle: str, view: MapView) 
     communes = replace(params, level=COMMUNE, area=cercle)
     shown = presence_map(snapshot, communes)
     names = snapshot.unit_names()
-    figure = presence_figure(view, COMMUNE, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,
+    figure = presence_figure(view, shown.level, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,
                              shown.customdata, lang, cercle, [names.get(code, code) for code in shown.pcodes])
     figure["layout"]["title"] = shell.map_title(snapshot, params)
     gaps = run_report("gaps", snapshot, communes)
@@ -86,7 +86,8 @@ def sheet(snapshot: Snapshot, params: ReportParams, cercle: str, view: MapView) 
                  for fact in shell.header_facts(snapshot, params)], className="sheet-facts"),
         dcc.Graph(figure=figure, className="brief-map", config={"staticPlot": True}),
         html.H3(translate("brief.gaps", lang)),
-        report_table(gaps_on_paper(gaps, [names.get(code, code) for code in shown.pcodes], lang), lang, fold=False),
+        report_table(gaps_on_paper(gaps, [names.get(code, code) for code in snapshot.units_in(COMMUNE, cercle)],
+                                   lang), lang, fold=False),
         html.P(translate("brief.coarser_mark", lang, mark=COARSER_MARK), className="note"),
         html.H3(translate("brief.overlaps", lang)),
         report_table(overlaps.drop(columns=["period", "pcode", "cercle", "region"], errors="ignore"), lang,

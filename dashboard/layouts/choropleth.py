@@ -43,6 +43,8 @@ class MapView:
     geojson_url: Callable[[int], str]
     #: where each unit's name is written, (lon, lat) by P-code, per level (none: no names on the maps)
     points: Mapping[int, Mapping[str, tuple[float, float]]] = field(default_factory=dict)
+    #: the levels that have geometry (Burkina Faso: regions and provinces)
+    levels: tuple[int, ...] = (1, 2, 3)
     #: the other countries' maps by ISO3, in an installation of several countries (this one is the default's)
     others: Mapping[str, "MapView"] = field(default_factory=dict)
 
@@ -54,7 +56,7 @@ class MapView:
     @property
     def key(self) -> tuple[str, ...]:
         """What a cached figure depends on of the view: its geometry URLs."""
-        return tuple(self.geojson_url(level) for level in (1, 2, 3))
+        return tuple(self.geojson_url(level) for level in self.levels)
 
 
 def category(count: int, coarser_only: int) -> int:

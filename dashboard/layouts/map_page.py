@@ -31,6 +31,8 @@ class PresenceMap:
     categories: list[int]
     customdata: list[list[int]]
     summary: str
+    #: the level drawn: the one asked for, or the finest that has polygons (:func:`shell.map_params`)
+    level: int = 3
 
 
 def unit_labels(snapshot: Snapshot, pcodes: list[str]) -> list[str]:
@@ -45,7 +47,10 @@ def unit_labels(snapshot: Snapshot, pcodes: list[str]) -> list[str]:
 
 def presence_map(snapshot: Snapshot, params: ReportParams) -> PresenceMap:
     """Colours, hover counts and summary of the presence map: the ``presence`` report's ``organisations`` and
-    ``coarser_only`` per unit (the same numbers, under the same cache key, as the page's download)."""
+    ``coarser_only`` per unit (the same numbers, under the same cache key, as the page's download at the level
+    drawn). A level without polygons is drawn at the finest that has, and the summary says so."""
+    notes = shell.map_level_notes(snapshot, params)
+    params = shell.map_params(snapshot, params)
     lang, level = params.lang, params.level
     presence = run_report("presence", snapshot, params)
     categories = [category(count, coarser) for count, coarser in zip(presence["organisations"], presence["coarser_only"])]
@@ -62,18 +67,19 @@ def presence_map(snapshot: Snapshot, params: ReportParams) -> PresenceMap:
         if coarser_only:
             summary += translate("summary.coarser", lang, count=coarser_only, units=units_word,
                                  coarser=translate(f"level.{level - 1}", lang).lower())
+    summary = " ".join([summary, *notes])
     return PresenceMap(presence["pcode"].tolist(), categories,
-                       presence[["organisations", "coarser_only"]].values.tolist(), summary)
+                       presence[["organisations", "coarser_only"]].values.tolist(), summary, level)
 
 
 def map_figure(snapshot: Snapshot, params: ReportParams, view: MapView):
     view = view.of(snapshot)
     shown = presence_map(snapshot, params)
     names = snapshot.unit_names()
-    figure = presence_figure(view, params.level, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,
+    figure = presence_figure(view, shown.level, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,
                              shown.customdata, params.lang, params.area, [names.get(code, code) for code in shown.pcodes])
     figure["layout"]["title"] = shell.map_title(snapshot, params)
-    return with_access_outline(figure, snapshot, params, view), shown.summary
+    return with_access_outline(figure, snapshot, shell.map_params(snapshot, params), view), shown.summary
 
 
 def unit_table(snapshot: Snapshot, params: ReportParams, pcode: str | None) -> html.Div:

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from dashboard.i18n import translate
 from dashboard.layouts.choropleth import MapView, Scale, stepped_figure
-from dashboard.layouts.shell import page_param
+from dashboard.layouts.shell import map_params, page_param
 from dashboard.reports import ReportParams, run_report
 from dashboard.reports.modality import states_modality
 from dashboard.reports.snapshot import Snapshot
@@ -55,7 +55,9 @@ def _category(present: int, physical: int, remote: int) -> int:
 def modality_figure(snapshot: Snapshot, params: ReportParams, view: MapView,
                     unit_labels: Callable[[Snapshot, list[str]], list[str]]) -> dict:
     """Per unit of the level: the share of its organisations (stating it) that are physically there, from the
-    ``presence_modality`` report; ``unit_labels`` names the units as the presence map does."""
+    ``presence_modality`` report; ``unit_labels`` names the units as the presence map does. A level without
+    polygons is drawn at the finest that has."""
+    params = map_params(snapshot, params)
     lang, view = params.lang, view.of(snapshot)
     table = run_report("presence_modality", snapshot, params).set_index("pcode")
     units = snapshot.units_in(params.level, params.area)

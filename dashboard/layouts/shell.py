@@ -15,7 +15,8 @@ from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from dashboard.layouts.controls import dropdown
-from dashboard.reports.country_words import app_title, boundaries_line, level_label, whole_country
+from dashboard.reports.country_words import (app_title, boundaries_line, drawn_level, drawn_level_note,
+                                               level_label, whole_country)
 from dashboard.i18n import format_period, translate
 from dashboard.reports import ReportParams, params_to_query
 from dashboard.reports.describe import draft_note, period_facts
@@ -88,6 +89,19 @@ def header_facts(snapshot: Snapshot, params: ReportParams, periods: Sequence[str
     draft = draft_note(snapshot, periods, params.lang)
     return [html.Li(fact, className="draft", id="draft-note") if fact == draft else html.Li(fact)
             for fact in (*period_facts(snapshot, periods, params.lang), boundaries_line(snapshot.profile, params.lang))]
+
+
+def map_params(snapshot: Snapshot, params: ReportParams) -> ReportParams:
+    """The parameters a map is drawn with: those asked for, at the finest level that has polygons when the level
+    asked for has none (Burkina Faso's communes: by province; the profile's rule)."""
+    level = drawn_level(snapshot.profile, params.level)
+    return params if level == params.level else replace(params, level=level)
+
+
+def map_level_notes(snapshot: Snapshot, params: ReportParams) -> list[str]:
+    """The sentence saying a map is drawn coarser than the level asked for, when it is (none otherwise)."""
+    note = drawn_level_note(snapshot.profile, params.level, params.lang)
+    return [note] if note else []
 
 
 def map_title(snapshot: Snapshot, params: ReportParams, periods: Sequence[str | None] | None = None) -> dict:

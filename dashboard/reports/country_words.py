@@ -1,5 +1,6 @@
 """The words of the pages and downloads that name the installation's country and its levels (the title, the
-level choice, "the whole country", the boundaries), from its profile; Mali's are the catalogue's own, unchanged."""
+level choice, "the whole country", the boundaries, the level a map is drawn at), from its profile; Mali's are the
+catalogue's own, unchanged."""
 
 from __future__ import annotations
 
@@ -41,3 +42,20 @@ def boundaries_line(profile: CountryProfile | None, lang: str) -> str:
         return translate("header.boundaries", lang)
     return translate("header.boundaries.country", lang, country=profile.name(language(lang)),
                      version=profile.boundary_version)
+
+
+def drawn_level(profile: CountryProfile | None, level: int) -> int:
+    """The level a map asked for at ``level`` is drawn at (the profile's rule,
+    :meth:`~dashboard.domain.country.CountryProfile.drawn_level`): Burkina Faso's communes by province."""
+    return level if profile is None else profile.drawn_level(level)
+
+
+def drawn_level_note(profile: CountryProfile | None, level: int, lang: str) -> str | None:
+    """What a map asked for at a level without polygons says, or None when it is drawn at that level: "Burkina Faso :
+    les communes n'ont pas de contours dans les données, la carte les montre par province ; ..."."""
+    drawn = drawn_level(profile, level)
+    if drawn == level:
+        return None
+    lang = language(lang)
+    return translate("map.drawn_coarser", lang, country=profile.name(lang), units=profile.level(level).plural(lang),
+                     unit=profile.level(level).name(lang), drawn=profile.level(drawn).name(lang))

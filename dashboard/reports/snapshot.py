@@ -33,12 +33,13 @@ from dashboard.domain.enums import RoundState
 from dashboard.domain.roles import Viewer
 from dashboard.geo.food_insecurity import FoodInsecurity, load_food_insecurity
 from dashboard.geo.incidents import incident_counts
-from dashboard.geo.population import load_population
+from dashboard.geo.population import load_population, load_profile_population
 from dashboard.geo.profiles import DEFAULT_COUNTRY, installation_profiles, load_profile
 from dashboard.ingest.access import ACCESS_COLUMNS, access_frame
 from dashboard.ingest.membership import membership_frame
 from dashboard.ingest.needs import NEED_COLUMNS, need_frame, need_import_of
 from dashboard.ingest.partnerships import partnership_frame
+from dashboard.manifest import load_manifest
 from dashboard.result_cache import ResultCache
 from dashboard.security.policy import Policy, load_policy, public_activities
 from dashboard.store.duplicate_decisions import decision_frame, decisions_version, duplicate_records_frame
@@ -406,11 +407,17 @@ def _keep_out_of_collection() -> None:
     gc.freeze()
 
 
-def population_of(settings: Settings, engine: Engine) -> pd.DataFrame | None:
-    """Population of regions and cercles from the data mirror, or None when the mirror does not have it
-    (gaps are then listed without a population ranking, and say so)."""
+def population_of(settings: Settings, engine: Engine, profile: CountryProfile | None = None) -> pd.DataFrame | None:
+    """Population of regions and cercles from the data mirror (Mali's; or of the levels another country's profile
+    gives it for, from its population dataset: Burkina Faso's regions and provinces), or None when the mirror does
+    not have it or the profile names none (Niger): gaps are then listed without a population ranking, and say so."""
     try:
-        return load_population(settings.data_mirror, admin_unit_frame(engine, BOUNDARY_VERSION))
+        if profile is None or profile.iso3 == DEFAULT_COUNTRY:
+            return load_population(settings.data_mirror, admin_unit_frame(engine, BOUNDARY_VERSION))
+        if not profile.population_files:
+            return None
+        folder = settings.data_mirror / load_manifest()[profile.population].folder
+        return load_profile_population(profile, folder, admin_unit_frame(engine, profile.boundary_version))
     except FileNotFoundError:
         return None
 
@@ -441,8 +448,9 @@ def dashboard_data(engine: Engine, settings: Settings, cache: ResultCache | None
     wherever it is read.
 
     The installation's countries are those whose boundaries it holds, Mali first (the default view) when it holds
-    Mali's. Mali's population, Cadre Harmonisé and incidents are Mali's only: another country has none of them
-    (gaps are then listed without a population ranking, and say so)."""
+    Mali's. Another country reads the population its profile names (none
+    for Niger: gaps are then listed without a population ranking, and say so); the Cadre Harmonisé and incidents
+    are Mali's only."""
     profiles = installation_profiles(boundary_versions(engine)) or [load_profile(DEFAULT_COUNTRY)]
     sources = []
     for profile in profiles:
@@ -451,7 +459,8 @@ def dashboard_data(engine: Engine, settings: Settings, cache: ResultCache | None
             sources.append(CountrySource(profile, BOUNDARY_VERSION, policy, population_of(settings, engine),
                                          food_insecurity_of(settings, engine), incidents_of(settings)))
         else:
-            sources.append(CountrySource(profile, profile.boundary_version, policy))
+            sources.append(CountrySource(profile, profile.boundary_version, policy,
+                                         population_of(settings, engine, profile)))
     default, *others = sources
     return DashboardData(engine, boundary_version=default.boundary_version, population=default.population,
                          cache=cache, policy=default.policy, food_insecurity=default.food_insecurity,

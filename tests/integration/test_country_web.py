@@ -15,8 +15,6 @@ from dashboard.app_factory import create_app
 from dashboard.config import Settings
 from dashboard.country_setup import setup_country
 from dashboard.domain.roles import SYSTEM
-from dashboard.geo.profiles import load_profile
-from dashboard.geo.web_geometry import NoCommuneGeometry, build_web_geometry
 from dashboard.ingest.importer import import_3w
 from dashboard.layouts.shell import PAGES
 from dashboard.security.accounts import create_account
@@ -108,12 +106,6 @@ def test_the_presence_page_shows_nigers_activities(niger_app):
         "NE001001", "NE006002", "NE004004", "NE006006", "NE006001"}
 
 
-def test_burkinas_map_is_refused_in_one_sentence(mirror, tmp_path):
-    # Burkina Faso's COD-AB communes are attribute tables only (bfa_boundaries_2020/SOURCE.md)
-    with pytest.raises(NoCommuneGeometry, match="communes of Burkina Faso .* have no geometry"):
-        build_web_geometry(mirror / "bfa_boundaries_2020", tmp_path, profile=load_profile("BFA"))
-
-
 def page_in(client, lang):
     answer = callback(client, [("page-content", "children")],
                       [{"id": "url", "property": "pathname", "value": "/"},
@@ -171,6 +163,5 @@ def test_build_geo_builds_a_countrys_map_or_says_why_not(mirror, tmp_path, monke
     assert cli.main(["build-geo", "--country", "NER"]) == 0
     features = json.loads((tmp_path / "NER" / "ner_adm2.geojson").read_text(encoding="utf-8"))["features"]
     assert {feature["id"] for feature in features} == niger_codes(mirror, 2)
-    assert cli.main(["build-geo", "--country", "BFA"]) == 2
-    assert "communes of Burkina Faso" in capsys.readouterr().err
-    assert not (tmp_path / "BFA").exists()
+    assert cli.main(["build-geo", "--country", "TCD"]) == 2
+    assert "no country profile TCD.toml" in capsys.readouterr().err

@@ -3,6 +3,8 @@ their real boundary files, with the counts and code patterns their SOURCE.md sta
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import pytest
 
@@ -127,9 +129,16 @@ def _raw(**changes):
     (_raw(iso2="BF"), "must begin with the country's code 'BF'"),
     ({k: v for k, v in _raw().items() if k != "boundary_version"}, "the key 'boundary_version' is missing"),
     (_raw(levels=_raw()["levels"][:3]), "give the levels 0 (country) to 3 (communes)"),
+    # communes read from an attribute table, and no other map named
+    (_raw(levels=[*_raw()["levels"][:3], {**_raw()["levels"][3], "file": "NER_adm3.dbf"}]),
+     "the communes' file 'NER_adm3.dbf' has no geometry (not a shapefile): give a [map_geometry] table"),
+    (_raw(map_geometry={"level": 2, "file": "provinces.geojson", "code_column": "ADM2_PCODE"}),
+     "[map_geometry] needs a level of 1 to 3 and the profile's `map` dataset id"),
+    (_raw(population_files=[{"level": 2, "file": "pop.csv", "code_column": "ADM2_PCODE"}]),
+     "[[population_files]] need levels of 1 to 3 and the profile's `population` dataset id"),
 ])
 def test_a_wrong_profile_is_refused_with_what_to_fix(raw, message):
-    with pytest.raises(ProfileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ProfileError, match=re.escape(message)):
         parse_profile(raw, "NER.toml")
 
 
@@ -153,3 +162,18 @@ def test_malis_setup_does_not_ask_for_the_other_countries_files(tmp_path):
     assert any("ocha_cod_ab_ner_2023" in problem for problem in everything)
     assert not any("ocha_cod_ab_ner_2023" in problem or "bfa_boundaries_2020" in problem for problem in malis)
     assert any("ocha_cod_ab_mli_2021" in problem for problem in malis)
+
+
+@pytest.mark.parametrize("iso3, levels, drawn", [("MLI", (1, 2, 3), [1, 2, 3]), ("NER", (1, 2, 3), [1, 2, 3]),
+                                                 ("BFA", (1, 2), [1, 2, 2])])
+def test_the_map_is_drawn_at_the_finest_level_that_has_polygons(iso3, levels, drawn):
+    # Burkina Faso's communes have codes but no polygons (bfa_boundaries_2020/SOURCE.md): drawn by province
+    profile = load_profile(iso3)
+    assert profile.map_levels == levels
+    assert [profile.drawn_level(level) for level in (1, 2, 3)] == drawn
+
+
+def test_level_plurals():
+    burkina = load_profile("BFA")
+    assert [burkina.level(level).plural("fr") for level in (1, 2, 3)] == ["régions", "provinces", "communes"]
+    assert load_profile("NER").level(2).plural("en") == "departments"

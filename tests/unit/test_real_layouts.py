@@ -102,6 +102,28 @@ def test_the_data_sheet_is_the_one_whose_header_fits(tmp_path):
     assert table.sheet == "Données"
 
 
+def test_a_pivot_table_longer_than_the_data_is_not_taken_for_it(tmp_path):
+    # Excel's pivot table in tabular form names a region, a province and an organisation on every line, so its
+    # header fits a 3W's; here it is longer than the 3W it sums up (three lines) and comes first
+    pivot = [["Région", "Province", "Organisation", "Somme de Bénéficiaires atteints"]]
+    pivot += [["Sahel" if n == 0 else None, "Soum", f"ORG{n}", n] for n in range(10)] + [["Total général", None, None, 45]]
+    data = [["Région", "Province", "Organisation", "Secteur / Cluster", "Bénéficiaires atteints"],
+            ["Sahel", "Soum", "ORG1", "Santé", 1], ["Sahel", "Soum", "ORG2", "EHA", 2], ["Sahel", "Séno", "ORG3", "EHA", 3]]
+    table, _ = mapped(tmp_path, {"TCD": pivot, "5W": data})
+    assert table.sheet == "5W"
+    # nor a cross-tab with Excel's labels and totals, even when it is the only sheet beside a shorter 3W
+    crosstab = [["Nombre de Organisation", "Étiquettes de colonnes"], ["Étiquettes de lignes", "EHA", "Total général"],
+                *[[f"Région {n}", 1, 1] for n in range(10)]]
+    table, _ = mapped(tmp_path, {"Synthèse": crosstab, "5W": data}, name="crosstab.xlsx")
+    assert table.sheet == "5W"
+
+
+def test_a_3w_whose_headers_begin_with_nombre_de_is_no_pivot_table():
+    from dashboard.ingest.reader import looks_like_pivot
+    assert not looks_like_pivot([["Organisation", "Région", "Nombre de personnes ciblées", "Nombre de ménages"]])
+    assert looks_like_pivot([["Row Labels", "Count of Organisation"]])
+
+
 def test_an_implementing_organisation_tag_alone_names_the_organisation(tmp_path):
     # Mozambique, Venezuela: #org+impl is the only organisation column; it is the one doing the work
     _, mapping = mapped(tmp_path, {"3W": [["Implementing partner", "Type", "District", "Cluster"],
