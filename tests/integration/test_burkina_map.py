@@ -127,7 +127,7 @@ def test_the_presence_page_at_its_default_level_is_drawn_by_province_and_says_so
 
 def test_a_level_change_to_communes_redraws_by_province(burkina_app):
     filters = [{"id": name, "property": "value", "value": value} for name, value in
-               (("level", 3), ("period", "2024-03"), ("area", None), ("sector", []), ("org-type", []),
+               (("country", None), ("level", 3), ("period", "2024-03"), ("area", None), ("sector", []), ("org-type", []),
                 ("organisation", []))]
     mode = {"id": "presence-mode", "property": "value", "value": "presence"}
     answer = callback(logged_in(burkina_app, None),
