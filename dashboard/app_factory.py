@@ -8,6 +8,7 @@ from pathlib import Path
 
 import flask
 from dash import Dash
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from dashboard import api, static_compression
 from dashboard.callbacks import analysis_page as analysis_callbacks
@@ -45,6 +46,9 @@ from dashboard.security import web as security
 from dashboard.store.audit import audit_frame
 from dashboard.domain.roles import PUBLIC, SYSTEM, Permission
 from dashboard.store.database import make_engine, schema_is_current
+from dashboard.store.reference import boundary_versions
+from dashboard.geo.profiles import DEFAULT_COUNTRY
+from dashboard.country_setup import installed_country
 from dashboard.reports.snapshot import DashboardData, dashboard_data
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
@@ -54,7 +58,36 @@ GEOMETRY_MAX_AGE = 86400
 
 
 class NotSetUp(RuntimeError):
-    pass
+    """The database cannot be served; the message is one sentence saying what to run."""
+
+
+SETUP_COMMANDS = "`python -m dashboard setup` (Mali) or `python -m dashboard setup --country NER` (another country's profile)"
+
+
+def installation_problem(engine) -> str | None:
+    """Why the dashboard cannot serve this database, in one sentence saying what to do, or None: the server
+    cannot be reached, the database is empty, was set up by an older version, or holds no boundaries."""
+    where = engine.url.render_as_string()  # the password hidden
+    try:
+        current = schema_is_current(engine)
+        countries = boundary_versions(engine) if current else None
+    except OperationalError as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
+        return (f"The database {where} cannot be reached ({reason}): check DATABASE_URL and that its server is "
+                f"running, then run {SETUP_COMMANDS} if it was never set up.")
+    if not current:
+        try:
+            profile = installed_country(engine)
+        except DBAPIError:  # no table at all: an empty database
+            profile = None
+        if profile is None:
+            return f"The database {where} is not set up: run {SETUP_COMMANDS} first."
+        option = "" if profile.iso3 == DEFAULT_COUNTRY else f" --country {profile.iso3}"
+        return (f"The database {where} was set up by an older version of the dashboard: run "
+                f"`python -m dashboard setup{option}` to bring it up to date.")
+    if not countries:
+        return f"The database {where} holds no boundaries: run {SETUP_COMMANDS} first."
+    return None
 
 
 def _geometry(settings: Settings, profile: CountryProfile) -> dict[int, bytes]:
@@ -153,9 +186,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     """The dashboard on the database and geometry named by ``settings`` (the environment by default)."""
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
-    if not schema_is_current(engine):
-        raise NotSetUp(f"the database {engine.url.render_as_string()} is not set up or not current: "
-                       "run `python -m dashboard setup` first.")
+    problem = installation_problem(engine)
+    if problem is not None:
+        engine.dispose()
+        raise NotSetUp(problem)
     data = dashboard_data(engine, settings,
                           cache=ResultCache(settings.cache_dir, namespace=engine.url.render_as_string()))
     geometry = _geometry(settings, data.profile)

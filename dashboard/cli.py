@@ -545,8 +545,13 @@ def cmd_worker(_args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from dashboard.app_factory import create_app
-    create_app().run(host=args.host, port=args.port, debug=args.debug)
+    from dashboard.app_factory import NotSetUp, create_app
+    try:
+        app = create_app()
+    except NotSetUp as error:
+        print(f"serve: {error}", file=sys.stderr)
+        return 2
+    app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 
 
