@@ -30,7 +30,7 @@ from dashboard.layouts import (analysis_page, audit_page, brief_print, hdx_page,
                                map_page, registry_page)
 from dashboard.layouts.brief_page import BRIEF
 from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
-from dashboard.reports.country_words import app_title
+from dashboard.reports.country_words import app_title, file_stem
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
 from dashboard.layouts.localisation_page import LOCALISATION
 from dashboard.layouts.reporting_page import REPORTING
@@ -178,7 +178,8 @@ def _register_export_route(server: flask.Flask, data: DashboardData) -> None:
         content = report_file(name, snapshot, params, fmt, data.store)
         period = params.selection(snapshot).period or ""
         response = flask.Response(content, mimetype=mimetype)
-        response.headers["Content-Disposition"] = f'attachment; filename="mali3w-{name}-{period}.{fmt}"'
+        stem = file_stem(snapshot.profile, mali="mali3w")
+        response.headers["Content-Disposition"] = f'attachment; filename="{stem}-{name}-{period}.{fmt}"'
         return response
 
 
@@ -202,7 +203,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.extensions["mali3w_data"] = data  # for tools that need the app's data (benchmark)
     leave_out_unused_scripts(app)
     static_compression.install(app.server, app.config.requests_pathname_prefix)
-    security.install(app, engine, settings.secret_key_file)
+    security.install(app, engine, settings.secret_key_file,
+                     title=lambda lang: app_title(data.snapshot(security.current_viewer()).profile, lang))
     request_checks.install(app)
     _register_geometry_route(app.server, geometry)
     _register_topojson_route(app.server)
@@ -236,7 +238,8 @@ def create_app(settings: Settings | None = None) -> Dash:
                           "/hdx": router.Page(lambda params: hdx_page.layout(
                               data.snapshot(security.current_viewer()), params), Permission.IMPORT_3W),
                           "/journal": router.Page(lambda params: audit_page.layout(
-                              data.snapshot(security.current_viewer()), params, data.engine), Permission.VIEW_AUDIT)})
+                              data.snapshot(security.current_viewer()), params, data.engine), Permission.VIEW_AUDIT)},
+                    lambda params: data.snapshot(security.current_viewer()).profile)
     map_callbacks.register(app, data, view)
     analysis_callbacks.register(app, data, view, {page.name: page for page in ANALYSIS_PAGES})
     duplicate_callbacks.register(app, data)
