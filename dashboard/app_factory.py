@@ -127,6 +127,9 @@ def _register_topojson_route(server: flask.Flask) -> None:
 
 def _register_import_report_routes(server: flask.Flask, data: DashboardData) -> None:
     """An import's validation report (Excel) and its rejected rows as uploaded (CSV, to correct and re-import)."""
+    def stem() -> str:
+        return file_stem(data.snapshot(security.current_viewer()).profile, mali="mali3w")
+
     def allowed_batch(batch_id: int) -> None:
         viewer = security.require(Permission.VIEW_IMPORTS)
         batch = import_batch(data.engine, batch_id)
@@ -139,14 +142,14 @@ def _register_import_report_routes(server: flask.Flask, data: DashboardData) -> 
         allowed_batch(batch_id)
         content = validation_report_xlsx(data.engine, batch_id, language(flask.request.args.get("lang")))
         response = flask.Response(content, mimetype=WRITERS["xlsx"][1])
-        response.headers["Content-Disposition"] = f'attachment; filename="mali3w-import-{batch_id}-report.xlsx"'
+        response.headers["Content-Disposition"] = f'attachment; filename="{stem()}-import-{batch_id}-report.xlsx"'
         return response
 
     @server.route("/imports/<int:batch_id>/rejected.csv")
     def import_rejected(batch_id: int):
         allowed_batch(batch_id)
         response = flask.Response(rejected_rows_csv(data.engine, batch_id), mimetype="text/csv")
-        response.headers["Content-Disposition"] = f'attachment; filename="mali3w-import-{batch_id}-rejected.csv"'
+        response.headers["Content-Disposition"] = f'attachment; filename="{stem()}-import-{batch_id}-rejected.csv"'
         return response
 
 
@@ -157,9 +160,11 @@ def _register_audit_route(server: flask.Flask, data: DashboardData) -> None:
         frame = audit_frame(data.engine, limit=None)
         for column in ("before", "after"):
             frame[column] = frame[column].map(lambda value: None if value is None else json.dumps(value, sort_keys=True))
-        content = WRITERS["csv"][0](frame, ExportHeader("Mali 3W: audit trail", ()))
+        profile = data.snapshot(security.current_viewer()).profile
+        country = profile.name_en if profile is not None else "Mali"
+        content = WRITERS["csv"][0](frame, ExportHeader(f"{country} 3W: audit trail", ()))
         response = flask.Response(content, mimetype=WRITERS["csv"][1])
-        response.headers["Content-Disposition"] = 'attachment; filename="mali3w-audit.csv"'
+        response.headers["Content-Disposition"] = f'attachment; filename="{file_stem(profile, mali="mali3w")}-audit.csv"'
         return response
 
 

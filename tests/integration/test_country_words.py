@@ -220,10 +220,15 @@ def test_the_import_report_names_no_mali(niger, lang, no_place, column):
     report = xlsx_text(client.get(f"/imports/{batch}/report.xlsx?lang={lang}").get_data())
     assert no_place in report and column in report
     assert mali_words(report) == []
-    assert mali_words(client.get(f"/imports/{batch}/rejected.csv").get_data(as_text=True)) == []
+    rejected = client.get(f"/imports/{batch}/rejected.csv")
+    assert mali_words(rejected.get_data(as_text=True)) == []
+    assert f'filename="niger-3w-import-{batch}-rejected.csv"' in rejected.headers["Content-Disposition"]
+    audit = client.get("/audit.csv")
+    assert audit.get_data(as_text=True).startswith("\ufeff# Niger 3W: audit trail")
+    assert mali_words(audit.get_data(as_text=True)) == [] and "niger-3w-audit.csv" in audit.headers["Content-Disposition"]
 
 
-def test_malis_words_stay_malis(sample_settings):
+def test_malis_words_stay_malis(sample_settings, sample_accounts):
     app = create_app(sample_settings)
     client = logged_in(app, None)
     home = "\n".join(strings(page(client, "/", "?lang=fr")))
@@ -237,4 +242,7 @@ def test_malis_words_stay_malis(sample_settings):
     assert "P-code,Nom,Cercle,Région," in text and "Niveau administratif : Commune" in text
     assert "Fiche cercle : présence par secteur" in download(client, "cercle_brief", "csv", "?area=ML0502", "mali3w")
     assert "Choose a cercle in the \"Area\" filter" in "\n".join(strings(page(client, "/fiche", "?lang=en")))
+    audit = logged_in(app, sample_accounts["imo"]).get("/audit.csv")
+    assert audit.get_data(as_text=True).startswith("\ufeff# Mali 3W: audit trail")
+    assert 'filename="mali3w-audit.csv"' in audit.headers["Content-Disposition"]
     app.server.extensions["mali3w_data"].engine.dispose()
