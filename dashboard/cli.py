@@ -276,8 +276,8 @@ def cmd_data_check(_args: argparse.Namespace) -> int:
             state = ("all its files match the manifest" if not check.wrong
                      else f"{len(check.wrong)} files differ from the manifest")
         else:
-            state = (f"{'not in this mirror' if not present else f'{len(check.missing)} of {check.files} files not in this mirror'}"
-                     f" (needed only for `python -m dashboard setup --country {profile.iso3}`)")
+            absent = "not in this mirror" if not present else f"{len(check.missing)} of {check.files} files not in this mirror"
+            state = f"{absent} (needed only for `python -m dashboard setup --country {profile.iso3}`)"
             if check.wrong:
                 state += f"; {len(check.wrong)} files present differ from the manifest"
         failed = failed or bool(check.wrong)

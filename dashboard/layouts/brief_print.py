@@ -89,7 +89,8 @@ def sheet(snapshot: Snapshot, params: ReportParams, cercle: str, view: MapView) 
                  for fact in shell.header_facts(snapshot, params)], className="sheet-facts"),
         dcc.Graph(figure=figure, className="brief-map", config={"staticPlot": True}),
         html.H3(translate("brief.gaps", lang)),
-        report_table(gaps_on_paper(gaps, [names.get(code, code) for code in shown.pcodes], lang, snapshot.profile), lang, fold=False, profile=snapshot.profile),
+        report_table(gaps_on_paper(gaps, [names.get(code, code) for code in shown.pcodes], lang, snapshot.profile),
+                     lang, fold=False, profile=snapshot.profile),
         html.P(country_text(snapshot.profile, "brief.coarser_mark", lang, mark=COARSER_MARK), className="note"),
         html.H3(translate("brief.overlaps", lang)),
         report_table(overlaps.drop(columns=["period", "pcode", "cercle", "region"], errors="ignore"), lang,
@@ -109,7 +110,8 @@ def layout(snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:
     if blank is not None:
         content = [html.P(blank, className="summary")]
     elif not cercles:
-        content = [html.P(country_text(snapshot.profile, "brief.print_choose", lang), className="summary", id="brief-print-choose")]
+        content = [html.P(country_text(snapshot.profile, "brief.print_choose", lang), className="summary",
+                          id="brief-print-choose")]
     else:
         content = [
             html.Div([html.Button(translate("brief.print", lang), id="print-brief", className="print-button"),

@@ -21,7 +21,8 @@ def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
     lang = params.lang
     source = HdxSource.from_environment()
     return shell.page(snapshot, params, "hdx", [
-        html.P(country_text(snapshot.profile, "hdx.intro", lang, dataset=DEFAULT_DATASET, where=source.where()), className="summary"),
+        html.P(country_text(snapshot.profile, "hdx.intro", lang, dataset=DEFAULT_DATASET, where=source.where()),
+               className="summary"),
         html.Button(translate("hdx.list", lang), id="hdx-list", n_clicks=0),
         html.Div(id="hdx-releases"),
         html.P([translate("hdx.how", lang), " ", html.Code("python -m dashboard fetch-hdx")], className="note"),

@@ -170,7 +170,8 @@ def coarser_period_note(snapshot: Snapshot, params: ReportParams, period: str | 
         return None
     finest = int(levels.max())
     return translate("note.period_coarser", params.lang, period=format_period(period, params.lang),
-                     finest=level_plural(snapshot.profile, finest, params.lang), finest_unit=level_unit(snapshot.profile, finest, params.lang),
+                     finest=level_plural(snapshot.profile, finest, params.lang),
+                     finest_unit=level_unit(snapshot.profile, finest, params.lang),
                      level=level_plural(snapshot.profile, params.level, params.lang))
 
 
