@@ -3,9 +3,12 @@
 Run ``python -m dashboard setup`` once before (the README's run command does both).
 """
 
-from dashboard.app_factory import create_app
+from dashboard.app_factory import NotSetUp, create_app
 
-app = create_app()
+try:
+    app = create_app()
+except NotSetUp as error:  # one sentence saying what to run, not a traceback
+    raise SystemExit(str(error)) from None
 server = app.server
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import flask
 from dash import Dash
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from dashboard import api, static_compression
 from dashboard.callbacks import analysis_page as analysis_callbacks
@@ -30,7 +31,7 @@ from dashboard.layouts import (analysis_page, audit_page, brief_print, hdx_page,
                                map_page, registry_page)
 from dashboard.layouts.brief_page import BRIEF
 from dashboard.layouts.choropleth import TOPOJSON_URL, MapView
-from dashboard.reports.country_words import app_title
+from dashboard.reports.country_words import app_title, file_stem
 from dashboard.layouts.coverage_pages import CHANGE, GAPS, OVERLAPS
 from dashboard.layouts.localisation_page import LOCALISATION
 from dashboard.layouts.reporting_page import REPORTING
@@ -46,6 +47,9 @@ from dashboard.security import web as security
 from dashboard.store.audit import audit_frame
 from dashboard.domain.roles import PUBLIC, SYSTEM, Permission
 from dashboard.store.database import make_engine, schema_is_current
+from dashboard.store.reference import boundary_versions
+from dashboard.geo.profiles import DEFAULT_COUNTRY
+from dashboard.country_setup import installed_country
 from dashboard.reports.snapshot import DashboardData, dashboard_data
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
@@ -55,7 +59,36 @@ GEOMETRY_MAX_AGE = 86400
 
 
 class NotSetUp(RuntimeError):
-    pass
+    """The database cannot be served; the message is one sentence saying what to run."""
+
+
+SETUP_COMMANDS = "`python -m dashboard setup` (Mali) or `python -m dashboard setup --country NER` (another country's profile)"
+
+
+def installation_problem(engine) -> str | None:
+    """Why the dashboard cannot serve this database, in one sentence saying what to do, or None: the server
+    cannot be reached, the database is empty, was set up by an older version, or holds no boundaries."""
+    where = engine.url.render_as_string()  # the password hidden
+    try:
+        current = schema_is_current(engine)
+        countries = boundary_versions(engine) if current else None
+    except OperationalError as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
+        return (f"The database {where} cannot be reached ({reason}): check DATABASE_URL and that its server is "
+                f"running, then run {SETUP_COMMANDS} if it was never set up.")
+    if not current:
+        try:
+            profile = installed_country(engine)
+        except DBAPIError:  # no table at all: an empty database
+            profile = None
+        if profile is None:
+            return f"The database {where} is not set up: run {SETUP_COMMANDS} first."
+        option = "" if profile.iso3 == DEFAULT_COUNTRY else f" --country {profile.iso3}"
+        return (f"The database {where} was set up by an older version of the dashboard: run "
+                f"`python -m dashboard setup{option}` to bring it up to date.")
+    if not countries:
+        return f"The database {where} holds no boundaries: run {SETUP_COMMANDS} first."
+    return None
 
 
 def _geometry(settings: Settings, profile: CountryProfile) -> dict[int, bytes]:
@@ -99,6 +132,9 @@ def _register_topojson_route(server: flask.Flask) -> None:
 
 def _register_import_report_routes(server: flask.Flask, data: DashboardData) -> None:
     """An import's validation report (Excel) and its rejected rows as uploaded (CSV, to correct and re-import)."""
+    def stem() -> str:
+        return file_stem(data.snapshot(security.current_viewer()).profile, mali="mali3w")
+
     def allowed_batch(batch_id: int) -> None:
         viewer = security.require(Permission.VIEW_IMPORTS)
         batch = import_batch(data.engine, batch_id)
@@ -111,14 +147,14 @@ def _register_import_report_routes(server: flask.Flask, data: DashboardData) -> 
         allowed_batch(batch_id)
         content = validation_report_xlsx(data.engine, batch_id, language(flask.request.args.get("lang")))
         response = flask.Response(content, mimetype=WRITERS["xlsx"][1])
-        response.headers["Content-Disposition"] = f'attachment; filename="mali3w-import-{batch_id}-report.xlsx"'
+        response.headers["Content-Disposition"] = f'attachment; filename="{stem()}-import-{batch_id}-report.xlsx"'
         return response
 
     @server.route("/imports/<int:batch_id>/rejected.csv")
     def import_rejected(batch_id: int):
         allowed_batch(batch_id)
         response = flask.Response(rejected_rows_csv(data.engine, batch_id), mimetype="text/csv")
-        response.headers["Content-Disposition"] = f'attachment; filename="mali3w-import-{batch_id}-rejected.csv"'
+        response.headers["Content-Disposition"] = f'attachment; filename="{stem()}-import-{batch_id}-rejected.csv"'
         return response
 
 
@@ -129,9 +165,11 @@ def _register_audit_route(server: flask.Flask, data: DashboardData) -> None:
         frame = audit_frame(data.engine, limit=None)
         for column in ("before", "after"):
             frame[column] = frame[column].map(lambda value: None if value is None else json.dumps(value, sort_keys=True))
-        content = WRITERS["csv"][0](frame, ExportHeader("Mali 3W: audit trail", ()))
+        profile = data.snapshot(security.current_viewer()).profile
+        country = profile.name_en if profile is not None else "Mali"
+        content = WRITERS["csv"][0](frame, ExportHeader(f"{country} 3W: audit trail", ()))
         response = flask.Response(content, mimetype=WRITERS["csv"][1])
-        response.headers["Content-Disposition"] = 'attachment; filename="mali3w-audit.csv"'
+        response.headers["Content-Disposition"] = f'attachment; filename="{file_stem(profile, mali="mali3w")}-audit.csv"'
         return response
 
 
@@ -150,7 +188,8 @@ def _register_export_route(server: flask.Flask, data: DashboardData) -> None:
         content = report_file(name, snapshot, params, fmt, data.store)
         period = params.selection(snapshot).period or ""
         response = flask.Response(content, mimetype=mimetype)
-        response.headers["Content-Disposition"] = f'attachment; filename="mali3w-{name}-{period}.{fmt}"'
+        stem = file_stem(snapshot.profile, mali="mali3w")
+        response.headers["Content-Disposition"] = f'attachment; filename="{stem}-{name}-{period}.{fmt}"'
         return response
 
 
@@ -172,9 +211,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     """The dashboard on the database and geometry named by ``settings`` (the environment by default)."""
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
-    if not schema_is_current(engine):
-        raise NotSetUp(f"the database {engine.url.render_as_string()} is not set up or not current: "
-                       "run `python -m dashboard setup` first.")
+    problem = installation_problem(engine)
+    if problem is not None:
+        engine.dispose()
+        raise NotSetUp(problem)
     data = dashboard_data(engine, settings,
                           cache=ResultCache(settings.cache_dir, namespace=engine.url.render_as_string()))
     geometry = {None if profile is data.profile else profile.iso3: _geometry(settings, profile)
@@ -189,7 +229,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.extensions["mali3w_data"] = data  # for tools that need the app's data (benchmark)
     leave_out_unused_scripts(app)
     static_compression.install(app.server, app.config.requests_pathname_prefix)
-    security.install(app, engine, settings.secret_key_file)
+    security.install(app, engine, settings.secret_key_file,
+                     title=lambda lang: app_title(data.snapshot(security.current_viewer()).profile, lang))
     request_checks.install(app)
     _register_geometry_route(app.server, geometry)
     _register_topojson_route(app.server)
@@ -221,7 +262,8 @@ def create_app(settings: Settings | None = None) -> Dash:
                           "/hdx": router.Page(lambda params: hdx_page.layout(
                               data.snapshot(security.current_viewer(), params.country), params), Permission.IMPORT_3W),
                           "/journal": router.Page(lambda params: audit_page.layout(
-                              data.snapshot(security.current_viewer(), params.country), params, data.engine), Permission.VIEW_AUDIT)})
+                              data.snapshot(security.current_viewer(), params.country), params, data.engine), Permission.VIEW_AUDIT)},
+                    lambda params: data.snapshot(security.current_viewer(), params.country).profile)
     map_callbacks.register(app, data, view)
     analysis_callbacks.register(app, data, view, {page.name: page for page in ANALYSIS_PAGES})
     duplicate_callbacks.register(app, data)

@@ -253,13 +253,42 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_data_check(_args: argparse.Namespace) -> int:
-    from dashboard.manifest import verify_mirror
+    """Check the mirror against the manifest, country by country. Mali's (the default installation's) files must
+    all be there; another country's missing files are information (only its `setup --country` reads them); a
+    file present with another checksum than the manifest's is a problem whoever's it is."""
+    from dashboard.geo.profiles import DEFAULT_COUNTRY, load_profile
+    from dashboard.manifest import mirror_by_country
     mirror = get_settings().data_mirror
-    problems = verify_mirror(mirror)
-    for problem in problems:
-        print(problem)
-    print(f"data mirror {mirror}: " + ("all files match the manifest" if not problems else f"{len(problems)} problems"))
-    return 1 if problems else 0
+    print(f"data mirror {mirror}:")
+    failed = False
+    for check in mirror_by_country(mirror):
+        profile = load_profile(check.country or DEFAULT_COUNTRY)
+        name = f"{profile.name_en} ({profile.iso3})" + (", the default, and the shared datasets"
+                                                        if check.country is None else "")
+        present = check.files - len(check.missing)
+        if check.country is None:
+            state = ("all its files match the manifest" if not check.missing and not check.wrong
+                     else f"{len(check.missing) + len(check.wrong)} problems: `python -m dashboard setup` "
+                          "will refuse to run until they are fixed")
+            failed = failed or bool(check.missing or check.wrong)
+        elif not check.missing:
+            state = ("all its files match the manifest" if not check.wrong
+                     else f"{len(check.wrong)} files differ from the manifest")
+        else:
+            absent = "not in this mirror" if not present else f"{len(check.missing)} of {check.files} files not in this mirror"
+            state = f"{absent} (needed only for `python -m dashboard setup --country {profile.iso3}`)"
+            if check.wrong:
+                state += f"; {len(check.wrong)} files present differ from the manifest"
+        failed = failed or bool(check.wrong)
+        print(f"- {name}: {state}")
+        for line in check.wrong + (check.missing if check.country is None else ()):
+            print(f"    problem: {line}")
+        if check.country is not None:
+            for line in check.missing:
+                print(f"    information: {line}")
+    print("the mirror has problems: see the lines above" if failed
+          else "the mirror is usable: Mali's files are complete and every file present matches the manifest")
+    return 1 if failed else 0
 
 
 def cmd_build_geo(args: argparse.Namespace) -> int:
@@ -555,8 +584,13 @@ def cmd_worker(_args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from dashboard.app_factory import create_app
-    create_app().run(host=args.host, port=args.port, debug=args.debug)
+    from dashboard.app_factory import NotSetUp, create_app
+    try:
+        app = create_app()
+    except NotSetUp as error:
+        print(f"serve: {error}", file=sys.stderr)
+        return 2
+    app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 
 

@@ -48,6 +48,21 @@ def dataset_by_role(role: str, path: Path = MANIFEST_PATH) -> Dataset:
     return next(dataset for dataset in load_manifest(path).values() if dataset.role == role and dataset.country is None)
 
 
+def _file_problems(dataset: Dataset, mirror: Path) -> tuple[list[str], list[str]]:
+    """The dataset's files missing from the mirror, and those present whose checksum differs (each a sentence)."""
+    missing, wrong = [], []
+    for name, expected in dataset.files.items():
+        file = dataset.path(mirror, name)
+        if not file.exists():
+            missing.append(f"missing: {file} ({dataset.title}, {dataset.source})")
+            continue
+        actual = hashlib.sha256(file.read_bytes()).hexdigest()
+        if actual != expected:
+            wrong.append(f"checksum differs: {file} is {actual[:12]}…, manifest says {expected[:12]}… "
+                         f"(version {dataset.version}); update the mirror or the manifest")
+    return missing, wrong
+
+
 def verify_mirror(mirror: Path, path: Path = MANIFEST_PATH, *, other_countries: bool = True,
                   ids: set[str] | None = None) -> list[str]:
     """Problems found in the mirror (missing files, checksum mismatches); empty when all is right. Without
@@ -57,13 +72,38 @@ def verify_mirror(mirror: Path, path: Path = MANIFEST_PATH, *, other_countries: 
     for dataset in load_manifest(path).values():
         if (not other_countries and dataset.country is not None) or (ids is not None and dataset.id not in ids):
             continue
-        for name, expected in dataset.files.items():
-            file = dataset.path(mirror, name)
-            if not file.exists():
-                problems.append(f"missing: {file} ({dataset.title}, {dataset.source})")
-                continue
-            actual = hashlib.sha256(file.read_bytes()).hexdigest()
-            if actual != expected:
-                problems.append(f"checksum differs: {file} is {actual[:12]}…, manifest says {expected[:12]}… "
-                                f"(version {dataset.version}); update the mirror or the manifest")
+        missing, wrong = _file_problems(dataset, mirror)
+        problems.extend(missing + wrong)
     return problems
+
+
+@dataclass(frozen=True)
+class CountryFiles:
+    """What the mirror holds of one country's datasets (``country`` None: Mali's and the shared ones, which the
+    default ``setup`` reads)."""
+
+    country: str | None
+    datasets: int
+    files: int
+    #: sentences naming each file absent from the mirror
+    missing: tuple[str, ...]
+    #: sentences naming each file present whose checksum is not the manifest's
+    wrong: tuple[str, ...]
+
+
+def mirror_by_country(mirror: Path, path: Path = MANIFEST_PATH) -> list[CountryFiles]:
+    """The mirror's files checked against the manifest, grouped by the country whose profile reads them: Mali's
+    and the shared datasets first (``country`` None), then each other country's by ISO3."""
+    groups: dict[str | None, list[Dataset]] = {}
+    for dataset in load_manifest(path).values():
+        groups.setdefault(dataset.country, []).append(dataset)
+    checks = []
+    for country in sorted(groups, key=lambda iso3: (iso3 is not None, iso3 or "")):
+        missing, wrong = [], []
+        for dataset in groups[country]:
+            absent, differs = _file_problems(dataset, mirror)
+            missing += absent
+            wrong += differs
+        checks.append(CountryFiles(country, len(groups[country]), sum(len(d.files) for d in groups[country]),
+                                   tuple(missing), tuple(wrong)))
+    return checks

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from dash import Dash, Input, Output, dcc, html
 
+from dashboard.domain.country import CountryProfile
 from dashboard.i18n import translate
 from dashboard.layouts import shell
 from dashboard.reports import ReportParams, params_from_query
@@ -34,7 +35,7 @@ def app_layout() -> html.Div:
     return html.Div([dcc.Location(id="url", refresh=False), html.Div(id="page-content")])
 
 
-def _refusal(app: Dash, path: str, params: ReportParams) -> html.Div:
+def _refusal(app: Dash, path: str, params: ReportParams, profile: CountryProfile | None = None) -> html.Div:
     viewer, lang = current_viewer(), params.lang
     if viewer.public:
         login = app.get_relative_path("/login") + "?" + urlencode({"next": path, "lang": lang})
@@ -44,17 +45,21 @@ def _refusal(app: Dash, path: str, params: ReportParams) -> html.Div:
         message = [html.P(translate("access.forbidden", lang, role=translate(f"role.{viewer.role}", lang)))]
     return shell.plain_page(params, [html.Div([
         *message, html.P(html.A(translate("page.back_home", lang), href=app.get_relative_path("/")))],
-        className="not-found", id="access-refused")])
+        className="not-found", id="access-refused")], profile=profile)
 
 
-def _not_found(app: Dash, params: ReportParams) -> html.Div:
+def _not_found(app: Dash, params: ReportParams, profile: CountryProfile | None = None) -> html.Div:
     lang = params.lang
     return shell.plain_page(params, [html.Div([
         html.H2(translate("page.not_found", lang)),
-        html.P(html.A(translate("page.back_home", lang), href=app.get_relative_path("/")))], className="not-found")])
+        html.P(html.A(translate("page.back_home", lang), href=app.get_relative_path("/")))], className="not-found")],
+        profile=profile)
 
 
-def register(app: Dash, pages: Mapping[str, Page]) -> None:
+def register(app: Dash, pages: Mapping[str, Page],
+             profile: Callable[[ReportParams], CountryProfile | None] = lambda params: None) -> None:
+    """Route the addresses to ``pages``; a page not found or refused speaks of the country ``profile`` gives
+    for the address's parameters (Mali's words by default)."""
     @app.callback(Output("page-content", "children"), Input("url", "pathname"), Input("url", "search"))
     def route(pathname: str | None, search: str | None):
         query = dict(parse_qsl((search or "").lstrip("?")))
@@ -62,9 +67,9 @@ def register(app: Dash, pages: Mapping[str, Page]) -> None:
         path = "/" + (app.strip_relative_path(pathname or "/") or "")
         page = pages.get(path)
         if page is None:
-            return _not_found(app, params)
+            return _not_found(app, params, profile(params))
         if page.permission is not None and not current_viewer().can(page.permission):
-            return _refusal(app, path, params)
+            return _refusal(app, path, params, profile(params))
         if "level" not in query and page.default_level != params.level:
             params = replace(params, level=page.default_level)
         return page.layout(params)

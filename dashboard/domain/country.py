@@ -31,16 +31,18 @@ class AdminLevel:
     code_column: str
     name_column: str
     parent_column: str | None = None
-    #: the plural when it is not the name with an "s" ("communes", "provinces")
+    #: the plural of the name when it is not the name and an "s" (``plural_fr = "pays"``)
     plural_fr: str | None = None
     plural_en: str | None = None
+    #: whether the French name is feminine (``province``: "la province", "une province"); masculine by default
+    feminine: bool = False
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_fr
 
     def plural(self, lang: str) -> str:
         given = self.plural_en if lang == "en" else self.plural_fr
-        return given or self.name(lang) + "s"
+        return given or f"{self.name(lang)}s"
 
     def matches(self, code: object) -> bool:
         return isinstance(code, str) and re.fullmatch(self.pcode, code) is not None

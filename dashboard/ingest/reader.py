@@ -95,11 +95,27 @@ class RawTable:
 HeaderFit = Callable[[list[str], list[str | None] | None], tuple[bool, int]]
 
 
+#: A HXL hashtag as the standard writes it: ``#`` and a name, then attributes (``#adm2 +code``, ``#org+name``).
+HXL_TAG = re.compile(r"#[A-Za-z][A-Za-z0-9_]*(\s*\+\s*[A-Za-z][A-Za-z0-9_]*)*")
+#: The hashtags of the HXL standard's core schema: a row holding a single hashtag is a HXL row only when it is
+#: one of these (``#sector`` alone under its column), not a data row whose one cell starts with "#" ("#Sahel").
+HXL_CORE_HASHTAGS = frozenset({
+    "#access", "#activity", "#adm1", "#adm2", "#adm3", "#adm4", "#adm5", "#affected", "#beneficiary", "#capacity",
+    "#cause", "#channel", "#contact", "#country", "#crisis", "#currency", "#date", "#delivery", "#description",
+    "#event", "#financial", "#frequency", "#geo", "#group", "#impact", "#indicator", "#inneed", "#item", "#loc",
+    "#meta", "#modality", "#need", "#operations", "#org", "#output", "#population", "#position", "#reached",
+    "#region", "#respondee", "#sector", "#service", "#severity", "#status", "#subsector", "#targeted", "#value"})
+
+
 def is_hxl_row(cells: list[object]) -> bool:
-    """A row is a HXL hashtag row when at least half of its non-empty cells are hashtags (``#org+name``)."""
+    """A row is a HXL hashtag row when at least half of its non-empty cells are hashtags (``#org+name``); the
+    other cells are usually blank (a file tags only some of its columns). A row with one hashtag only must name
+    one of the standard's (a data row's "#Sahel" does not make it one)."""
     values = [text for text in (clean_text(cell) for cell in cells) if text]
-    tags = [text for text in values if text.startswith("#") and len(text) > 1 and text[1].isalpha()]
-    return bool(tags) and len(tags) * 2 >= len(values)
+    tags = [text for text in values if HXL_TAG.fullmatch(text)]
+    if not tags or len(tags) * 2 < len(values):
+        return False
+    return len(tags) > 1 or re.split(r"[\s+]", tags[0].lower(), maxsplit=1)[0] in HXL_CORE_HASHTAGS
 
 
 def restore_neutralised(value: object) -> object:
@@ -149,12 +165,13 @@ def _filled_rows(rows: list[list[object]]) -> list[int]:
 
 def _header_position(rows: list[list[object]], filled: list[int], fit: HeaderFit | None) -> tuple[int | None, int | None]:
     """(header row, HXL row) of a table: with a HXL row, the header is the filled row just above it (or none);
-    without, the top row that serves best (see :func:`_header_row`)."""
-    hxl_index = next((index for index in filled if is_hxl_row(rows[index])), None)
-    if hxl_index is None:
-        return _header_row(rows, filled, fit), None
-    above = [index for index in filled if index < hxl_index]
-    return (above[-1] if above else None), hxl_index
+    without, the top row that serves best (see :func:`_header_row`). A row of hashtags is the HXL row only
+    right under the header: one lower down, under a data row, is data (its cells happen to start with "#")."""
+    for hxl_index in (index for index in filled if is_hxl_row(rows[index])):
+        above = [index for index in filled if index < hxl_index]
+        if not above or _header_row(rows, above, fit) == above[-1]:
+            return (above[-1] if above else None), hxl_index
+    return _header_row(rows, filled, fit), None
 
 
 def _group_row(rows: list[list[object]], header_index: int | None, non_empty: list[int], width: int) -> list[str | None]:

@@ -298,8 +298,8 @@ def _check_place(cells: dict[str, object], hierarchy: Hierarchy, row: CheckedRow
         return
     _place_by_names(cells, hierarchy, given, row)
     if not given:
-        row.issues.append(CellIssue.of("error", "adm1_code", None, "msg.no_place", "advice.fill_region",
-                                       method="place check"))
+        row.issues.append(CellIssue.of("error", "adm1_code", None, *_worded("msg.no_place", hierarchy),
+                                       "advice.fill_region", method="place check", **_level_words(hierarchy)))
         return
     finest = max(given)
     _repair_namesake_commune(cells, hierarchy, given, row)
@@ -386,10 +386,23 @@ def _repair_namesake_commune(cells: dict[str, object], hierarchy: Hierarchy, giv
     given[3] = candidates[0]
     same_name = place_key(hierarchy.name[commune]) == place_key(name)
     row.issues.append(CellIssue.of(
-        "repair", "adm3_code", commune, "msg.namesake" if same_name else "msg.commune_of_stated_cercle",
-        suggestion=candidates[0], method="commune named in the stated cercle", confidence=1.0, commune=commune,
+        "repair", "adm3_code", commune, *_worded("msg.namesake" if same_name else "msg.commune_of_stated_cercle",
+                                                 hierarchy),
+        suggestion=candidates[0], method="commune named in the stated " + ("unit" if hierarchy.wording else "cercle"),
+        confidence=1.0, **_level_words(hierarchy), commune=commune,
         commune_name=hierarchy.name[commune], cercle_name=hierarchy.name.get(hierarchy.parent[commune]),
         stated=hierarchy.name[cercle], name=name, new=candidates[0]))
+
+
+def _worded(key: str, hierarchy: Hierarchy) -> tuple[str]:
+    """A message's catalogue key: Mali's (naming the cercle), or for another country's units its ``.country``
+    variant, which names the levels by the ``level1`` and ``level2`` parameters (:func:`_level_words`)."""
+    return (f"{key}.country" if hierarchy.wording else key,)
+
+
+def _level_words(hierarchy: Hierarchy) -> dict[str, object]:
+    """The names of levels 1 and 2 for a ``.country`` message (nothing for Mali, whose messages name them)."""
+    return {"level1": hierarchy.unit_word(1), "level2": hierarchy.unit_word(2)} if hierarchy.wording else {}
 
 
 @lru_cache(maxsize=65_536)

@@ -17,6 +17,7 @@ from dashboard.layouts import shell
 from dashboard.layouts.choropleth import MapView, Scale, map_config, stepped_figure
 from dashboard.layouts.map_page import unit_labels
 from dashboard.layouts.tables import report_table
+from dashboard.reports.country_words import file_stem
 from dashboard.reports import REPORTS, ReportParams, params_to_query, report_blank, report_notes, run_report
 from dashboard.domain.filters import DEFAULT_LEVEL
 from dashboard.domain.roles import Permission
@@ -47,7 +48,7 @@ class AnalysisPage:
     map_layer: Callable[[Snapshot, ReportParams, pd.DataFrame], MapLayer] | None = None
     extra: Callable[[Snapshot, ReportParams], list] = lambda snapshot, params: []
     table: Callable[[Snapshot, ReportParams, pd.DataFrame], object] = (
-        lambda snapshot, params, frame: report_table(frame, params.lang))
+        lambda snapshot, params, frame: report_table(frame, params.lang, profile=snapshot.profile))
     #: whether the extra content is shown when the report has nothing to show (it then says where to look)
     extra_when_blank: bool = False
     #: the level the page opens at when its address does not say
@@ -132,7 +133,7 @@ def layout(page: AnalysisPage, snapshot: Snapshot, params: ReportParams, view: M
         html.P(shown.summary, id="analysis-summary", className="summary"),
         dcc.Graph(id="analysis-map", figure=shown.figure, className="analysis-map",
                   style=None if page.map_layer else {"display": "none"},
-                  config=map_config(params.lang, f"mali-3w-{page.name}")),
+                  config=map_config(params.lang, f"{file_stem(snapshot.profile)}-{page.name}")),
         html.Div(shown.extra, id="analysis-extra"),
         *([shell.download_links(page.report, params)] if page.own_downloads else []),
         html.Div(shown.table, id="analysis-table"),

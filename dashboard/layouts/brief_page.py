@@ -16,6 +16,7 @@ from dashboard.layouts.map_page import presence_map
 from dashboard.layouts.tables import report_table
 from dashboard.reports import ReportParams, run_report
 from dashboard.reports.brief import brief_cercle
+from dashboard.reports.country_words import country_text
 from dashboard.reports.snapshot import Snapshot
 
 COMMUNE = 3
@@ -30,18 +31,18 @@ def brief_map(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> 
     commune_params = _commune_params(snapshot, params)
     shown = presence_map(snapshot, commune_params)
     return MapLayer(shown.pcodes, shown.categories, shown.customdata, presence_scale(params.lang),
-                    presence_hover(shown.level, params.lang), level=shown.level)
+                    presence_hover(shown.level, params.lang, snapshot.profile), level=shown.level)
 
 
 def brief_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> str:
     lang = params.lang
     cercle = brief_cercle(snapshot, params)
     if cercle is None:
-        return translate("brief.choose", lang)
+        return country_text(snapshot.profile, "brief.choose", lang)
     lineage = snapshot.lineage.loc[cercle]
     period = params.selection(snapshot).period
     present = run_report("presence", snapshot, replace(params, level=2)).set_index("pcode").loc[cercle]
-    return translate("brief.summary", lang, cercle=lineage["name"], region=lineage["region"],
+    return country_text(snapshot.profile, "brief.summary", lang, cercle=lineage["name"], region=lineage["region"],
                      period=format_period(period, lang) if period else "—",
                      organisations=format_number(int(present["organisations"]), lang),
                      national=format_number(int(present.get("ngo_national", 0)), lang),
@@ -71,15 +72,16 @@ def brief_extra(snapshot: Snapshot, params: ReportParams) -> list:
         html.P([
             html.A(translate("brief.printable", lang), id="printable-brief", className="print-button",
                    href="/fiches" + shell.query_string(replace(params, area=cercle))),
-            html.A(translate("brief.printable_region", lang, region=snapshot.lineage.loc[cercle, "region"]),
+            html.A(country_text(snapshot.profile, "brief.printable_region", lang, region=snapshot.lineage.loc[cercle, "region"]),
                    id="printable-region", href="/fiches" + shell.query_string(replace(params, area=region)))],
             className="print-links"),
-        html.Section([html.H3(translate("brief.gaps", lang)), report_table(_gaps_by_sector(gaps), lang, fold=False)],
+        html.Section([html.H3(translate("brief.gaps", lang)),
+                      report_table(_gaps_by_sector(gaps), lang, fold=False, profile=snapshot.profile)],
                      className="report-section"),
         html.Section([html.H3(translate("brief.overlaps", lang)),
                       report_table(overlaps.drop(columns=["period", "cercle", "region"], errors="ignore"), lang,
-                                   max_rows=20, fold=False)], className="report-section"),
-        html.H3(translate("brief.by_sector", lang)),
+                                   max_rows=20, fold=False, profile=snapshot.profile)], className="report-section"),
+        html.H3(country_text(snapshot.profile, "brief.by_sector", lang)),
     ]
 
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 import pandas as pd
 from dash import dcc, html
 
+from dashboard.domain.country import CountryProfile
 from dashboard.i18n import format_number, translate
 from dashboard.layouts import shell
 from dashboard.layouts.brief_page import brief_summary
@@ -17,6 +18,7 @@ from dashboard.layouts.choropleth import MapView, presence_figure
 from dashboard.layouts.map_page import presence_map, unit_labels
 from dashboard.layouts.tables import report_table
 from dashboard.reports import ReportParams, report_blank, run_report
+from dashboard.reports.country_words import country_text
 from dashboard.reports.snapshot import Snapshot
 
 COMMUNE = 3
@@ -40,7 +42,8 @@ def cercles_of(snapshot: Snapshot, area: str | None) -> list[str]:
     return []
 
 
-def gaps_on_paper(gaps: pd.DataFrame, communes: list[str], lang: str) -> pd.DataFrame:
+def gaps_on_paper(gaps: pd.DataFrame, communes: list[str], lang: str,
+                  profile: CountryProfile | None = None) -> pd.DataFrame:
     """One line per sector: how many of the cercle's ``communes`` have no organisation, and which, those whose
     cercle has cercle-level reports in the sector marked (one list, where the screen has two). When most
     communes have none, the few that have someone are named instead ("all but ..."), so a cercle of 40
@@ -52,7 +55,7 @@ def gaps_on_paper(gaps: pd.DataFrame, communes: list[str], lang: str) -> pd.Data
                    for name, coarser in zip(cells["name"], cells["coarser_only"] > 0)]
         others = sorted(set(communes) - set(cells["name"]))
         if len(without) == len(communes):
-            listed = translate("brief.all_communes", lang)
+            listed = country_text(profile, "brief.all_communes", lang)
         elif len(others) < len(without) / 2:
             listed = translate("brief.all_but", lang, names=", ".join(others))
         else:
@@ -70,15 +73,16 @@ def sheet(snapshot: Snapshot, params: ReportParams, cercle: str, view: MapView) 
     shown = presence_map(snapshot, communes)
     names = snapshot.unit_names()
     figure = presence_figure(view, shown.level, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,
-                             shown.customdata, lang, cercle, [names.get(code, code) for code in shown.pcodes])
+                             shown.customdata, lang, cercle, [names.get(code, code) for code in shown.pcodes],
+                             snapshot.profile)
     figure["layout"]["title"] = shell.map_title(snapshot, params)
     gaps = run_report("gaps", snapshot, communes)
     overlaps = run_report("overlaps", snapshot, communes)
     by_sector = run_report("cercle_brief", snapshot, brief)
-    overlap_note = ([html.P(translate("brief.more_overlaps", lang, count=format_number(
+    overlap_note = ([html.P(country_text(snapshot.profile, "brief.more_overlaps", lang, count=format_number(
         len(overlaps) - PRINTED_OVERLAPS, lang)), className="note")] if len(overlaps) > PRINTED_OVERLAPS else [])
     return html.Section([
-        html.H2(translate("brief.sheet_title", lang, cercle=names.get(cercle, cercle),
+        html.H2(country_text(snapshot.profile, "brief.sheet_title", lang, cercle=names.get(cercle, cercle),
                           region=snapshot.lineage.loc[cercle, "region"])),
         html.P(brief_summary(snapshot, brief, by_sector), className="summary"),
         # each page says what it shows the data of (a draft in red), as the screen's header does
@@ -87,16 +91,16 @@ def sheet(snapshot: Snapshot, params: ReportParams, cercle: str, view: MapView) 
         dcc.Graph(figure=figure, className="brief-map", config={"staticPlot": True}),
         html.H3(translate("brief.gaps", lang)),
         report_table(gaps_on_paper(gaps, [names.get(code, code) for code in snapshot.units_in(COMMUNE, cercle)],
-                                   lang), lang, fold=False),
-        html.P(translate("brief.coarser_mark", lang, mark=COARSER_MARK), className="note"),
+                                   lang, snapshot.profile), lang, fold=False, profile=snapshot.profile),
+        html.P(country_text(snapshot.profile, "brief.coarser_mark", lang, mark=COARSER_MARK), className="note"),
         html.H3(translate("brief.overlaps", lang)),
         report_table(overlaps.drop(columns=["period", "pcode", "cercle", "region"], errors="ignore"), lang,
-                     max_rows=PRINTED_OVERLAPS, fold=False),
+                     max_rows=PRINTED_OVERLAPS, fold=False, profile=snapshot.profile),
         *overlap_note,
-        html.H3(translate("brief.by_sector", lang)),
+        html.H3(country_text(snapshot.profile, "brief.by_sector", lang)),
         # the cercle's number of communes is in the gaps above, those with cercle-level reports are marked there
         report_table(by_sector.drop(columns=["communes_coarser_only", "communes"], errors="ignore"), lang,
-                     fold=False),
+                     fold=False, profile=snapshot.profile),
     ], className="brief-sheet", id=f"brief-{cercle}")
 
 
@@ -107,7 +111,8 @@ def layout(snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:
     if blank is not None:
         content = [html.P(blank, className="summary")]
     elif not cercles:
-        content = [html.P(translate("brief.print_choose", lang), className="summary", id="brief-print-choose")]
+        content = [html.P(country_text(snapshot.profile, "brief.print_choose", lang), className="summary",
+                          id="brief-print-choose")]
     else:
         content = [
             html.Div([html.Button(translate("brief.print", lang), id="print-brief", className="print-button"),

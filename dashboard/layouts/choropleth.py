@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from dashboard.i18n import translate
+from dashboard.domain.country import CountryProfile
+from dashboard.reports.country_words import level_unit
 
 #: Count bins after the two special categories: (low, high) inclusive, None = open.
 COUNT_BINS: tuple[tuple[int, int | None], ...] = ((1, 1), (2, 3), (4, 5), (6, 10), (11, 20), (21, 40), (41, None))
@@ -98,11 +100,12 @@ def presence_scale(lang: str) -> Scale:
     return Scale(translate("map.title", lang), COLOURS, tuple(category_labels(lang)))
 
 
-def presence_hover(level: int, lang: str) -> list[str]:
-    """Hover lines of the presence map; ``customdata`` is (organisations present, coarser level only)."""
+def presence_hover(level: int, lang: str, profile: CountryProfile | None = None) -> list[str]:
+    """Hover lines of the presence map; ``customdata`` is (organisations present, coarser level only); the
+    coarser level named as the country of ``profile`` names it (Mali's cercle by default)."""
     lines = [translate("map.hover.count", lang, count="%{customdata[0]}")]
     if level > 1:
-        coarser = translate(f"level.{level - 1}", lang).lower()
+        coarser = level_unit(profile, level - 1, lang)
         lines.append(translate("map.hover.coarser", lang, coarser=coarser, count="%{customdata[1]}"))
     return lines
 
@@ -150,7 +153,7 @@ def name_trace(view: MapView, level: int, pcodes: list[str], names: list[str]) -
 
 def presence_figure(view: MapView, level: int, pcodes: list[str], labels: list[str], categories: list[int],
                     customdata: list[list[int]], lang: str, area: str | None = None,
-                    names: list[str] | None = None) -> dict:
+                    names: list[str] | None = None, profile: CountryProfile | None = None) -> dict:
     """The presence map: organisations present per unit, "coarser level only" as a category of its own."""
     return stepped_figure(view, level, pcodes, labels, categories, customdata, presence_scale(lang),
-                          presence_hover(level, lang), area, names)
+                          presence_hover(level, lang, profile), area, names)

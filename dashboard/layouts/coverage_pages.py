@@ -12,6 +12,7 @@ from dashboard.layouts.choropleth import Scale
 from dashboard.layouts.needs_section import gaps_or_need_map, need_coverage_section, need_rank_controls
 from dashboard.layouts.shell import page_param, round_label
 from dashboard.reports import ReportParams
+from dashboard.reports.country_words import country_text, level_plural
 from dashboard.reports.coverage import (
     change_by_sector,
     change_periods,
@@ -85,14 +86,14 @@ def gaps_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) 
     text = translate("gaps.summary_need" if by_need else "gaps.summary", lang, gaps=format_number(len(frame), lang),
                      cells=format_number(len(units) * len(sectors), lang),
                      units=format_number(frame["pcode"].nunique(), lang), total=format_number(len(units), lang),
-                     level=translate(f"level.{params.level}.plural", lang),
+                     level=level_plural(snapshot.profile, params.level, lang),
                      coarser=format_number(int((frame["coarser_only"] > 0).sum()), lang),
                      who=ORG_TYPE_VOCABULARY.label(missing, lang) if missing else translate("gaps.nobody", lang))
     unknown = frame.loc[~frame["people_in_need_known" if by_need else "population_known"].astype(bool), "pcode"].nunique()
     if unknown:
-        text += " " + translate("gaps.need_unknown" if by_need else "gaps.population_unknown", lang,
+        text += " " + country_text(snapshot.profile, "gaps.need_unknown" if by_need else "gaps.population_unknown", lang,
                                 count=format_number(unknown, lang),
-                                level=translate(f"level.{params.level}.plural", lang))
+                                level=level_plural(snapshot.profile, params.level, lang))
     return text
 
 
@@ -131,7 +132,7 @@ def overlaps_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFra
     lang = params.lang
     return translate("overlaps.summary", lang, cells=format_number(len(frame), lang), k=overlap_threshold(params),
                      units=format_number(frame["pcode"].nunique(), lang),
-                     level=translate(f"level.{params.level}.plural", lang))
+                     level=level_plural(snapshot.profile, params.level, lang))
 
 
 def overlaps_controls(snapshot: Snapshot, params: ReportParams) -> list:
@@ -166,7 +167,7 @@ def change_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame
                      arrived=format_number(int(frame["arrived"].sum()), lang),
                      left=format_number(int(frame["left"].sum()), lang),
                      stayed=format_number(int(frame["stayed"].sum()), lang),
-                     cells=format_number(len(frame), lang), level=translate(f"level.{params.level}.plural", lang))
+                     cells=format_number(len(frame), lang), level=level_plural(snapshot.profile, params.level, lang))
 
 
 def change_controls(snapshot: Snapshot, params: ReportParams) -> list:

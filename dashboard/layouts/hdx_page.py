@@ -10,6 +10,7 @@ from dashboard.i18n import format_period, translate
 from dashboard.ingest.hdx import DEFAULT_DATASET, HdxError, HdxSource, not_imported
 from dashboard.layouts import shell
 from dashboard.reports import ReportParams
+from dashboard.reports.country_words import country_text
 from dashboard.reports.snapshot import Snapshot
 
 #: how long the page waits for HDX before saying it could not be reached (the command line waits longer)
@@ -20,7 +21,8 @@ def layout(snapshot: Snapshot, params: ReportParams) -> html.Div:
     lang = params.lang
     source = HdxSource.from_environment()
     return shell.page(snapshot, params, "hdx", [
-        html.P(translate("hdx.intro", lang, dataset=DEFAULT_DATASET, where=source.where()), className="summary"),
+        html.P(country_text(snapshot.profile, "hdx.intro", lang, dataset=DEFAULT_DATASET, where=source.where()),
+               className="summary"),
         html.Button(translate("hdx.list", lang), id="hdx-list", n_clicks=0),
         html.Div(id="hdx-releases"),
         html.P([translate("hdx.how", lang), " ", html.Code("python -m dashboard fetch-hdx")], className="note"),

@@ -19,6 +19,7 @@ from dashboard.layouts import shell
 from dashboard.reports import ReportParams
 from dashboard.reports.imports import (
     batch_issues,
+    batch_profile,
     column_mapping,
     import_batch,
     import_batches,
@@ -85,7 +86,7 @@ def layout(snapshot: Snapshot, params: ReportParams, engine: Engine) -> html.Div
         (_table(readable_issues(groups, lang), "import-issue-groups") if not groups.empty
          else html.P(translate("report.no_problem", lang), id="import-issue-groups")),
         html.H3(translate("imports.sheet.columns", lang)),
-        _table(readable_mapping(column_mapping(engine, batch.id), lang), "import-columns"),
+        _table(readable_mapping(column_mapping(engine, batch.id), lang, batch_profile(batch)), "import-columns"),
         html.H3(translate("report.issues", lang, shown=format_number(min(len(issues), ISSUES_SHOWN), lang),
                           total=format_number(len(issues), lang))),
         _table(readable_issues(issues.head(ISSUES_SHOWN), lang), "import-issues"),

@@ -73,16 +73,18 @@ def extra(snapshot: Snapshot, params: ReportParams) -> list:
                        [SECTOR_VOCABULARY.label(code, lang) for code in by_sector["sector_code"].iloc[:-1]],
                        by_sector["national_ngos"].iloc[:-1].tolist(), by_sector["organisations"].iloc[:-1].tolist(),
                        lang),
-            report_table(_with_total(by_sector, "sector_code", lang), lang)], "national_share_by_sector", params),
+            report_table(_with_total(by_sector, "sector_code", lang), lang, profile=snapshot.profile)],
+            "national_share_by_sector", params),
         _section(translate("localisation.operational_by_region", lang), [
             share_bars(translate("localisation.by_region", lang), by_region["region"].iloc[:-1].tolist(),
                        by_region["national_ngos"].iloc[:-1].tolist(), by_region["organisations"].iloc[:-1].tolist(),
                        lang),
-            report_table(_with_total(by_region, "region", lang), lang)], "national_share_by_region", params),
+            report_table(_with_total(by_region, "region", lang), lang, profile=snapshot.profile)],
+            "national_share_by_region", params),
     ]
     members = run_report("member_share", snapshot, params)
     if members["members"].sum():
-        sections.append(_section(translate("localisation.members", lang), [report_table(members, lang)],
+        sections.append(_section(translate("localisation.members", lang), [report_table(members, lang, profile=snapshot.profile)],
                                  "member_share", params))
     else:
         reason = "localisation.no_members" if snapshot.memberships.empty else "localisation.no_match"
@@ -100,7 +102,8 @@ def extra(snapshot: Snapshot, params: ReportParams) -> list:
             notes.append(html.P(translate("localisation.only_local", lang), className="note warning-note",
                                 id="only-local-note"))
         sections.append(_section(translate("localisation.funding", lang), [
-            *notes, funding_bars(regions, chart_names, lang), report_table(_with_total(funding, "region", lang), lang),
+            *notes, funding_bars(regions, chart_names, lang),
+            report_table(_with_total(funding, "region", lang), lang, profile=snapshot.profile),
         ], "local_funding", params))
         network = run_report("partner_network", snapshot, params)
         sections.append(_section(translate("localisation.network_title", lang), [flows_table(network, lang)],

@@ -17,6 +17,7 @@ from dashboard.layouts.choropleth import MapView, category, map_config, presence
 from dashboard.layouts.modality_map import map_mode, modality_figure, mode_control
 from dashboard.layouts.unit_facts import unit_facts
 from dashboard.reports import ReportParams, report_blank, run_report
+from dashboard.reports.country_words import country_text, file_stem, level_plural, level_unit
 from dashboard.security.policy import Policy
 from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 from dashboard.reports.people import selected_people
@@ -59,14 +60,14 @@ def presence_map(snapshot: Snapshot, params: ReportParams) -> PresenceMap:
         summary = blank
     else:
         rows = snapshot.rows(params.selection(snapshot))
-        units_word = translate(f"level.{level}.plural", lang)
+        units_word = level_plural(snapshot.profile, level, lang)
         summary = translate("summary.text", lang, organisations=len(rows.organisations),
                             covered=int((presence["organisations"] > 0).sum()), total=len(presence),
                             units=units_word, rows=format_number(int(rows.rows.rows[rows.mask].sum()), lang))
         coarser_only = int(((presence["organisations"] == 0) & (presence["coarser_only"] > 0)).sum())
         if coarser_only:
             summary += translate("summary.coarser", lang, count=coarser_only, units=units_word,
-                                 coarser=translate(f"level.{level - 1}", lang).lower())
+                                 coarser=level_unit(snapshot.profile, level - 1, lang))
     summary = " ".join([summary, *notes])
     return PresenceMap(presence["pcode"].tolist(), categories,
                        presence[["organisations", "coarser_only"]].values.tolist(), summary, level)
@@ -77,7 +78,8 @@ def map_figure(snapshot: Snapshot, params: ReportParams, view: MapView):
     shown = presence_map(snapshot, params)
     names = snapshot.unit_names()
     figure = presence_figure(view, shown.level, shown.pcodes, unit_labels(snapshot, shown.pcodes), shown.categories,
-                             shown.customdata, params.lang, params.area, [names.get(code, code) for code in shown.pcodes])
+                             shown.customdata, params.lang, params.area, [names.get(code, code) for code in shown.pcodes],
+                             snapshot.profile)
     figure["layout"]["title"] = shell.map_title(snapshot, params)
     return with_access_outline(figure, snapshot, shell.map_params(snapshot, params), view), shown.summary
 
@@ -98,7 +100,7 @@ def unit_table(snapshot: Snapshot, params: ReportParams, pcode: str | None) -> h
                                  ("table.acronym", "table.name", "table.type", "table.sectors")]))
     groups = [(table[table["reported_at"] >= level], translate("table.present", lang, count="{count}"))]
     for coarse in range(level - 1, 0, -1):
-        coarser_name = translate(f"level.{coarse}", lang).lower()
+        coarser_name = level_unit(snapshot.profile, coarse, lang)
         groups.append((table[table["reported_at"] == coarse],
                        translate("table.coarser", lang, coarser=coarser_name, count="{count}")))
     policy = snapshot.public_policy
@@ -184,7 +186,7 @@ def key_figures(snapshot: Snapshot, params: ReportParams) -> list:
         figure("figures.national", format_number(int(national), lang),
                translate("figures.national_share", lang, share=share), "figure-national"),
         figure("figures.covered", f"{format_number(covered, lang)} / {format_number(units, lang)}",
-               translate(f"level.{params.level}.plural", lang) if params.level else "", "figure-covered"),
+               level_plural(snapshot.profile, params.level, lang) if params.level else "", "figure-covered"),
         figure("figures.as_of", format_period(period, lang) if period else "—", "", "figure-period"),
     ]
 
@@ -198,7 +200,7 @@ def overview(snapshot: Snapshot, params: ReportParams) -> list:
     by_sector = run_report("national_share_by_sector", snapshot, params).iloc[:-1]
     types = run_report("organisations_by_type", snapshot, params).iloc[:-1]
     top = run_report("top_organisations", snapshot, params).head(TOP_ORGANISATIONS)
-    units = translate(f"level.{params.level}.plural", lang) if params.level else ""
+    units = level_plural(snapshot.profile, params.level, lang) if params.level else ""
     charts = [
         (share_bars(translate("overview.by_sector", lang),
                     [SECTOR_VOCABULARY.label(code, lang) for code in by_sector["sector_code"]],
@@ -231,8 +233,8 @@ def layout(snapshot: Snapshot, params: ReportParams, view: MapView) -> html.Div:
         html.P(summary, id="map-summary", className="summary"),
         mode_control(snapshot, params),
         dcc.Graph(id="presence-map", figure=figure, className="presence-map",
-                  config=map_config(params.lang, "mali-3w-presence")),
-        html.P(translate("map.note", lang), className="note"),
+                  config=map_config(params.lang, f"{file_stem(snapshot.profile)}-presence")),
+        html.P(country_text(snapshot.profile, "map.note", lang), className="note"),
         shell.download_links("presence", params),
         shell.open_data_links(params, full_rows=not snapshot.public),
         html.Div(html.P(translate("table.hint", lang), className="hint"), id="unit-table"),

@@ -11,6 +11,7 @@ from dashboard.i18n import format_number, translate
 from dashboard.layouts.analysis_page import AnalysisPage
 from dashboard.layouts.tables import cell_text
 from dashboard.reports import ReportParams
+from dashboard.reports.country_words import level_plural
 from dashboard.reports.describe import column_label
 from dashboard.reports.overview import SECTOR_COLUMN
 from dashboard.reports.snapshot import Snapshot
@@ -27,7 +28,7 @@ def summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> st
     sectors = sector_columns(frame)
     empty = int((frame[sectors] == 0).to_numpy().sum()) if sectors else 0
     return translate("matrix.summary", params.lang, units=format_number(len(frame), params.lang),
-                     units_word=translate(f"level.{params.level}.plural", params.lang), sectors=len(sectors),
+                     units_word=level_plural(snapshot.profile, params.level, params.lang), sectors=len(sectors),
                      empty=format_number(empty, params.lang), cells=format_number(len(frame) * len(sectors),
                                                                                    params.lang))
 
@@ -44,7 +45,7 @@ def table(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame) -> html
     sectors = set(sector_columns(frame))
     widest = int(frame[list(sectors)].to_numpy().max()) if sectors and len(frame) else 0
     shown = frame.head(MATRIX_ROWS)
-    head = html.Thead(html.Tr([html.Th(column_label(str(column), lang),
+    head = html.Thead(html.Tr([html.Th(column_label(str(column), lang, snapshot.profile),
                                        className="sector-head" if column in sectors else None)
                                for column in frame.columns]))
     body = html.Tbody([html.Tr([

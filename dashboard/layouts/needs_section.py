@@ -13,6 +13,7 @@ from dashboard.layouts.controls import dropdown
 from dashboard.layouts.shell import download_links, page_param
 from dashboard.layouts.tables import report_table
 from dashboard.reports import ReportParams, report_notes, run_report
+from dashboard.reports.country_words import country_text
 from dashboard.reports.needs import RANKS, gap_rank, has_needs
 from dashboard.reports.security_layers import incidents_by_unit
 from dashboard.reports.snapshot import Snapshot
@@ -59,7 +60,7 @@ def need_rank_controls(snapshot: Snapshot, params: ReportParams) -> list:
         chosen = map_choice(snapshot, params)
         controls.append(html.Label([translate("needs.map", lang), dropdown(
             lang, id=page_param("map"), value="" if chosen == "gaps" else chosen, clearable=False,
-            options=[{"label": translate(f"needs.map.{name}", lang), "value": "" if name == "gaps" else name}
+            options=[{"label": country_text(snapshot.profile, f"needs.map.{name}", lang), "value": "" if name == "gaps" else name}
                      for name in maps])]))
     return controls
 
@@ -75,7 +76,7 @@ def incidents_map_layer(snapshot: Snapshot, params: ReportParams) -> MapLayer:
                        if count >= low and (high is None or count <= high)) for count in counts]
     labels = tuple(str(low) if low == high else f"{low} – {high}" if high is not None else f"{low}+"
                    for low, high in INCIDENT_BINS)
-    scale = Scale(translate("report.incidents", lang), INCIDENT_COLOURS, labels)
+    scale = Scale(country_text(snapshot.profile, "report.incidents", lang), INCIDENT_COLOURS, labels)
     return MapLayer(units.tolist(), categories, [[int(count)] for count in counts], scale,
                     [translate("incidents.hover", lang, count="%{customdata[0]}")])
 
@@ -147,9 +148,9 @@ def _report_section(report: str, snapshot: Snapshot, params: ReportParams, secti
     """A report as a section of the page: its title, its notes, its first rows and its downloads."""
     lang = params.lang
     return html.Section([
-        html.H3(translate(f"report.{report}", lang)),
+        html.H3(country_text(snapshot.profile, f"report.{report}", lang)),
         *[html.P(note, className="note") for note in report_notes(report, snapshot, params)],
-        report_table(run_report(report, snapshot, params), lang, max_rows=SHOWN_ROWS),
+        report_table(run_report(report, snapshot, params), lang, max_rows=SHOWN_ROWS, profile=snapshot.profile),
         download_links(report, params),
     ], className="report-section", id=section_id)
 
@@ -166,6 +167,6 @@ def need_coverage_section(snapshot: Snapshot, params: ReportParams) -> list:
     return [html.Section([
         html.H3(translate("report.need_coverage", lang)),
         html.P(translate("needs.coverage_note", lang), className="note"),
-        report_table(frame, lang, max_rows=SHOWN_ROWS),
+        report_table(frame, lang, max_rows=SHOWN_ROWS, profile=snapshot.profile),
         download_links("need_coverage", params),
     ], className="report-section", id="need-coverage"), *more]

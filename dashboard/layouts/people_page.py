@@ -16,6 +16,7 @@ from dashboard.layouts.choropleth import Scale
 from dashboard.layouts.controls import dropdown
 from dashboard.layouts.shell import page_param
 from dashboard.reports import ReportParams
+from dashboard.reports.country_words import country_text, level_plural
 from dashboard.reports.people import selected_people
 from dashboard.reports.snapshot import Snapshot
 
@@ -75,12 +76,12 @@ def people_summary(snapshot: Snapshot, params: ReportParams, frame: pd.DataFrame
                      share=f"{reached / targeted:.0%}" if pd.notna(targeted) and targeted > 0 and pd.notna(reached)
                      else "—",
                      units=format_number(int((frame["targeted"].notna() | frame["reached"].notna()).sum()), lang),
-                     level=translate(f"level.{params.level}.plural", lang), **statuses)
+                     level=level_plural(snapshot.profile, params.level, lang), **statuses)
     coarser = coarser_rows(selected, params.level)
     notes = [translate("people.caveat", lang)]
     if coarser:
-        notes.append(translate("people.coarser", lang, rows=format_number(coarser, lang),
-                               level=translate(f"level.{params.level}.plural", lang)))
+        notes.append(country_text(snapshot.profile, "people.coarser", lang, rows=format_number(coarser, lang),
+                               level=level_plural(snapshot.profile, params.level, lang)))
     return html.Span([text, *[part for note in notes for part in (html.Br(), html.Span(note, className="note"))]])
 
 

@@ -113,7 +113,7 @@ def reporting_extra(snapshot: Snapshot, params: ReportParams) -> list:
         parts.append(html.Figure([
             html.Figcaption(translate("reporting.sources_title", lang, period=format_period(shown, lang),
                                       state=_state(snapshot, shown, lang))),
-            report_table(sources, lang)], className="table-figure"))
+            report_table(sources, lang, profile=snapshot.profile)], className="table-figure"))
     if earlier is not None and shown is not None:
         parts.append(html.H3(translate(f"reporting.table_title.{reporting_by(params)}", lang,
                                        earlier=format_period(earlier, lang), later=format_period(shown, lang)),
@@ -126,7 +126,7 @@ def reporting_table(snapshot: Snapshot, params: ReportParams, frame: pd.DataFram
     if "last_round" in frame.columns:
         frame = frame.assign(last_round=frame["last_round"].map(
             lambda period: format_period(period, lang) if isinstance(period, str) else None))
-    return report_table(frame, lang, max_rows=200)
+    return report_table(frame, lang, max_rows=200, profile=snapshot.profile)
 
 
 REPORTING = AnalysisPage("reporting", "/rapportage", "reporting_status", reporting_summary, reporting_controls,

@@ -15,7 +15,8 @@ from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from dashboard.layouts.controls import dropdown
-from dashboard.reports.country_words import (app_title, boundaries_line, drawn_level, drawn_level_note,
+from dashboard.domain.country import CountryProfile
+from dashboard.reports.country_words import (app_title, boundaries_line, country_text, drawn_level, drawn_level_note,
                                                level_label, whole_country)
 from dashboard.i18n import format_period, translate
 from dashboard.reports import ReportParams, params_to_query
@@ -78,7 +79,7 @@ def policy_note(snapshot: Snapshot, lang: str) -> html.P | None:
     if policy is None:
         return None
     sectors = ", ".join(SECTOR_VOCABULARY.label(code, lang) for code in sorted(policy.sensitive_sectors))
-    return html.P(translate("policy.public_note", lang, sectors=sectors, k=policy.min_organisations_named),
+    return html.P(country_text(snapshot.profile, "policy.public_note", lang, sectors=sectors, k=policy.min_organisations_named),
                   className="note policy-note", id="policy-note")
 
 
@@ -115,14 +116,14 @@ def map_title(snapshot: Snapshot, params: ReportParams, periods: Sequence[str | 
 
 
 def header(snapshot: Snapshot | None, params: ReportParams, viewer: Viewer,
-           periods: Sequence[str | None] | None = None) -> html.Header:
+           periods: Sequence[str | None] | None = None, profile: CountryProfile | None = None) -> html.Header:
     """The product's name, what the page shows the data of (none for a page without data), the language
-    switch and the account."""
+    switch and the account; the country is the snapshot's, or ``profile`` for a page without data."""
     lang = params.lang
     other = "en" if lang == "fr" else "fr"
     facts = [html.Ul(header_facts(snapshot, params, periods), id="data-facts")] if snapshot is not None else []
     return html.Header([
-        html.Div([html.H1(app_title(snapshot.profile if snapshot is not None else None, lang)),
+        html.Div([html.H1(app_title(snapshot.profile if snapshot is not None else profile, lang)),
                   html.P(translate("app.subtitle", lang))]),
         html.Div([*facts,
                   html.A(translate("lang.switch", lang), id="language-switch", lang=other,
@@ -131,10 +132,12 @@ def header(snapshot: Snapshot | None, params: ReportParams, viewer: Viewer,
     ], className="app-header")
 
 
-def navigation(active: str | None, params: ReportParams, viewer: Viewer) -> html.Nav:
+def navigation(active: str | None, params: ReportParams, viewer: Viewer,
+               profile: CountryProfile | None = None) -> html.Nav:
+    """The links to the pages, named in the words of the country of ``profile`` (Fiche département)."""
     search = _query_string(params, lang=params.lang)
     return html.Nav([
-        dcc.Link(translate(f"page.{name}", params.lang), href=path + search,
+        dcc.Link(country_text(profile, f"page.{name}", params.lang), href=path + search,
                  id={"type": "nav-link", "path": path}, className="active" if name == active else None)
         for name, path, permission in PAGES if permission is None or viewer.can(permission)], className="pages")
 
@@ -275,15 +278,17 @@ def open_data_links(params: ReportParams, full_rows: bool) -> html.Div:
     return html.Div(links, className="downloads open-data")
 
 
-def plain_page(params: ReportParams, content: list, active: str | None = None) -> html.Div:
+def plain_page(params: ReportParams, content: list, active: str | None = None,
+               profile: CountryProfile | None = None) -> html.Div:
     """A page without data (a page not found, a page the viewer may not open): the product's header with
-    the language switch and the account, the navigation, and ``content``."""
+    the language switch and the account, the navigation, and ``content``; the words of the country of
+    ``profile`` (Mali's by default)."""
     viewer = current_viewer()
     return html.Div([
         dcc.Store(id="lang", data=params.lang),
         dcc.Store(id="level-default", data=DEFAULT_LEVEL),
-        header(None, params, viewer),
-        navigation(active, params, viewer),
+        header(None, params, viewer, profile=profile),
+        navigation(active, params, viewer, profile),
         html.Main([html.Section(content, className="content")]),
     ])
 
@@ -301,6 +306,6 @@ def page(snapshot: Snapshot, params: ReportParams, active: str, content: list, c
         dcc.Store(id="lang", data=params.lang),
         dcc.Store(id="level-default", data=default_level),
         header(snapshot, params, viewer, periods),
-        navigation(active, params, viewer),
+        navigation(active, params, viewer, snapshot.profile),
         html.Main([*aside, html.Section([policy_note(snapshot, params.lang), *content], className="content")]),
     ])

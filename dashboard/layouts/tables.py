@@ -12,6 +12,7 @@ import pandas as pd
 from dash import html
 
 from dashboard.i18n import format_number, translate
+from dashboard.domain.country import CountryProfile
 from dashboard.reports.describe import column_label
 from dashboard.domain.vocabulary import ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 
@@ -53,11 +54,13 @@ def cell(column: str, value: object, lang: str) -> object:
     return cell_text(column, value, lang)
 
 
-def report_table(frame: pd.DataFrame, lang: str, max_rows: int = 50, fold: bool = True) -> html.Div:
+def report_table(frame: pd.DataFrame, lang: str, max_rows: int = 50, fold: bool = True,
+                 profile: CountryProfile | None = None) -> html.Div:
     """The first ``max_rows`` rows of a report, with a line saying how many there are in all; long lists folded
-    (``fold``; a page meant for print, the cercle brief, shows them whole)."""
+    (``fold``; a page meant for print, the cercle brief, shows them whole); headers in the words of the country
+    of ``profile`` (a cercle is a département in Niger)."""
     shown = frame.head(max_rows)
-    head = html.Thead(html.Tr([html.Th(column_label(str(column), lang)) for column in frame.columns]))
+    head = html.Thead(html.Tr([html.Th(column_label(str(column), lang, profile)) for column in frame.columns]))
     show = cell if fold else cell_text
     body = html.Tbody([html.Tr([html.Td(show(column, value, lang)) for column, value in row.items()])
                        for _, row in shown.iterrows()])

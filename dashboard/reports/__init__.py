@@ -30,6 +30,7 @@ from dashboard.reports import (
     review,
     security_layers,
 )
+from dashboard.reports.country_words import country_text
 from dashboard.reports.describe import (
     coarser_period_note,
     header_lines,
@@ -89,8 +90,9 @@ class Report:
     #: for an open-data shape (HDX HAPI, a HXL 3W): the HXL tag of each column of its table; its files then
     #: keep the columns' own names (a standard's, not the catalogue's) and carry the tags as a second row
     hxl: Callable[[pd.DataFrame], Mapping[str, str]] | None = None
-    #: the headers of its files in the reader's language when they are not the columns' names
-    headers: Callable[[pd.DataFrame, str], list[str]] | None = None
+    #: the headers of its files in the reader's language (and the words of the view's country, its profile)
+    #: when they are not the columns' names
+    headers: Callable[[pd.DataFrame, str, object], list[str]] | None = None
     #: what else a reader must know beside its table (where the people in need come from...), one sentence a note
     notes: Callable[[Snapshot, ReportParams], list[str]] = lambda snapshot, params: []
 
@@ -212,7 +214,7 @@ def report_header(name: str, snapshot: Snapshot, params: ReportParams) -> Export
     # an open-data shape is drawn at its standard's levels, whatever the level of the page it was asked from
     used = report.uses if report.hxl is not None else None
     lines = header_lines(snapshot, params, periods, report_notes(name, snapshot, params), used)
-    return ExportHeader(translate(f"report.{name}", params.lang), tuple(lines))
+    return ExportHeader(country_text(snapshot.profile, f"report.{name}", params.lang), tuple(lines))
 
 
 def report_file(name: str, snapshot: Snapshot, params: ReportParams, fmt: str, store: StoreReader | None = None,
@@ -225,9 +227,9 @@ def report_file(name: str, snapshot: Snapshot, params: ReportParams, fmt: str, s
     table = run_report(name, snapshot, params, store)
     header = report_header(name, snapshot, params)
     if report.hxl is None:
-        return WRITERS[fmt][0](labelled(table, params.lang) if labels else table, header)
+        return WRITERS[fmt][0](labelled(table, params.lang, snapshot.profile) if labels else table, header)
     tags = report.hxl(table)
-    headers = report.headers(table, params.lang) if report.headers is not None else list(table.columns)
+    headers = report.headers(table, params.lang, snapshot.profile) if report.headers is not None else list(table.columns)
     return hxl_writers[fmt](table, header, [tags.get(column, "") for column in table.columns], headers)
 
 

@@ -7,7 +7,8 @@ import pandas as pd
 
 from dashboard.i18n import catalogue, format_date, format_number, format_period, language, translate
 from dashboard.reports.params import ReportParams
-from dashboard.reports.country_words import boundaries_line
+from dashboard.domain.country import CountryProfile
+from dashboard.reports.country_words import boundaries_line, country_text, level_label, level_plural, level_unit
 from dashboard.domain.filters import FILTERS, Filter, FilterKind
 from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY, VOCABULARIES
 from dashboard.reports.snapshot import Snapshot
@@ -53,7 +54,7 @@ def describe_value(snapshot: Snapshot, declared: Filter, value: object, lang: st
         names = {profile.iso3: profile.name(lang) for profile in snapshot.countries}
         return names.get(value, value)
     if declared.kind is FilterKind.LEVEL:
-        return translate(f"level.{value}", lang)
+        return level_label(snapshot.profile, value, lang)
     if declared.kind is FilterKind.PERIOD:
         return format_period(value, lang)
     if declared.kind is FilterKind.AREA:
@@ -173,8 +174,9 @@ def coarser_period_note(snapshot: Snapshot, params: ReportParams, period: str | 
         return None
     finest = int(levels.max())
     return translate("note.period_coarser", params.lang, period=format_period(period, params.lang),
-                     finest=translate(f"level.{finest}.plural", params.lang), finest_unit=translate(f"unit.{finest}", params.lang),
-                     level=translate(f"level.{params.level}.plural", params.lang))
+                     finest=level_plural(snapshot.profile, finest, params.lang),
+                     finest_unit=level_unit(snapshot.profile, finest, params.lang),
+                     level=level_plural(snapshot.profile, params.level, params.lang))
 
 
 def header_lines(snapshot: Snapshot, params: ReportParams, periods: list[str | None] | None,
@@ -187,14 +189,18 @@ def header_lines(snapshot: Snapshot, params: ReportParams, periods: list[str | N
             boundaries_line(snapshot.profile, lang)]
 
 
-def column_label(column: str, lang: str) -> str:
+def column_label(column: str, lang: str, profile: CountryProfile | None = None) -> str:
     """A report column's header in the user's language: a sector column of a matrix (``sector.health``) is
-    the sector's name; machine names stay for columns without a label."""
+    the sector's name; machine names stay for columns without a label. A column naming a level (``cercle``)
+    is named as the country of ``profile`` names it (Département in Niger)."""
     if column.startswith("sector.") and column != "sector.":
         return SECTOR_VOCABULARY.label(column.removeprefix("sector."), lang)
-    return catalogue(language(lang)).get(f"column.{column}", column)
+    if f"column.{column}" not in catalogue(language(lang)):
+        return column
+    return country_text(profile, f"column.{column}", lang)
 
 
-def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Column headers in the user's language (machine names stay for columns without a label)."""
-    return frame.rename(columns={column: column_label(str(column), lang) for column in frame.columns})
+def labelled(frame: pd.DataFrame, lang: str, profile: CountryProfile | None = None) -> pd.DataFrame:
+    """Column headers in the user's language (machine names stay for columns without a label), levels named as
+    the country of ``profile`` names them."""
+    return frame.rename(columns={column: column_label(str(column), lang, profile) for column in frame.columns})

@@ -19,6 +19,9 @@ from dashboard.ingest.preview import group_issues, issue_kind
 from dashboard.store.database import is_row_id
 from dashboard.domain.roles import Permission, Role, Viewer
 from dashboard.store.models import ImportBatch, ImportIssue, RejectedRow
+from dashboard.domain.country import CountryProfile
+from dashboard.geo.profiles import profile_of_version
+from dashboard.reports.country_words import country_text
 
 BATCH_COLUMNS = ["batch_id", "kind", "file_name", "sheet", "period", "imported_at", "imported_by", "rows_read",
                  "rows_accepted", "rows_rejected", "replaced_batch_id", "changes", "codes_version", "warnings",
@@ -163,12 +166,12 @@ def rejected_rows_csv(engine: Engine, batch_id: int) -> bytes:
     return table.map(neutralise).to_csv(index=False).encode("utf-8-sig")
 
 
-def field_label(name: str, lang: str) -> str:
-    """A field in the reader's words: ``adm2_code`` → "P-code cercle", ``targeted_f_child`` → "Personnes
-    ciblées : filles (< 18 ans)"."""
+def field_label(name: str, lang: str, profile: CountryProfile | None = None) -> str:
+    """A field in the reader's words: ``adm2_code`` → "P-code cercle" ("P-code département" for the country
+    of a Niger ``profile``), ``targeted_f_child`` → "Personnes ciblées : filles (< 18 ans)"."""
     words = catalogue(lang)
     if f"field.{name}" in words:
-        return words[f"field.{name}"]
+        return country_text(profile, f"field.{name}", lang)
     measure, _, group = name.partition("_")
     if measure in ("targeted", "reached") and f"people.{group}" in words:
         return f"{words[f'field.{measure}']} : {words[f'people.{group}']}" if lang == "fr" else \
@@ -212,8 +215,10 @@ def recognition_label(how: str, lang: str) -> str:
     return how
 
 
-def readable_mapping(mapping: pd.DataFrame, lang: str) -> pd.DataFrame:
-    frame = mapping.assign(field=mapping["field"].map(lambda name: field_label(name, lang)),
+def readable_mapping(mapping: pd.DataFrame, lang: str, profile: CountryProfile | None = None) -> pd.DataFrame:
+    """An import's columns and the fields they were read as, in the reader's words (levels as the country of
+    ``profile`` names them)."""
+    frame = mapping.assign(field=mapping["field"].map(lambda name: field_label(name, lang, profile)),
                            method=mapping["method"].map(lambda how: recognition_label(how, lang)))
     return frame.rename(columns={name: translate(f"mapping.{name}", lang) for name in MAPPING_COLUMNS})
 
@@ -231,15 +236,22 @@ def summary_table(batch: pd.Series, lang: str) -> pd.DataFrame:
                                                             else value for value in values]})
 
 
+def batch_profile(batch: ImportBatch) -> CountryProfile | None:
+    """The country whose boundaries an import was placed on (None: Mali's older ones), for its report's words."""
+    return profile_of_version(batch.boundary_version)
+
+
 def validation_report_xlsx(engine: Engine, batch_id: int, lang: str) -> bytes:
     """The import's report as a workbook: a summary, the columns recognised, the problems (whole-file ones
     first, then by row: column, value, problem, suggested fix, how a repair was made and how sure it is),
-    the rejected rows as uploaded and, for a replacement, what changed per organisation."""
+    the rejected rows as uploaded and, for a replacement, what changed per organisation. Levels are named as
+    the country of the import's boundaries names them."""
+    profile = batch_profile(import_batch(engine, batch_id))
     batch = import_batches(engine, batch_id).iloc[0]
     problems = batch_issues(engine, batch_id, lang).drop(columns="kind")
     problems.insert(0, "sheet", batch["sheet"])  # for each problem: sheet, row, column, value, problem, fix
     sheets = [(translate("imports.sheet.summary", lang), summary_table(batch, lang)),
-              (translate("imports.sheet.columns", lang), readable_mapping(column_mapping(engine, batch_id), lang)),
+              (translate("imports.sheet.columns", lang), readable_mapping(column_mapping(engine, batch_id), lang, profile)),
               (translate("imports.sheet.problems", lang), readable_issues(problems, lang)),
               (translate("imports.sheet.rejected", lang), rejected_rows(engine, batch_id))]
     if batch["changes"]:

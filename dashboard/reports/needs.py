@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.analysis.needs import FOOD_COLUMNS, food_insecurity_table, need_denominator, needs_at_level
+from dashboard.reports.country_words import country_text
 from dashboard.reports.describe import with_unit_names
 from dashboard.i18n import format_date, translate
 from dashboard.reports.params import ReportParams
@@ -47,11 +48,11 @@ def needs_notes(snapshot: Snapshot, params: ReportParams) -> list[str]:
     if not has_needs(snapshot):
         return [translate("needs.none", lang)]
     source = snapshot.needs_source or {}
-    notes = [translate("needs.source", lang, year=int(snapshot.needs["year"].iloc[0]),
+    notes = [country_text(snapshot.profile, "needs.source", lang, year=int(snapshot.needs["year"].iloc[0]),
                        file=source.get("file_name", ""), source=source.get("source") or "-",
                        date=format_date(source.get("imported_at"), lang))]
     if params.level == 3:
-        notes.append(translate("needs.not_communes", lang))
+        notes.append(country_text(snapshot.profile, "needs.not_communes", lang))
     return notes
 
 
@@ -97,8 +98,8 @@ def food_insecurity_notes(snapshot: Snapshot, params: ReportParams) -> list[str]
     if moved:
         notes.append(translate("food.translated", lang, codes="; ".join(moved)))
     if params.level == 3:
-        notes.append(translate("food.not_communes", lang))
+        notes.append(country_text(snapshot.profile, "food.not_communes", lang))
     elif params.level == 2 and (food.table["level"] == 1).any():
         regions = ", ".join(f"{names.get(code, code)} ({code})" for code in food.table.loc[food.table["level"] == 1, "pcode"])
-        notes.append(translate("food.region_only", lang, regions=regions))
+        notes.append(country_text(snapshot.profile, "food.region_only", lang, regions=regions))
     return notes

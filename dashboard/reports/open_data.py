@@ -17,6 +17,8 @@ from dashboard.analysis.cube import counts
 from dashboard.domain import hapi
 from dashboard.domain.vocabulary import NO_SECTOR, ORG_TYPE_VOCABULARY, SECTOR_VOCABULARY
 from dashboard.i18n import format_number, translate
+from dashboard.domain.country import CountryProfile
+from dashboard.reports.country_words import country_text
 from dashboard.reports.params import ReportParams
 from dashboard.reports.snapshot import Snapshot, StoreReader
 from dashboard.security.policy import hide_names
@@ -203,7 +205,8 @@ def hxl_3w_tags(frame: pd.DataFrame) -> dict[str, str]:
                                          else UPLOADED_TAG) for column in frame.columns}
 
 
-def hxl_3w_headers(frame: pd.DataFrame, lang: str) -> list[str]:
-    """The 3W export's headers: each known field's in the reader's language, the others as uploaded."""
+def hxl_3w_headers(frame: pd.DataFrame, lang: str, profile: CountryProfile | None = None) -> list[str]:
+    """The 3W export's headers: each known field's in the reader's language (levels named as the country of
+    ``profile`` names them), the others as uploaded."""
     known = {field for field, _tag in HXL_3W_COLUMNS}
-    return [translate(f"hxl3w.{column}", lang) if column in known else column for column in frame.columns]
+    return [country_text(profile, f"hxl3w.{column}", lang) if column in known else column for column in frame.columns]

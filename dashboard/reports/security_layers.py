@@ -11,6 +11,7 @@ from dashboard.analysis.cube import label_lists
 from dashboard.domain.vocabulary import NO_SECTOR
 from dashboard.geo.incidents import INCIDENT_COLUMNS
 from dashboard.i18n import translate
+from dashboard.reports.country_words import country_text
 from dashboard.reports.describe import with_unit_names
 from dashboard.reports.params import ReportParams
 from dashboard.reports.snapshot import Snapshot
@@ -54,9 +55,9 @@ def incidents_notes(snapshot: Snapshot, params: ReportParams) -> list[str]:
     if snapshot.incidents is None:
         key = "incidents.hidden" if snapshot.public else "incidents.none"
         return [translate(key, lang)]
-    notes = [translate("incidents.source", lang)]
+    notes = [country_text(snapshot.profile, "incidents.source", lang)]
     if params.level == 3:
-        notes.append(translate("incidents.not_communes", lang))
+        notes.append(country_text(snapshot.profile, "incidents.not_communes", lang))
     return notes
 
 
@@ -121,5 +122,5 @@ def access_notes(snapshot: Snapshot, params: ReportParams) -> list[str]:
         return [translate("access.hidden" if hidden else "access.none", lang)]
     notes = [translate("access.rule", lang)]
     if snapshot.public and params.level == 3:
-        notes.append(translate("access.public_cercle", lang))
+        notes.append(country_text(snapshot.profile, "access.public_cercle", lang))
     return notes

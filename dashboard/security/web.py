@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -117,8 +118,9 @@ def _safe_next(value: str | None) -> str:
     return value or "/"
 
 
-def install(app: Dash, engine: Engine, key_path: Path) -> None:
-    """Sessions, CSRF, login/logout routes and security headers on the dashboard's server."""
+def install(app: Dash, engine: Engine, key_path: Path, title: Callable[[str], str] | None = None) -> None:
+    """Sessions, CSRF, login/logout routes and security headers on the dashboard's server; ``title`` gives the
+    product's name in a language for the login page's header (the catalogue's, Mali's, by default)."""
     server = app.server
     server.extensions["mali3w_engine"] = engine
     server.config.update(
@@ -167,7 +169,7 @@ def install(app: Dash, engine: Engine, key_path: Path) -> None:
             refusal=refusal, action=flask.url_for("login", lang=lang), next=target, username=username,
             username_label=translate("login.username", lang), password_label=translate("login.password", lang),
             submit=translate("login.submit", lang), back=target, back_label=translate("login.back", lang),
-            stylesheet=app.get_asset_url("style.css"), app_title=translate("app.title", lang),
+            stylesheet=app.get_asset_url("style.css"), app_title=title(lang) if title is not None else translate("app.title", lang),
             app_subtitle=translate("app.subtitle", lang), other=other, switch_label=translate("lang.switch", lang),
             switch=flask.url_for("login", lang=other, next=target))
         return page, (401 if refusal else 200)

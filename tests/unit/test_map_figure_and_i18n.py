@@ -42,8 +42,9 @@ def test_catalogues_have_the_same_keys_and_placeholders():
     french, english = catalogue("fr"), catalogue("en")
     assert french.keys() == english.keys()
     for key in french:
-        assert sorted(part.split("}")[0] for part in french[key].split("{")[1:]) == \
-            sorted(part.split("}")[0] for part in english[key].split("{")[1:]), key
+        # a country's level word may begin a sentence in one language only ("Fiche {unit}", "{Unit} brief")
+        assert sorted(part.split("}")[0].lower() for part in french[key].split("{")[1:]) == \
+            sorted(part.split("}")[0].lower() for part in english[key].split("{")[1:]), key
 
 
 def test_language_and_formats():
@@ -90,3 +91,18 @@ def test_label_points_lie_inside_their_unit():
     assert not crescent.contains(shapely.centroid(crescent))
     assert crescent.contains(shapely.Point(points["C"]))
     assert points["S"] == (11.0, 11.0)  # a square's centre
+
+
+def test_every_country_text_is_filled_from_a_profile():
+    """Each ``.country`` variant names only what :func:`unit_words` gives, and the values its Mali text takes."""
+    from dashboard.geo.profiles import load_profile
+    from dashboard.reports.country_words import unit_words
+    given = set(unit_words(load_profile("NER"), "fr")) | set(unit_words(load_profile("NER"), "en"))
+    for lang in ("fr", "en"):
+        words = catalogue(lang)
+        # (field.country, unit.country are texts of their own: the country field, "le pays (Mali)")
+        for key in (key for key in words if key.endswith(".country") and key.removesuffix(".country") in words):
+            mali = {part.split("}")[0] for part in words[key.removesuffix(".country")].split("{")[1:]}
+            names = {part.split("}")[0] for part in words[key].split("{")[1:]}
+            # import messages name their levels by parameters of their own (level1, level2)
+            assert names <= given | mali | {"level1", "level2", "country", "version"}, (lang, key)
