@@ -195,7 +195,7 @@ def test_login_not_found_and_unit_panel_speak_of_niger(niger, lang, title, coars
     assert title in missing and mali_words(missing) == []
     # Kourfeye Centre, a commune of Filingué, where ACF reports for the whole department (a row without commune)
     filters = [{"id": name, "property": "value", "value": value} for name, value in
-               (("level", 3), ("period", "2024-03"), ("area", None), ("sector", []), ("org-type", []),
+               (("country", None), ("level", 3), ("period", "2024-03"), ("area", None), ("sector", []), ("org-type", []),
                 ("organisation", []))]
     answer = callback(logged_in(niger, "imo.words"), [("unit-table", "children")],
                       [{"id": "presence-map", "property": "clickData",
