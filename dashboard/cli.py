@@ -569,11 +569,12 @@ def cmd_worker(_args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from dashboard.app_factory import installation_problem
     from dashboard.ingest.jobs import serve_worker
-    from dashboard.store.database import schema_is_current
     engine = _engine()
-    if not schema_is_current(engine):
-        print("the database is not set up or not current: run `python -m dashboard setup` first", file=sys.stderr)
+    problem = installation_problem(engine)  # the same sentence as serve's: what to run
+    if problem is not None:
+        print(f"worker: {problem}", file=sys.stderr)
         return 2
     stop = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):

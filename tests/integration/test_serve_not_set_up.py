@@ -17,11 +17,11 @@ from dashboard.store.models import AdminUnit
 SETUP = "`python -m dashboard setup`"
 
 
-def serve(monkeypatch, tmp_path, capsys, url: str) -> tuple[int, str]:
+def serve(monkeypatch, tmp_path, capsys, url: str, command: tuple[str, ...] = ("serve", "--port", "0")) -> tuple[int, str]:
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("MALI3W_GEO_DIR", str(tmp_path / "geo"))
     monkeypatch.setenv("MALI3W_CACHE_DIR", str(tmp_path / "cache"))
-    code = cli.main(["serve", "--port", "0"])
+    code = cli.main(list(command))
     captured = capsys.readouterr()
     return code, captured.out + captured.err
 
@@ -73,3 +73,16 @@ def test_an_older_niger_installation_is_told_its_own_setup_command(tmp_path):
                         secret_key_file=tmp_path / "secret_key")
     with pytest.raises(NotSetUp, match=r"older version .* `python -m dashboard setup --country NER`"):
         create_app(settings)
+
+
+@pytest.mark.parametrize("kind", ["empty", "unreachable"])
+def test_the_import_worker_says_the_same_sentence(monkeypatch, tmp_path, capsys, kind):
+    if kind == "empty":
+        (tmp_path / "empty.sqlite").touch()
+        url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    else:
+        url = "postgresql+psycopg://someone:secret@127.0.0.1:1/nowhere"
+    code, said = serve(monkeypatch, tmp_path, capsys, url, ("worker",))
+    sentence = one_sentence(said)
+    assert code == 2 and sentence.startswith("worker: The database") and "secret" not in sentence
+    assert SETUP in sentence or "cannot be reached" in sentence
