@@ -35,6 +35,9 @@ function(...args) {
         return text ? "?" + text : "";
     }
     window.history.replaceState(window.history.state, "", window.location.pathname + search(query.own, lang));
+    // the tab's title is the page's own (the country a view shows: "Qui fait quoi où – Niger (3W)")
+    const heading = document.querySelector(".app-header h1");
+    if (heading && heading.textContent) { document.title = heading.textContent; }
     return [
         navIds.map(function(id) { return id.path + search(query.shared, lang); }),
         exportIds.map(function(id) { return id.base + search(query.own, lang); }),
