@@ -1,0 +1,95 @@
+"""Where one country of an installation could leak into another's view (found by a hostile probe of the
+multi-country work): each test is a way a page, a link, a download or an answer of one country used to show or
+act on another's. Mali and Niger share the installation (the fixtures of test_several_countries), both with a
+March 2024 3W; expected values are those of the small files there, counted by hand."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dashboard.app_factory import create_app
+from dashboard.config import Settings
+from dashboard.country_setup import setup_country
+from dashboard.security.accounts import create_account
+from dashboard.setup import prepare_database
+from dashboard.store.database import make_engine
+from dashboard.store.models import ReportingRound
+from tests.conftest import TEST_PASSWORD  # noqa: F401 (the accounts' password, used by logged_in)
+from tests.integration.test_several_countries import PERIOD, components, import_both
+from tests.integration.test_web_access import callback, logged_in
+
+BY = {"type": "page-param", "name": "by"}
+
+
+@pytest.fixture(scope="module")
+def drafts(mirror, tmp_path_factory):
+    """An installation holding Mali and Niger, each with a March 2024 3W not yet published, and an IMO."""
+    folder = tmp_path_factory.mktemp("two_drafts")
+    settings = Settings(data_mirror=mirror, geo_dir=folder / "geo", database_url=f"sqlite:///{folder / 'db.sqlite'}",
+                        cache_dir=folder / "cache", secret_key_file=folder / "secret_key")
+    engine = make_engine(settings.database_url)
+    prepare_database(engine, settings)
+    setup_country(engine, settings, "NER")
+    import_both(engine, folder)
+    create_account(engine, "imo.two", TEST_PASSWORD, "imo")
+    engine.dispose()
+    app = create_app(settings)
+    yield app
+    app.server.extensions["mali3w_data"].engine.dispose()
+
+
+def page_tree(client, path: str, search: str) -> dict:
+    answer = callback(client, [("page-content", "children")],
+                      [{"id": "url", "property": "pathname", "value": path},
+                       {"id": "url", "property": "search", "value": search}], changed=["url.pathname"])
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    return json.loads(answer.get_data(as_text=True))
+
+
+def rounds(app) -> dict[tuple[str, str], str]:
+    with Session(app.server.extensions["mali3w_data"].engine) as session:
+        return {(row.country, row.period): row.state for row in session.scalars(select(ReportingRound))}
+
+
+def test_a_rounds_link_keeps_its_country_so_publishing_from_it_publishes_that_countrys_round(drafts):
+    imo = logged_in(drafts, "imo.two")
+    niger = page_tree(imo, "/rapportage", "?country=NER")
+    links = [link["href"] for link in components(niger, "Link") 
+             if link.get("href", "").startswith("/rapportage?") and "period=" in link["href"]]
+    # Niger's rounds table and its "round being assembled" note: every link opens Niger's round
+    assert links and all("country=NER" in href for href in links), links
+    # the IMO follows the link to March and presses Publier: the page's country is what the button acts on
+    opened = page_tree(imo, "/rapportage", links[0][len("/rapportage"):])
+    hidden = {field.get("id"): field.get("value") for field in components(opened, "Input")}
+    answer = callback(imo, [("round-feedback", "children"), (BY, "value"), ("period", "options")],
+                      [{"id": "round-publish", "property": "submit_n_clicks", "value": 1},
+                       {"id": "round-withdraw", "property": "submit_n_clicks", "value": None}],
+                      [{"id": "period", "property": "value", "value": PERIOD},
+                       {"id": BY, "property": "value", "value": "organisation"},
+                       {"id": "lang", "property": "data", "value": "fr"},
+                       {"id": "country", "property": "value", "value": hidden["country"]}],
+                      changed=["round-publish.submit_n_clicks"])
+    assert answer.status_code == 200
+    assert rounds(drafts) == {("MLI", PERIOD): "draft", ("NER", PERIOD): "published"}  # Mali's March untouched
+
+
+def test_after_an_upload_the_link_to_its_draft_round_opens_the_uploads_country(drafts):
+    from dashboard.callbacks.imports import _draft_round
+    from dashboard.domain.roles import Role, Viewer
+    from dashboard.reports.imports import import_batch
+    from dashboard.store.models import ImportBatch
+
+    engine = drafts.server.extensions["mali3w_data"].engine
+    with Session(engine) as session:
+        ids = dict(session.execute(select(ImportBatch.country, ImportBatch.id)).all())
+    batches = {country: import_batch(engine, ids[country]) for country in ("MLI", "NER")}
+    for batch in batches.values():
+        batch.published_at = None  # a draft, as just imported (another test of this module publishes Niger's)
+    hrefs = {country: [part.href for part in _draft_round(batch, Viewer(Role.IMO, "imo"), "fr", "MLI")
+                       if hasattr(part, "href")] for country, batch in batches.items()}
+    assert hrefs == {"MLI": [f"/rapportage?period={PERIOD}&lang=fr"],
+                     "NER": [f"/rapportage?country=NER&period={PERIOD}&lang=fr"]}
