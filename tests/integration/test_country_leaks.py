@@ -6,6 +6,7 @@ March 2024 3W; expected values are those of the small files there, counted by ha
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -17,9 +18,12 @@ from dashboard.country_setup import setup_country
 from dashboard.security.accounts import create_account
 from dashboard.setup import prepare_database
 from dashboard.store.database import make_engine
-from dashboard.store.models import ReportingRound
+from dashboard.domain.roles import PUBLIC, SYSTEM
+from dashboard.reports.snapshot import DashboardData
+from dashboard.store.models import ImportBatch, ReportingRound
 from tests.conftest import TEST_PASSWORD  # noqa: F401 (the accounts' password, used by logged_in)
-from tests.integration.test_several_countries import PERIOD, components, import_both
+from tests.integration.test_several_countries import (MALI_ORGANISATIONS, PERIOD, components, import_both,
+                                                     organisations, two_countries)  # noqa: F401 (a fixture)
 from tests.integration.test_web_access import callback, logged_in
 
 BY = {"type": "page-param", "name": "by"}
@@ -93,3 +97,21 @@ def test_after_an_upload_the_link_to_its_draft_round_opens_the_uploads_country(d
                        if hasattr(part, "href")] for country, batch in batches.items()}
     assert hrefs == {"MLI": [f"/rapportage?period={PERIOD}&lang=fr"],
                      "NER": [f"/rapportage?country=NER&period={PERIOD}&lang=fr"]}
+
+
+def test_a_server_started_before_another_country_was_added_shows_its_own_country_only(two_countries, tmp_path):
+    """`setup --country NER` and Niger's imports while the server runs: the server knows Mali only until it is
+    restarted, and its views must not take Niger's imports, rows and rounds for Mali's meanwhile."""
+    engine, _ = two_countries
+    import_both(engine, tmp_path)
+    with Session(engine) as session:
+        session.execute(ReportingRound.__table__.update().values(state="published"))
+        session.execute(ImportBatch.__table__.update().values(published_at=datetime.now(UTC)))
+        session.commit()
+    data = DashboardData(engine)  # what a process started when the database held Mali only knows
+    assert [profile.iso3 for profile in data.profiles] == ["MLI"]
+    for viewer in (SYSTEM, PUBLIC):
+        mali = data.snapshot(viewer)
+        assert set(mali.batches["country"]) == {"MLI"}
+        assert organisations(mali) == MALI_ORGANISATIONS  # by hand: AMSS and NRC, none of Niger's five
+        assert int(mali.activities["rows"].sum()) == 3  # Mali's file's three rows
