@@ -115,3 +115,23 @@ def test_a_server_started_before_another_country_was_added_shows_its_own_country
         assert set(mali.batches["country"]) == {"MLI"}
         assert organisations(mali) == MALI_ORGANISATIONS  # by hand: AMSS and NRC, none of Niger's five
         assert int(mali.activities["rows"].sum()) == 3  # Mali's file's three rows
+
+
+def filter_line(client, search: str) -> str:
+    answer = client.get(f"/export/presence.csv?{search}")
+    assert answer.status_code == 200
+    return next(line for line in answer.get_data(as_text=True).lstrip("\ufeff").splitlines()
+                if line.startswith("# Filtres"))
+
+
+def test_a_downloads_filter_line_names_the_country_and_area_it_shows(drafts):
+    imo = logged_in(drafts, "imo.two")
+    # a country the installation does not hold: Mali's figures, so the file says Mali
+    assert filter_line(imo, "country=XYZ&level=1") == \
+        "# Filtres : Pays : Mali · Niveau administratif : Région · Période : mars 2024"
+    # Mali's Mopti in Niger's address: the whole of Niger is shown, so the file names no area
+    assert filter_line(imo, "country=NER&level=1&area=ML05") == \
+        "# Filtres : Pays : Niger · Niveau administratif : Région · Période : mars 2024"
+    # Niger's Tillabéri is an area of Niger: named
+    assert filter_line(imo, "country=NER&level=1&area=NE006") == \
+        "# Filtres : Pays : Niger · Niveau administratif : Région · Période : mars 2024 · Zone : Tillabéri"
