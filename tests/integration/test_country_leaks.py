@@ -135,3 +135,15 @@ def test_a_downloads_filter_line_names_the_country_and_area_it_shows(drafts):
     # Niger's Tillabéri is an area of Niger: named
     assert filter_line(imo, "country=NER&level=1&area=NE006") == \
         "# Filtres : Pays : Niger · Niveau administratif : Région · Période : mars 2024 · Zone : Tillabéri"
+
+
+def test_the_hapi_download_of_a_country_says_that_country(drafts):
+    imo = logged_in(drafts, "imo.two")
+    answer = imo.get("/export/hapi_operational_presence.csv?country=NER")
+    assert answer.status_code == 200
+    rows = [line.split(",") for line in answer.get_data(as_text=True).lstrip("\ufeff").splitlines()
+            if line and not line.startswith("#")]
+    header, data = rows[0], [row for row in rows[1:] if not row[0].startswith("#")]  # the HXL row, if any
+    assert header[0] == "location_code"
+    assert data and {row[0] for row in data} == {"NER"}  # Niger's rows, not written as Mali's
+    assert {row[header.index("admin1_code")][:2] for row in data} == {"NE"}
