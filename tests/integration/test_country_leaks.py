@@ -147,3 +147,18 @@ def test_the_hapi_download_of_a_country_says_that_country(drafts):
     assert header[0] == "location_code"
     assert data and {row[0] for row in data} == {"NER"}  # Niger's rows, not written as Mali's
     assert {row[header.index("admin1_code")][:2] for row in data} == {"NE"}
+
+
+def test_the_api_reads_the_country_its_answer_says(drafts):
+    from dashboard.security.tokens import create_token
+
+    engine = drafts.server.extensions["mali3w_data"].engine
+    token = create_token(engine, "probe", "imo")
+    client = drafts.server.test_client()
+    answer = client.get("/api/v1/presence?country=%20NER&level=1&format=json",
+                        headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    document = answer.get_json()
+    # the answer says Niger: its rows are Niger's 8 regions, not Mali's
+    assert document["filters"]["country"] == "NER"
+    assert len(document["rows"]) == 8 and all(row["pcode"].startswith("NE") for row in document["rows"])
