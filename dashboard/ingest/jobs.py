@@ -34,7 +34,7 @@ from dashboard.i18n import render_message
 from dashboard.ingest import job_queue
 from dashboard.ingest.errors import ImportRefused
 from dashboard.domain.country import ProfileError
-from dashboard.geo.profiles import load_profile
+from dashboard.geo.profiles import available_countries, load_profile
 from dashboard.ingest.importer import import_3w
 from dashboard.ingest.membership import import_memberships
 from dashboard.ingest.access import import_access
@@ -81,6 +81,11 @@ def submit(engine: Engine, file_name: str, content: bytes, viewer: Viewer, *, ki
     if kind not in viewer.upload_kinds:
         raise UploadRefused(f"a {viewer.role} account may not import {kind} tables")
     if country:
+        # the browser sends it: a value that is no configured country's ISO3 is refused before any file is read
+        # (a long one made the profile's file name too long for the system: a server error)
+        known = available_countries()
+        if not isinstance(country, str) or country.strip().upper() not in known:
+            raise UploadRefused(f"no country profile for {str(country)[:12]!r}: the countries configured are {', '.join(known)}")
         try:
             country = load_profile(country).iso3
         except ProfileError as error:

@@ -162,3 +162,27 @@ def test_the_api_reads_the_country_its_answer_says(drafts):
     # the answer says Niger: its rows are Niger's 8 regions, not Mali's
     assert document["filters"]["country"] == "NER"
     assert len(document["rows"]) == 8 and all(row["pcode"].startswith("NE") for row in document["rows"])
+
+
+@pytest.mark.parametrize("country", ["N" * 300, "../../../etc/passwd", "XYZ"])
+def test_an_upload_given_a_country_that_is_none_of_the_configured_ones_is_refused_with_a_sentence(drafts, country):
+    import base64
+
+    imo = logged_in(drafts, "imo.two")
+    content = "data:text/csv;base64," + base64.b64encode(b"Organisation,Region,Secteur\nNRC,Agadez,Sante\n").decode()
+    answer = callback(imo, [("upload-status", "children"), ("upload-job", "data"), ("upload-poll", "disabled"),
+                            ("upload-decision", "hidden")],
+                      [{"id": "upload-file", "property": "contents", "value": content}],
+                      [{"id": "upload-file", "property": "filename", "value": "3W_2024-05.csv"},
+                       {"id": "upload-kind", "property": "value", "value": "3w"},
+                       {"id": "upload-period", "property": "value", "value": None},
+                       {"id": "upload-source", "property": "value", "value": None},
+                       {"id": "upload-code-set", "property": "value", "value": "auto"},
+                       {"id": "upload-country", "property": "value", "value": country},
+                       {"id": "lang", "property": "data", "value": "fr"}], changed=["upload-file.contents"])
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:200]
+    response = answer.get_json()["response"]
+    said = response["upload-status"]["children"]
+    assert said.startswith("Fichier refusé") and "BFA, MLI, NER" in said
+    assert "data/countries" not in said and "PASSWD" not in said  # no server folder, no file looked for
+    assert response["upload-job"]["data"] is None  # nothing queued
