@@ -186,3 +186,30 @@ def test_an_upload_given_a_country_that_is_none_of_the_configured_ones_is_refuse
     assert said.startswith("Fichier refusé") and "BFA, MLI, NER" in said
     assert "data/countries" not in said and "PASSWD" not in said  # no server folder, no file looked for
     assert response["upload-job"]["data"] is None  # nothing queued
+
+
+@pytest.mark.parametrize("table, refused", [
+    ("[public.Niger]\nmin_organisations_named = 5\n", "[public.Niger] names no configured country"),
+    ("[public.NER]\nmin_organisation_named = 5\n", "[public.NER] has unknown keys min_organisation_named"),
+    ("[public]\nmin_organisation_named = 5\n", "[public] has unknown keys min_organisation_named"),
+])
+def test_a_policy_table_for_no_country_or_with_a_misspelt_key_is_refused_not_ignored(tmp_path, table, refused):
+    """Niger's stricter rule written [public.Niger] or with a misspelt key used to be ignored without a word:
+    Niger's public view then named organisations in cells of 3 or 4."""
+    from dashboard.security.policy import PolicyError, load_policy
+
+    path = tmp_path / "policy.toml"
+    path.write_text("[public]\nmin_organisations_named = 3\n\n" + table if not table.startswith("[public]\n")
+                    else table, encoding="utf-8")
+    with pytest.raises(PolicyError) as error:
+        load_policy(path, "NER")
+    assert refused in str(error.value)
+
+
+def test_a_countrys_policy_table_is_read_whatever_the_case_of_its_code(tmp_path):
+    from dashboard.security.policy import load_policy
+
+    path = tmp_path / "policy.toml"
+    path.write_text("[public]\nmin_organisations_named = 3\n\n[public.ner]\nmin_organisations_named = 5\n",
+                    encoding="utf-8")
+    assert (load_policy(path, "NER").min_organisations_named, load_policy(path, "MLI").min_organisations_named) == (5, 3)
