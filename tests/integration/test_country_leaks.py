@@ -213,3 +213,17 @@ def test_a_countrys_policy_table_is_read_whatever_the_case_of_its_code(tmp_path)
     path.write_text("[public]\nmin_organisations_named = 3\n\n[public.ner]\nmin_organisations_named = 5\n",
                     encoding="utf-8")
     assert (load_policy(path, "NER").min_organisations_named, load_policy(path, "MLI").min_organisations_named) == (5, 3)
+
+
+@pytest.mark.parametrize("country", ["A" * 300, "../../etc/passwd"])
+def test_a_country_on_the_command_line_that_is_no_iso3_is_answered_with_a_sentence(mirror, tmp_path, monkeypatch,
+                                                                                    capsys, country):
+    from dashboard import cli
+
+    monkeypatch.setenv("MALI3W_DATA_MIRROR", str(mirror))
+    monkeypatch.setenv("MALI3W_GEO_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    for command in (["publish", "2024-03", "--country", country], ["build-geo", "--country", country]):
+        assert cli.main(command) == 2  # not a traceback (a long one was 'File name too long')
+        said = capsys.readouterr().err
+        assert "no country profile" in said and "BFA, MLI, NER" in said and "Traceback" not in said
