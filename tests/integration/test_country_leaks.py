@@ -227,3 +227,30 @@ def test_a_country_on_the_command_line_that_is_no_iso3_is_answered_with_a_senten
         assert cli.main(command) == 2  # not a traceback (a long one was 'File name too long')
         said = capsys.readouterr().err
         assert "no country profile" in said and "BFA, MLI, NER" in said and "Traceback" not in said
+
+
+def test_the_duplicate_review_lists_its_own_countrys_groups_whatever_the_process_knows(two_countries, tmp_path):
+    from dashboard.ingest.importer import import_3w
+    from dashboard.reports import params_from_query, run_report
+    from dashboard.reports.snapshot import dashboard_data
+    from tests.integration.test_country_setup import CODED
+    from tests.workbooks import write_workbook
+
+    engine, settings = two_countries
+    import_both(engine, tmp_path)
+    # the same Niger rows sent again by another source (with one more, so the file is another): each placed row
+    # of the first file is a duplicate across the two files
+    again = [*CODED, ["ACF", "NE001", "NE001001", "NE001001001", "Santé"]]
+    import_3w(engine, write_workbook(tmp_path / "3W_Niger_sante_2024-03.xlsx", {"3W": again}), source="Cluster Santé")
+    query = {"period": PERIOD, "status": "cannot_tell"}  # rows without activity nor dates: told apart, listed
+    data = dashboard_data(engine, settings)
+    niger = run_report("duplicates", data.snapshot(SYSTEM, "NER"), params_from_query(query), data.store)
+    assert len(niger) and set(niger["pcode"].str[:2]) == {"NE"}
+    # Mali's Mopti in Niger's address: the whole of Niger, as every page shows it
+    moved = run_report("duplicates", data.snapshot(SYSTEM, "NER"), params_from_query({**query, "area": "ML05"}),
+                       data.store)
+    assert moved["group_key"].tolist() == niger["group_key"].tolist()
+    # a process that knows Mali only (started before Niger was added) lists none of Niger's groups as Mali's
+    alone = DashboardData(engine)
+    mali = run_report("duplicates", alone.snapshot(SYSTEM), params_from_query(query), alone.store)
+    assert not mali["pcode"].astype(str).str.startswith("NE").any()
