@@ -254,3 +254,41 @@ def test_the_duplicate_review_lists_its_own_countrys_groups_whatever_the_process
     alone = DashboardData(engine)
     mali = run_report("duplicates", alone.snapshot(SYSTEM), params_from_query(query), alone.store)
     assert not mali["pcode"].astype(str).str.startswith("NE").any()
+
+
+def data_lines(client, search: str) -> list[str]:
+    answer = client.get(f"/export/presence.csv?{search}")
+    assert answer.status_code == 200
+    return [line for line in answer.get_data(as_text=True).lstrip("\ufeff").splitlines() if not line.startswith("#")]
+
+
+def test_another_countrys_area_in_the_address_shows_the_whole_country_in_tables_maps_and_downloads(drafts):
+    """The area filter said 'Tout le pays (Niger)' for Mali's Mopti in Niger's address, but the tables, the map
+    and the downloads were cut to the units inside Mopti: none."""
+    imo = logged_in(drafts, "imo.two")
+    whole = data_lines(imo, "country=NER&level=1")
+    assert len(whole) == 1 + 8  # the header and Niger's 8 regions
+    assert data_lines(imo, "country=NER&level=1&area=ML05") == whole
+    filters = [{"id": name, "property": "value", "value": value} for name, value in
+               (("country", "NER"), ("level", 1), ("period", PERIOD), ("area", "ML05"), ("sector", []),
+                ("org-type", []), ("organisation", []))]
+    mode = {"id": {"type": "page-param", "name": "mode"}, "property": "value", "value": "presence"}
+    answer = callback(imo, [("presence-map", "figure"), ("map-summary", "children"), ("data-facts", "children")],
+                      [*filters, mode], [{"id": "lang", "property": "data", "value": "fr"}], changed=["area.value"])
+    assert answer.status_code == 200
+    locations = answer.get_json()["response"]["presence-map"]["figure"]["data"][0]["locations"]
+    assert len(locations) == 8 and all(code.startswith("NE") for code in locations)
+
+
+def test_the_command_line_says_an_area_is_not_of_the_country_asked(two_countries, tmp_path, monkeypatch, capsys):
+    from dashboard import cli
+
+    engine, settings = two_countries
+    import_both(engine, tmp_path)
+    monkeypatch.setenv("DATABASE_URL", str(engine.url.render_as_string(hide_password=False)))
+    monkeypatch.setenv("MALI3W_DATA_MIRROR", str(settings.data_mirror))
+    monkeypatch.setenv("MALI3W_GEO_DIR", str(settings.geo_dir))
+    assert cli.main(["presence", "--country", "NER", "--level", "1", "--area", "ML05"]) == 2
+    assert "unknown area 'ML05' in Niger" in capsys.readouterr().err
+    assert cli.main(["presence", "--country", "NER", "--level", "1", "--area", "NE006"]) == 0
+    assert "Zone : Tillabéri" in capsys.readouterr().out
