@@ -292,3 +292,32 @@ def test_the_command_line_says_an_area_is_not_of_the_country_asked(two_countries
     assert "unknown area 'ML05' in Niger" in capsys.readouterr().err
     assert cli.main(["presence", "--country", "NER", "--level", "1", "--area", "NE006"]) == 0
     assert "Zone : Tillabéri" in capsys.readouterr().out
+
+
+#: a Niger HNO as HDX publishes them per country (the layout of hno-data-for-mli): a national row, a region row
+NIGER_HNO = ("Admin 1 PCode,Admin 2 PCode,Sector,Gender,Age Range,Min Age,Max Age,Disabled,Population Group,"
+             "Population,In Need,Targeted,Affected,Reached\n"
+             "#adm1+code,#adm2+code,#sector+code,#gender+code,#age+range,#age+min,#age+max,#is_disabled,"
+             "#population_group+code,#population,#inneed,#targeted,#affected,#reached\n"
+             ",,ALL,a,ALL,,,a,ALL,27000000,4300000,2200000,,\n"
+             "NE001,,ALL,a,ALL,,,a,ALL,600000,100000,50000,,\n"
+             "NE006,,ALL,a,ALL,,,a,ALL,3000000,900000,400000,,\n")
+
+
+def test_a_niger_needs_table_is_refused_instead_of_replacing_malis_needs(two_countries, mirror, tmp_path):
+    """Needs are read on Mali's units only: Niger's HNO 2024 was imported as one Mali national figure (its row
+    without a place), which replaced Mali's 2024 needs."""
+    from dashboard.ingest.errors import ImportRefused
+    from dashboard.ingest.needs import import_needs, need_frame
+    from tests.integration.test_needs_import import HNO
+
+    engine, _ = two_countries
+    import_needs(engine, mirror / HNO, year=2024)
+    before = need_frame(engine)
+    path = tmp_path / "hno-data-for-ner_2024.csv"
+    path.write_text(NIGER_HNO, encoding="utf-8")
+    with pytest.raises(ImportRefused) as refused:
+        import_needs(engine, path, year=2024)
+    assert "Niger" in str(refused.value) and "2 codes of 2" in str(refused.value)
+    assert refused.value.in_language("fr").startswith("ses codes de lieu sont ceux d'un autre pays de cette installation")
+    assert need_frame(engine).equals(before)  # Mali's 2024 needs as they were
