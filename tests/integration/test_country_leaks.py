@@ -321,3 +321,16 @@ def test_a_niger_needs_table_is_refused_instead_of_replacing_malis_needs(two_cou
     assert "Niger" in str(refused.value) and "2 codes of 2" in str(refused.value)
     assert refused.value.in_language("fr").startswith("ses codes de lieu sont ceux d'un autre pays de cette installation")
     assert need_frame(engine).equals(before)  # Mali's 2024 needs as they were
+
+
+def test_an_upload_of_a_coordination_table_chosen_as_another_countrys_is_refused(two_countries):
+    """The Pays box is offered for every kind of table, but only the 3W is read per country: a membership table
+    chosen as Niger's was imported as Mali's without a word."""
+    from dashboard.domain.roles import Role, Viewer
+    from dashboard.ingest.jobs import UploadRefused, submit
+
+    engine, _ = two_countries
+    table = b"Organisation,Cluster\nNRC,Sant\xc3\xa9\n"
+    with pytest.raises(UploadRefused, match="memberships table is read for MLI only so far, not for NER"):
+        submit(engine, "membres.csv", table, Viewer(Role.IMO, "imo"), kind="memberships", run=False, country="NER")
+    assert submit(engine, "membres.csv", table, Viewer(Role.IMO, "imo"), kind="memberships", run=False, country="MLI")
