@@ -150,8 +150,10 @@ def _register_export_route(server: flask.Flask, data: DashboardData) -> None:
         mimetype = WRITERS[fmt][1]
         content = report_file(name, snapshot, params, fmt, data.store)
         period = params.selection(snapshot).period or ""
+        # another country's than the default says so in its name: Mali's and Niger's March files are told apart
+        country = "" if snapshot.profile is None or snapshot.profile is data.profile else f"{snapshot.profile.iso3.lower()}-"
         response = flask.Response(content, mimetype=mimetype)
-        response.headers["Content-Disposition"] = f'attachment; filename="mali3w-{name}-{period}.{fmt}"'
+        response.headers["Content-Disposition"] = f'attachment; filename="mali3w-{country}{name}-{period}.{fmt}"'
         return response
 
 

@@ -334,3 +334,11 @@ def test_an_upload_of_a_coordination_table_chosen_as_another_countrys_is_refused
     with pytest.raises(UploadRefused, match="memberships table is read for MLI only so far, not for NER"):
         submit(engine, "membres.csv", table, Viewer(Role.IMO, "imo"), kind="memberships", run=False, country="NER")
     assert submit(engine, "membres.csv", table, Viewer(Role.IMO, "imo"), kind="memberships", run=False, country="MLI")
+
+
+def test_a_downloads_file_name_tells_niger_from_mali(drafts):
+    imo = logged_in(drafts, "imo.two")
+    names = {country: imo.get(f"/export/presence.csv?{query}").headers["Content-Disposition"]
+             for country, query in (("MLI", "level=1"), ("NER", "country=NER&level=1"))}
+    assert names == {"MLI": f'attachment; filename="mali3w-presence-{PERIOD}.csv"',
+                     "NER": f'attachment; filename="mali3w-ner-presence-{PERIOD}.csv"'}
