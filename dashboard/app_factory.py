@@ -184,10 +184,12 @@ def _register_export_route(server: flask.Flask, data: DashboardData) -> None:
             security.require(REPORTS[name].permission)
         params = params_from_query(flask.request.args.to_dict())
         snapshot = data.snapshot(viewer, params.country)
+        params = params.in_country(snapshot)
         mimetype = WRITERS[fmt][1]
         content = report_file(name, snapshot, params, fmt, data.store)
         period = params.selection(snapshot).period or ""
         response = flask.Response(content, mimetype=mimetype)
+        # the country's name begins the file's: Mali's and Niger's March files are told apart
         stem = file_stem(snapshot.profile, mali="mali3w")
         response.headers["Content-Disposition"] = f'attachment; filename="{stem}-{name}-{period}.{fmt}"'
         return response
@@ -240,19 +242,22 @@ def create_app(settings: Settings | None = None) -> Dash:
     api.register(app.server, data)  # /api/v1: the read API (dashboard/api)
     view = _map_view(app, geometry)
 
+    def shown(params: ReportParams):
+        """The viewer's snapshot of the country the address names, and the parameters as that view reads them."""
+        snapshot = data.snapshot(security.current_viewer(), params.country)
+        return snapshot, params.in_country(snapshot)
+
     def presence_page(params: ReportParams):
-        return map_page.layout(data.snapshot(security.current_viewer(), params.country), params, view)
+        return map_page.layout(*shown(params), view)
 
     def analysis(page):
-        return router.Page(lambda params: analysis_page.layout(page, data.snapshot(security.current_viewer(), params.country),
-                                                               params, view, data.store), page.permission,
+        return router.Page(lambda params: analysis_page.layout(page, *shown(params), view, data.store), page.permission,
                            page.default_level)
 
     app.layout = router.app_layout()
     router.register(app, {"/": router.Page(presence_page),
                           **{page.path: analysis(page) for page in ANALYSIS_PAGES},
-                          "/fiches": router.Page(lambda params: brief_print.layout(
-                              data.snapshot(security.current_viewer(), params.country), params, view)),
+                          "/fiches": router.Page(lambda params: brief_print.layout(*shown(params), view)),
                           "/imports": router.Page(lambda params: imports_page.layout(
                               data.snapshot(security.current_viewer(), params.country), params, data.engine), Permission.VIEW_IMPORTS),
                           "/imports/rapport": router.Page(lambda params: import_report_page.layout(

@@ -330,6 +330,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     query = {**{declared.url: getattr(args, declared.url) for declared in FILTERS}, "org": ",".join(organisations),
              "lang": args.lang, **{option: getattr(args, option) for option in args.report_options}}
     params = params_from_query({key: str(value) for key, value in query.items() if value})
+    if params.area and snapshot.index.locate(params.area) is None:  # e.g. another country's: say so, show nothing
+        print(f"unknown area {params.area!r} in {snapshot.profile.name_en}: give the P-code of one of its regions or "
+              f"{snapshot.profile.level(2).name_en}s", file=sys.stderr)
+        return 2
     blank = report_blank(args.report, snapshot, params)
     if blank is not None:
         print(blank, file=sys.stderr)

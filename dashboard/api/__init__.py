@@ -27,6 +27,7 @@ from flask_limiter.errors import RateLimitExceeded
 
 from dashboard.api.openapi import openapi_document
 from dashboard.api.params import BadParameter, api_request
+from dashboard.domain.filters import BY_NAME, decode_value
 from dashboard.domain.roles import PUBLIC, Viewer
 from dashboard.exports import hxl_writers
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
@@ -137,7 +138,8 @@ def _answer(path: str, data: DashboardData) -> flask.Response:
     if report.permission is not None and not viewer.can(report.permission):
         raise Refused(403 if token else 401, translate("api.forbidden" if token else "api.needs_token", lang,
                                                        path=f"{PREFIX}/{path}"))
-    snapshot = data.snapshot(viewer, flask.request.args.get("country"))  # checked with the other filters
+    # the country as the checked parameters read it (" NER" is Niger there), checked with the other filters
+    snapshot = data.snapshot(viewer, decode_value(BY_NAME["country"], flask.request.args.get("country")))
     try:
         request = api_request(flask.request.args.to_dict(), report, snapshot)
     except BadParameter as error:

@@ -36,7 +36,8 @@ def register(app: Dash, data: DashboardData, view: MapView, pages: Mapping[str, 
             require(page.permission)
         options = {key["name"]: str(value) for key, value in zip(ids, values) if value not in (None, "", [])}
         params = replace(params_from_values(filter_values, lang), options=options)
-        shown = content(page, data.snapshot(current_viewer(), params.country), params, view, data.store)
+        snapshot = data.snapshot(current_viewer(), params.country)
+        shown = content(page, snapshot, params.in_country(snapshot), view, data.store)
         figure = shown.figure
         if page.map_layer is not None and ctx.triggered_id not in ("level", "area"):
             figure = Patch()

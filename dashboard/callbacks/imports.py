@@ -14,13 +14,14 @@ from dashboard.ingest import jobs
 from dashboard.ingest.jobs import UploadRefused, failure_message, job_state, submit
 from dashboard.ingest.review import ReviewRefused, decide_suggestion
 from dashboard.layouts.imports_page import preview_section, suggestions_table
+from dashboard.layouts.reporting_page import reporting_href
 from dashboard.reports.imports import import_batch
 from dashboard.domain.roles import Permission
 from dashboard.security.web import client_address, require, require_upload
 from dashboard.reports.snapshot import DashboardData
 
 
-def _draft_round(batch, viewer, lang: str) -> list:
+def _draft_round(batch, viewer, lang: str, default_country: str) -> list:
     """After a 3W import that the public does not see yet: its round is a draft until an IMO publishes it
     (with a link to the round's page for those who may open it)."""
     if batch.kind != ImportKind.THREE_W or batch.published_at is not None:
@@ -29,7 +30,8 @@ def _draft_round(batch, viewer, lang: str) -> list:
                                  className="note", id="upload-draft-round")]
     if viewer.can(Permission.VIEW_REPORTING):
         said += [" ", dcc.Link(translate("upload.to_reporting", lang),
-                               href=f"/rapportage?period={batch.period}&lang={lang}")]
+                               href=reporting_href(batch.period, lang,  # the round is the import's country's
+                                                   None if batch.country == default_country else batch.country))]
     return said
 
 
@@ -87,7 +89,7 @@ def register(app: Dash, data: DashboardData) -> None:
                 dcc.Link(translate("imports.report_page", lang), href=f"/imports/rapport?import={batch.id}&lang={lang}",
                          id="upload-report-page"), " · ",
                 html.A(translate("upload.report", lang), href=f"/imports/{batch.id}/report.xlsx?lang={lang}",
-                       id="upload-report-xlsx"), *_draft_round(batch, viewer, lang)], True, True
+                       id="upload-report-xlsx"), *_draft_round(batch, viewer, lang, data.profile.iso3)], True, True
 
     @app.callback(Output("upload-status", "children", allow_duplicate=True),
                   Output("upload-poll", "disabled", allow_duplicate=True),

@@ -28,6 +28,7 @@ def register(app: Dash, data: DashboardData, view: MapView) -> None:
     def update_map(*values):
         params = params_from_values(values[:FILTER_COUNT], values[FILTER_COUNT + 1])
         snapshot = data.snapshot(current_viewer(), params.country)
+        params = params.in_country(snapshot)
         facts = header_facts(snapshot, params)
         if values[FILTER_COUNT] == "modality":
             figure = modality_figure(snapshot, params, view, unit_labels)
@@ -47,6 +48,7 @@ def register(app: Dash, data: DashboardData, view: MapView) -> None:
     def update_overview(*values):
         params = params_from_values(values[:FILTER_COUNT], values[FILTER_COUNT])
         snapshot = data.snapshot(current_viewer(), params.country)
+        params = params.in_country(snapshot)
         return key_figures(snapshot, params), overview(snapshot, params)
 
     @app.callback(Output("unit-table", "children"),
@@ -56,4 +58,5 @@ def register(app: Dash, data: DashboardData, view: MapView) -> None:
         if not click or not click.get("points"):
             return no_update
         params = params_from_values(values[:FILTER_COUNT], values[FILTER_COUNT])
-        return unit_table(data.snapshot(current_viewer(), params.country), params, click["points"][0].get("location"))
+        snapshot = data.snapshot(current_viewer(), params.country)
+        return unit_table(snapshot, params.in_country(snapshot), click["points"][0].get("location"))

@@ -32,9 +32,16 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 COLUMN_NAMES = tuple(name for name, _tag in COLUMNS)
 HXL_TAGS = dict(COLUMNS)
 
-#: the country this installation covers, as HAPI describes it: ISO 3166 code, whether it has a humanitarian
-#: response plan and whether it is in the Global Humanitarian Overview (Mali: both, 2016-2025)
-COUNTRY = {"location_code": "MLI", "has_hrp": "Y", "in_gho": "Y"}
+#: the countries with a profile, as HAPI's locations describe them: whether each has a humanitarian response plan
+#: and whether it is in the Global Humanitarian Overview (Mali, Niger and Burkina Faso: both, in the GHO of
+#: 2020 to 2025)
+COUNTRIES: dict[str, dict[str, str]] = {iso3: {"has_hrp": "Y", "in_gho": "Y"} for iso3 in ("MLI", "NER", "BFA")}
+
+
+def country_columns(iso3: str) -> dict[str, str]:
+    """HAPI's three country columns for the rows of ``iso3``'s 3W (``has_hrp`` and ``in_gho`` left empty for a
+    country not described above, rather than guessed)."""
+    return {"location_code": iso3, **COUNTRIES.get(iso3, {"has_hrp": "", "in_gho": ""})}
 
 #: the product's sectors as HDX's global coordination groups (code, English name as HAPI writes it); the
 #: sectors without a global group (multi-sector, coordination, rows that state no sector) have no HAPI sector

@@ -8,6 +8,7 @@ in the folder of the profile's boundaries dataset, which the caller finds in the
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -31,9 +32,11 @@ def available_countries(folder: Path = PROFILES_DIR) -> list[str]:
 @cache
 def load_profile(iso3: str = DEFAULT_COUNTRY, folder: Path = PROFILES_DIR) -> CountryProfile:
     """The profile of ``iso3`` (case ignored); :class:`ProfileError` names the countries that have one."""
-    path = folder / f"{iso3.strip().upper()}.toml"
-    if not path.is_file():
-        raise ProfileError(f"no country profile {path.name} in {folder}: the countries configured are "
+    code = iso3.strip().upper() if isinstance(iso3, str) else ""
+    # three letters only make a file name: "../x" looked outside the folder, 300 letters were a system error
+    path = folder / f"{code}.toml"
+    if not re.fullmatch(r"[A-Z]{3}", code) or not path.is_file():
+        raise ProfileError(f"no country profile {path.name[:16]} in {folder}: the countries configured are "
                            f"{', '.join(available_countries(folder)) or 'none'}")
     with path.open("rb") as stream:
         profile = parse_profile(tomllib.load(stream), source=str(path))

@@ -26,11 +26,13 @@ from dashboard.ingest.importer import (
     acronym_note,
     column_labels,
     file_issue,
+    held_countries,
     issue_record,
     raw_values,
     read_acronym_column,
     reader_notes,
 )
+from dashboard.ingest.countries import file_countries, foreign_countries, named_country, refusal_params
 from dashboard.ingest.organisations import AcronymReading
 from dashboard.domain.places import Hierarchy, normalise_pcode
 from dashboard.ingest.periods import infer_period
@@ -96,9 +98,30 @@ def read_mapped_table(engine: Engine, path: Path, sheet: str | None, layout: Tab
     hierarchy = required_hierarchy(engine, path.name)
     table = read_table(path, sheet, fit=header_fit(layout))
     mapping, reading = read_acronym_column(engine, table, map_table(table, layout), layout)
+    refuse_other_countrys_table(engine, table, mapping, hierarchy)
     rows = table.numbered_rows()
     return MappedTable(table, mapping, hierarchy, sector_vocabulary(engine), rows,
                        [row_cells(mapping, raw) for _, raw in rows], reading)
+
+
+#: the fields of the coordination tables' layouts that hold P-codes
+PLACE_CODE_FIELDS = ("region_code", "cercle_code", "commune_code", "pcode")
+
+
+def refuse_other_countrys_table(engine: Engine, table: RawTable, mapping: ColumnMapping, hierarchy: Hierarchy) -> None:
+    """Refuse, before any row is checked, a table whose P-codes are another country's: these tables are read on
+    the default boundaries only (Mali's), so a Niger HNO's rows without a place were taken for Mali's national
+    figures and replaced Mali's of the same year. A country the installation holds is named as such."""
+    columns = [mapping.fields[name] for name in PLACE_CODE_FIELDS if name in mapping.fields]
+    evidence = file_countries(cells[index] for cells in table.rows for index in columns)
+    known = {code for code in (named_country(hierarchy.root),) if code}
+    foreign = foreign_countries(evidence, known)
+    if not foreign:
+        return
+    held = held_countries(engine)
+    problem = "refusal.table_of_held_country" if foreign[0] in held else "refusal.other_country"
+    raise ImportRefused.of(problem, file=table.file_name, sheet=table.sheet, reason="other_country",
+                           **refusal_params(evidence, foreign, known))
 
 
 def row_cells(mapping: ColumnMapping, cells: list[object]) -> dict[str, object]:

@@ -34,7 +34,7 @@ from dashboard.i18n import render_message
 from dashboard.ingest import job_queue
 from dashboard.ingest.errors import ImportRefused
 from dashboard.domain.country import ProfileError
-from dashboard.geo.profiles import load_profile
+from dashboard.geo.profiles import DEFAULT_COUNTRY, available_countries, load_profile
 from dashboard.ingest.importer import import_3w
 from dashboard.ingest.membership import import_memberships
 from dashboard.ingest.access import import_access
@@ -81,10 +81,17 @@ def submit(engine: Engine, file_name: str, content: bytes, viewer: Viewer, *, ki
     if kind not in viewer.upload_kinds:
         raise UploadRefused(f"a {viewer.role} account may not import {kind} tables")
     if country:
+        # the browser sends it: a value that is no configured country's ISO3 is refused before any file is read
+        # (a long one made the profile's file name too long for the system: a server error)
+        known = available_countries()
+        if not isinstance(country, str) or country.strip().upper() not in known:
+            raise UploadRefused(f"no country profile for {str(country)[:12]!r}: the countries configured are {', '.join(known)}")
         try:
             country = load_profile(country).iso3
         except ProfileError as error:
             raise UploadRefused(str(error)) from None
+        if kind != "3w" and country != DEFAULT_COUNTRY:  # read on Mali's units only: it would be taken for Mali's
+            raise UploadRefused(f"a {kind} table is read for {DEFAULT_COUNTRY} only so far, not for {country}")
     only_organisation = None
     if not viewer.can(Permission.IMPORT_3W) and kind == "3w":
         only_organisation, source = viewer.organisation_id, f"partner:{viewer.organisation_id}"

@@ -4,6 +4,8 @@ withdraws the round shown from here (``python -m dashboard publish PERIOD`` does
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pandas as pd
 from dash import dcc, html
 
@@ -12,7 +14,7 @@ from dashboard.domain.enums import RoundState
 from dashboard.domain.roles import Permission
 from dashboard.i18n import format_date, format_number, format_period, translate
 from dashboard.layouts.analysis_page import AnalysisPage
-from dashboard.layouts.shell import page_param, round_label
+from dashboard.layouts.shell import page_param, round_label, shown_country
 from dashboard.layouts.tables import cell_text, report_table
 from dashboard.reports import ReportParams, run_report
 from dashboard.reports.reporting import BY, compared_rounds, reporting_by
@@ -67,9 +69,15 @@ def reporting_controls(snapshot: Snapshot, params: ReportParams) -> list:
     return controls
 
 
-def round_link(period: str, lang: str, text: str | None = None) -> dcc.Link:
-    """A link to this page for the round of ``period``."""
-    return dcc.Link(text or format_period(period, lang), href=f"/rapportage?period={period}&lang={lang}")
+def round_link(period: str, lang: str, text: str | None = None, country: str | None = None) -> dcc.Link:
+    """A link to this page for the round of ``country``'s ``period`` (None: the installation's default country):
+    the round is that country's, so the link keeps it (its publish button acts on the view's country)."""
+    return dcc.Link(text or format_period(period, lang), href=reporting_href(period, lang, country))
+
+
+def reporting_href(period: str, lang: str, country: str | None = None) -> str:
+    """The Rapportage page's address for the round of ``country``'s ``period``."""
+    return "/rapportage?" + urlencode({**({"country": country} if country else {}), "period": period, "lang": lang})
 
 
 def rounds_table(snapshot: Snapshot, lang: str) -> html.Figure:
@@ -78,7 +86,7 @@ def rounds_table(snapshot: Snapshot, lang: str) -> html.Figure:
     head = html.Thead(html.Tr([html.Th(translate(f"column.round.{column}", lang)) for column in ROUND_TABLE_COLUMNS]))
     rows = []
     for round_ in snapshot.rounds.itertuples():
-        values = {"period": round_link(round_.period, lang),
+        values = {"period": round_link(round_.period, lang, country=shown_country(snapshot)),
                   "state": translate(f"round.state.{round_.state}", lang),
                   "published_at": (format_date(round_.published_at, lang) if round_.state == RoundState.PUBLISHED
                                    else "") or "—",
@@ -96,7 +104,8 @@ def newer_drafts(snapshot: Snapshot, shown: str | None, lang: str) -> list:
     to see who has not reported yet."""
     drafts = [period for period in snapshot.periods if (shown is None or period > shown) and snapshot.is_draft(period)]
     return [html.P([translate("reporting.newer_draft", lang, period=format_period(period, lang)), " ",
-                    round_link(period, lang, translate("reporting.open_round", lang))], className="note draft-hint")
+                    round_link(period, lang, translate("reporting.open_round", lang), shown_country(snapshot))],
+                   className="note draft-hint")
             for period in reversed(drafts)]
 
 

@@ -70,7 +70,11 @@ def describe_filters(snapshot: Snapshot, params: ReportParams, used: tuple[str, 
     per declared filter that is set, the level always; the period shown when none is chosen); only those of
     ``used`` (declared names) when given, for a table that depends on no other."""
     lang = params.lang
-    values = {**params.filter_values(), "period": params.period or snapshot.latest_period}
+    # what the view shows: its snapshot's country (an address naming a country the installation does not hold
+    # shows the default one) and no area of another country (see ReportParams.selection)
+    shown = snapshot.profile.iso3 if params.country and snapshot.profile is not None else params.country
+    values = {**params.filter_values(), "period": params.period or snapshot.latest_period, "country": shown,
+              "area": params.selection(snapshot).area}
     parts = [(translate(declared.label, lang), describe_value(snapshot, declared, values[declared.name], lang))
              for declared in FILTERS
              if (values[declared.name] or declared.kind is FilterKind.LEVEL)

@@ -80,7 +80,7 @@ def hapi_operational_presence_report(snapshot: Snapshot, params: ReportParams) -
     org_types = np.array(cube.types, dtype=object)[cube.organisation_type[cells["organisation"].to_numpy()]]
     start, end = reference_period(params.selection(snapshot).period)
     table = pd.DataFrame({
-        **{column: value for column, value in hapi.COUNTRY.items()},
+        **hapi.country_columns(snapshot.profile.iso3 if snapshot.profile is not None else "MLI"),  # the view's country
         "provider_admin1_name": admin1_name, "provider_admin2_name": admin2_name,
         "admin1_code": admin1_code, "admin1_name": admin1_name, "admin2_code": admin2_code,
         "admin2_name": admin2_name, "admin_level": level.astype(int),

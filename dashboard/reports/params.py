@@ -8,7 +8,7 @@ report's own settings (``k``, ``from``...) complete them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import field, make_dataclass
+from dataclasses import field, make_dataclass, replace
 
 from dashboard.analysis.filters import ActivityFilter
 from dashboard.domain import filters
@@ -32,6 +32,14 @@ def _selection(self, snapshot) -> ActivityFilter:
     return ActivityFilter(**values)
 
 
+def _in_country(self, snapshot):
+    """These parameters as the snapshot's view reads them: an area of another country (an address shared across
+    countries) is left out, so the whole country is shown, by every table, map and download alike."""
+    if self.area and snapshot.profile is not None and not str(self.area).startswith(snapshot.profile.iso2):
+        return replace(self, area=None)
+    return self
+
+
 def _option(self, name: str, default: str | None = None) -> str | None:
     return self.options.get(name) or default
 
@@ -49,7 +57,7 @@ ReportParams = make_dataclass(
     namespace={"__doc__": "Everything a view depends on: one field per declared filter (its default meaning "
                           "all, or the latest period), the language, and the report's own settings (kept as "
                           "text, as in the URL).",
-               "selection": _selection, "option": _option, "filter_values": _filter_values,
+               "selection": _selection, "in_country": _in_country, "option": _option, "filter_values": _filter_values,
                "__module__": __name__})
 
 

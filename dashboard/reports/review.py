@@ -35,7 +35,7 @@ def _selected_groups(snapshot: Snapshot, params: ReportParams, store: StoreReade
     groups = store.duplicate_groups(snapshot.version)
     selection = params.selection(snapshot)
     keep = store.duplicate_groups_of(snapshot.version, selection.period)
-    if len(snapshot.countries) > 1:  # the groups are every country's: the view's own only
+    if snapshot.profile is not None:  # the groups are every country's the database holds: the view's own only
         keep &= groups["pcode"].astype(str).str.startswith(snapshot.profile.iso2).to_numpy()
     if params.sectors:
         keep &= groups["sector_code"].isin(params.sectors).to_numpy()
@@ -44,8 +44,8 @@ def _selected_groups(snapshot: Snapshot, params: ReportParams, store: StoreReade
     if params.org_types:
         types = dict(zip(snapshot.organisations["organisation_id"], snapshot.organisations["org_type"]))
         keep &= groups["organisation_id"].map(types).isin(params.org_types).to_numpy()
-    if params.area:
-        keep &= snapshot.inside(groups["pcode"], params.area).to_numpy()
+    if selection.area:  # none of another country's (the whole country is shown, as on every page)
+        keep &= snapshot.inside(groups["pcode"], selection.area).to_numpy()
     return groups[keep]
 
 

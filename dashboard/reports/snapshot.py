@@ -338,24 +338,22 @@ class DashboardData:
             return self._views[key]
 
     def _read(self, version: str) -> _Stored:
-        batches = batch_frame(self.engine)
-        several = len(self.countries) > 1
-        return _Stored(version, activity_frame(self.engine), batches, people_frame(self.engine),
+        # every import's country, whatever the countries this process knows: a country added to the database
+        # after it started (`setup --country NER`, then imports) must not show in the views it serves
+        return _Stored(version, activity_frame(self.engine), batch_frame(self.engine), people_frame(self.engine),
                        organisation_frame(self.engine), membership_frame(self.engine), partnership_frame(self.engine),
-                       round_frame(self.engine), **_needs_of(self.engine),
-                       countries=import_countries(self.engine) if several else {})
+                       round_frame(self.engine), **_needs_of(self.engine), countries=import_countries(self.engine))
 
     def _full(self, source: CountrySource) -> Snapshot:
         """The country's snapshot for logged-in viewers: every current import of the country, drafts included."""
-        stored, several = self._stored, len(self.countries) > 1
+        stored = self._stored
         iso3, iso2 = source.iso3, source.profile.iso2
-        batches = stored.batches[stored.batches["country"] == iso3] if several else stored.batches
+        # the country's own only, even in a process that knows one country: the database may hold others
+        batches = stored.batches[stored.batches["country"] == iso3]
         current = batches[batches["superseded_by"].isna()]
         rounds = stored.rounds[stored.rounds["country"] == iso3].reset_index(drop=True)
-        of_imports = (lambda frame: frame[frame["batch_id"].map(stored.countries).eq(iso3)].reset_index(drop=True)) \
-            if several else (lambda frame: frame)
-        of_places = (lambda frame: frame[frame["pcode"].astype(str).str.startswith(iso2)].reset_index(drop=True)) \
-            if several else (lambda frame: frame)
+        of_imports = lambda frame: frame[frame["batch_id"].map(stored.countries).eq(iso3)].reset_index(drop=True)  # noqa: E731
+        of_places = lambda frame: frame[frame["pcode"].astype(str).str.startswith(iso2)].reset_index(drop=True)  # noqa: E731
         needs = of_places(stored.needs)
         version = stored.version if iso3 == next(iter(self.countries)) else f"{stored.version}:{iso3}"
         snapshot = Snapshot(version, _of_batches(stored.activities, current), stored.organisations,
@@ -371,7 +369,7 @@ class DashboardData:
     def _public(self, source: CountrySource, full: Snapshot) -> Snapshot:
         """The country's snapshot for the public: its published imports only, under its policy."""
         stored, policy = self._stored, source.policy
-        batches = stored.batches[stored.batches["country"] == source.iso3] if len(self.countries) > 1 else stored.batches
+        batches = stored.batches[stored.batches["country"] == source.iso3]
         published = batches[batches["published_at"].notna()]
         public = replace(
             full, version=f"{full.version}:public:{policy.key}",

@@ -21,9 +21,12 @@ import pandas as pd
 
 from dashboard.config import PROJECT_ROOT
 from dashboard.domain.vocabulary import SECTOR_VOCABULARY
+from dashboard.geo.profiles import available_countries
 
 DEFAULT_POLICY_PATH = PROJECT_ROOT / "data" / "policy.toml"
 LEVEL_COLUMNS = {1: "adm1_pcode", 2: "adm2_pcode", 3: "adm3_pcode"}
+#: the keys a [public] (or [public.<ISO3>]) table may hold
+POLICY_KEYS = ("sensitive_sectors", "sensitive_finest_level", "min_organisations_named", "access", "incidents")
 
 
 class PolicyError(ValueError):
@@ -61,9 +64,19 @@ def load_policy(path: Path | None = None, country: str | None = None) -> Policy:
         public = tomllib.loads(path.read_text(encoding="utf-8")).get("public", {})
     except tomllib.TOMLDecodeError as error:
         raise PolicyError(f"{path}: not valid TOML ({error})") from error
-    own = public.get(country.upper(), {}) if country else {}
-    if not isinstance(own, dict):
-        raise PolicyError(f"{path}: public.{country.upper()} must be a table ([public.{country.upper()}])")
+    # a table names a configured country (case ignored), and every key is one of the policy's: a misspelt one
+    # ([public.Niger], min_organisation_named) would leave the public view under the defaults without a word
+    tables = {key: value for key, value in public.items() if isinstance(value, dict)}
+    known = available_countries()
+    unknown = sorted(key for key in tables if key.upper() not in known)
+    if unknown:
+        raise PolicyError(f"{path}: [public.{unknown[0]}] names no configured country; a country's table is "
+                          f"[public.<ISO3>], one of {', '.join(known)}")
+    for name, table in {"public": public, **{f"public.{key}": table for key, table in tables.items()}}.items():
+        wrong = sorted(key for key, value in table.items() if key not in POLICY_KEYS and not isinstance(value, dict))
+        if wrong:
+            raise PolicyError(f"{path}: [{name}] has unknown keys {', '.join(wrong)}; known: {', '.join(POLICY_KEYS)}")
+    own = next((table for key, table in tables.items() if country and key.upper() == country.upper()), {})
     # a country's table changes the keys it names; the other countries' tables are theirs only
     public = {key: value for key, value in public.items() if not isinstance(value, dict)} | own
     default = Policy()

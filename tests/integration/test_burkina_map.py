@@ -127,9 +127,9 @@ def test_the_presence_page_at_its_default_level_is_drawn_by_province_and_says_so
 
 def test_a_level_change_to_communes_redraws_by_province(burkina_app):
     filters = [{"id": name, "property": "value", "value": value} for name, value in
-               (("country", None), ("level", 3), ("period", "2024-03"), ("area", None), ("sector", []), ("org-type", []),
-                ("organisation", []))]
-    mode = {"id": "presence-mode", "property": "value", "value": "presence"}
+               (("country", None), ("level", 3), ("period", "2024-03"), ("area", None), ("sector", []),
+                ("org-type", []), ("organisation", []))]
+    mode = {"id": {"type": "page-param", "name": "mode"}, "property": "value", "value": "presence"}
     answer = callback(logged_in(burkina_app, None),
                       [("presence-map", "figure"), ("map-summary", "children"), ("data-facts", "children")],
                       [*filters, mode], [{"id": "lang", "property": "data", "value": "fr"}], changed=["level.value"])
