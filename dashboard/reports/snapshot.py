@@ -355,7 +355,9 @@ class DashboardData:
         of_imports = lambda frame: frame[frame["batch_id"].map(stored.countries).eq(iso3)].reset_index(drop=True)  # noqa: E731
         of_places = lambda frame: frame[frame["pcode"].astype(str).str.startswith(iso2)].reset_index(drop=True)  # noqa: E731
         needs = of_places(stored.needs)
-        version = stored.version if iso3 == next(iter(self.countries)) else f"{stored.version}:{iso3}"
+        # the cache key names the country (Mali's as before countries): the same whichever country a process
+        # takes for its default, so two processes never share a key for two countries' numbers
+        version = stored.version if iso3 == DEFAULT_COUNTRY else f"{stored.version}:{iso3}"
         snapshot = Snapshot(version, _of_batches(stored.activities, current), stored.organisations,
                             admin_unit_frame(self.engine, source.boundary_version), current,
                             of_imports(stored.memberships), of_imports(stored.partnerships), rounds,

@@ -261,3 +261,20 @@ def test_an_upload_may_say_its_country_or_leave_it_to_the_file(two_countries, tm
     assert refused.state == "failed" and "--country NER" in refused.message
     with pytest.raises(UploadRefused, match="no country profile"):
         submit(engine, "3W.xlsx", niger, imo, run=False, country="XYZ")
+
+
+def test_a_countrys_cache_key_does_not_depend_on_the_processs_default_country(two_countries, tmp_path):
+    """A process that knew Niger only (its default) and one that knows Mali and Niger share one result cache:
+    Niger's numbers must have the same key in both, and Mali's another."""
+    from dashboard.reports.snapshot import CountrySource, DashboardData
+    from dashboard.geo.profiles import load_profile
+
+    engine, settings = two_countries
+    import_both(engine, tmp_path)
+    niger = load_profile("NER")
+    alone = DashboardData(engine, boundary_version=niger.boundary_version, profile=niger)
+    both = dashboard_data(engine, settings)
+    assert alone.snapshot(SYSTEM).version == both.snapshot(SYSTEM, "NER").version
+    assert both.snapshot(SYSTEM, "MLI").version != both.snapshot(SYSTEM, "NER").version
+    assert organisations(alone.snapshot(SYSTEM)) == NIGER_ORGANISATIONS
+    assert isinstance(both.country("NER"), CountrySource)
