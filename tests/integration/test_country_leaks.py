@@ -12,18 +12,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.app_factory import create_app
-from dashboard.config import Settings
-from dashboard.country_setup import setup_country
-from dashboard.security.accounts import create_account
-from dashboard.setup import prepare_database
-from dashboard.store.database import make_engine
 from dashboard.domain.roles import PUBLIC, SYSTEM
 from dashboard.reports.snapshot import DashboardData
 from dashboard.store.models import ImportBatch, ReportingRound
 from tests.conftest import TEST_PASSWORD  # noqa: F401 (the accounts' password, used by logged_in)
-from tests.integration.test_several_countries import (MALI_ORGANISATIONS, PERIOD, components, import_both,
-                                                     organisations, two_countries)  # noqa: F401 (a fixture)
+from tests.integration.test_several_countries import (MALI_ORGANISATIONS, PERIOD, components, import_both,  # noqa: F401
+                                                     organisations, two_countries, two_country_app)  # (a fixture)
 from tests.integration.test_web_access import callback, logged_in
 
 BY = {"type": "page-param", "name": "by"}
@@ -32,16 +26,7 @@ BY = {"type": "page-param", "name": "by"}
 @pytest.fixture(scope="module")
 def drafts(mirror, tmp_path_factory):
     """An installation holding Mali and Niger, each with a March 2024 3W not yet published, and an IMO."""
-    folder = tmp_path_factory.mktemp("two_drafts")
-    settings = Settings(data_mirror=mirror, geo_dir=folder / "geo", database_url=f"sqlite:///{folder / 'db.sqlite'}",
-                        cache_dir=folder / "cache", secret_key_file=folder / "secret_key")
-    engine = make_engine(settings.database_url)
-    prepare_database(engine, settings)
-    setup_country(engine, settings, "NER")
-    import_both(engine, folder)
-    create_account(engine, "imo.two", TEST_PASSWORD, "imo")
-    engine.dispose()
-    app = create_app(settings)
+    app = two_country_app(mirror, tmp_path_factory.mktemp("two_drafts"), publish=False, imo="imo.two")
     yield app
     app.server.extensions["mali3w_data"].engine.dispose()
 

@@ -143,19 +143,29 @@ def test_the_public_policy_applies_per_country(two_countries, tmp_path):
     assert (data.country("NER").policy.min_organisations_named, data.country("NER").policy.show_incidents) == (5, False)
 
 
-@pytest.fixture(scope="module")
-def app(mirror, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("two_countries")
+def two_country_app(mirror, folder, *, publish: bool, imo: str | None = None):
+    """The dashboard of an installation holding Mali and Niger (SQLite in ``folder``), each with its March 2024
+    file (:func:`import_both`), both rounds published or both drafts, and an IMO account when named."""
+    from dashboard.security.accounts import create_account
+    from tests.conftest import TEST_PASSWORD
+
     settings = Settings(data_mirror=mirror, geo_dir=folder / "geo", database_url=f"sqlite:///{folder / 'db.sqlite'}",
                         cache_dir=folder / "cache", secret_key_file=folder / "secret_key")
     engine = make_engine(settings.database_url)
     prepare_database(engine, settings)
     setup_country(engine, settings, "NER")
     import_both(engine, folder)
-    publish_round(engine, PERIOD, SYSTEM, country="MLI")
-    publish_round(engine, PERIOD, SYSTEM, country="NER")
+    for country in ("MLI", "NER") if publish else ():
+        publish_round(engine, PERIOD, SYSTEM, country=country)
+    if imo is not None:
+        create_account(engine, imo, TEST_PASSWORD, "imo")
     engine.dispose()
-    app = create_app(settings)
+    return create_app(settings)
+
+
+@pytest.fixture(scope="module")
+def app(mirror, tmp_path_factory):
+    app = two_country_app(mirror, tmp_path_factory.mktemp("two_countries"), publish=True)
     yield app
     app.server.extensions["mali3w_data"].engine.dispose()
 
