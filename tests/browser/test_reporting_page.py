@@ -68,8 +68,10 @@ def test_an_imo_publishes_the_round_after_confirming(page: Page, log_in):
     expect(page.locator("#draft-note")).to_be_visible()
     dialogs = accept_dialogs(page)
     page.get_by_role("button", name="Publier", exact=True).click()
+    # the answer comes in under a second on a quiet machine (0.8 s measured); the whole suite's runs on a loaded
+    # two-core machine twice saw it land after the default 5 s, the renderer redrawing the page's table and map
     expect(page.locator("#round-feedback")).to_have_text(
-        "Tour mars 2024 publié : le public le voit, et c'est la période par défaut.")
+        "Tour mars 2024 publié : le public le voit, et c'est la période par défaut.", timeout=20_000)
     assert dialogs and dialogs[0].startswith("Publier pour tout le monde le tour choisi")
     expect(page.locator("#draft-note")).to_have_count(0)
     # the period list says it at once, without a reload
