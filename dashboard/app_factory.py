@@ -92,7 +92,7 @@ def installation_problem(engine) -> str | None:
 
 
 def _geometry(settings: Settings, profile: CountryProfile) -> dict[int, bytes]:
-    """The map's simplified units of the installation's country, built from its profile's files when missing."""
+    """The map's simplified units of one of the installation's countries, built from its profile's files when missing."""
     if not all(web_geometry_path(settings.geo_dir, level, profile).exists() for level in web_levels(profile)):
         build_country_geometry(settings, profile)
     return {level: web_geometry_path(settings.geo_dir, level, profile).read_bytes() for level in web_levels(profile)}

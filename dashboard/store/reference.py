@@ -26,7 +26,7 @@ def sync_sectors(session: Session) -> None:
 
 
 def boundary_versions(engine: Engine) -> set[str]:
-    """The boundary sets whose units the database holds (an installation's country is found from them)."""
+    """The boundary sets whose units the database holds (the countries an installation holds are found from them)."""
     with engine.connect() as connection:
         return set(connection.scalars(select(AdminUnit.boundary_version).distinct()))
 
