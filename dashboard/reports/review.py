@@ -36,7 +36,7 @@ def _selected_groups(snapshot: Snapshot, params: ReportParams, store: StoreReade
     selection = params.selection(snapshot)
     keep = store.duplicate_groups_of(snapshot.version, selection.period)
     if snapshot.profile is not None:  # the groups are every country's the database holds: the view's own only
-        keep &= groups["pcode"].astype(str).str.startswith(snapshot.profile.iso2).to_numpy()
+        keep &= store.duplicate_groups_in(snapshot.version, snapshot.profile.iso2)
     if params.sectors:
         keep &= groups["sector_code"].isin(params.sectors).to_numpy()
     if params.organisations:

@@ -198,6 +198,8 @@ class StoreReader:
         self.cache = cache
         self._lock = threading.Lock()
         self._groups: tuple[str, pd.DataFrame, dict[str, np.ndarray]] | None = None
+        #: per country code (``ML``), whether each group lies in the country: made once per version
+        self._in_country: dict[str, np.ndarray] = {}
 
     def _load_groups(self, version: str) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
         version = version.split(":")[0]  # the public view's version names the same stored rows
@@ -211,7 +213,7 @@ class StoreReader:
                 periods = pd.Series([period for periods in groups["periods"] for period in periods], dtype=object)
                 by_period = {str(period): positions[np.asarray(index)]
                              for period, index in periods.groupby(periods).indices.items()} if len(periods) else {}
-                self._groups = (version, groups, by_period)
+                self._groups, self._in_country = (version, groups, by_period), {}
                 _keep_out_of_collection()
             return self._groups[1], self._groups[2]
 
@@ -224,6 +226,17 @@ class StoreReader:
         mask = np.zeros(len(groups), dtype=bool)
         mask[by_period.get(str(period), np.array([], dtype=np.int64))] = True
         return mask
+
+    def duplicate_groups_in(self, version: str, iso2: str) -> np.ndarray:
+        """Whether each duplicate group lies in the country whose P-codes begin with ``iso2`` (the groups are every
+        country's the database holds); worked out once per dataset version, not at every ask."""
+        groups, _ = self._load_groups(version)
+        with self._lock:
+            mask = self._in_country.get(iso2)
+            if mask is None or len(mask) != len(groups):
+                mask = groups["pcode"].astype(str).str.startswith(iso2).to_numpy()
+                self._in_country[iso2] = mask
+            return mask
 
     def duplicate_decisions(self) -> pd.DataFrame:
         return decision_frame(self.engine)
