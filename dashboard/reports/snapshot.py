@@ -307,16 +307,26 @@ class DashboardData:
         #: the countries by ISO3, the default one first
         self.countries: dict[str, CountrySource] = {default.iso3: default,
                                                     **{other.iso3: other for other in others if other.iso3 != default.iso3}}
-        #: the default country (its level names, its map): the view of an address that names no country
-        self.profile = default.profile
-        self.policy = default.policy
-        self.boundary_version = boundary_version
-        self.population, self.food_insecurity, self.incidents = population, food_insecurity, incidents
         self.cache = cache or ResultCache()
         self.store = StoreReader(engine, self.cache)
         self._lock = threading.Lock()
         self._stored: _Stored | None = None
         self._views: dict[tuple[str, bool], Snapshot] = {}
+
+    @property
+    def profile(self) -> CountryProfile:
+        """The default country (its level names, its map): the view of an address that names no country."""
+        return self.country(None).profile
+
+    @property
+    def policy(self) -> Policy:
+        """The default country's data-responsibility policy."""
+        return self.country(None).policy
+
+    @property
+    def population(self) -> pd.DataFrame | None:
+        """The default country's population (None when its profile or the mirror has none)."""
+        return self.country(None).population
 
     @property
     def profiles(self) -> tuple[CountryProfile, ...]:
