@@ -388,8 +388,11 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
     progress(0.05, "read")
     table = read_table(path, sheet, fit=header_fit(THREE_W_LAYOUT))
     mapping, acronym_reading = read_acronym_column(engine, table, mapping=map_columns(table))
+    # what the file's codes say of its country, and the countries the installation holds: read once, for choosing
+    # the file's country and for refusing another's
+    held, evidence = held_countries(engine), _evidence(table, mapping)
     if boundary_version is None:
-        boundary_version = file_country(engine, table, mapping).boundary_version
+        boundary_version = file_country(engine, table, mapping, held, evidence).boundary_version
     hierarchy = load_hierarchy(engine, boundary_version)
     profile = profile_of_version(boundary_version)
     if profile is not None:  # messages name the country's levels (département, province) and the country
@@ -405,7 +408,7 @@ def import_3w(engine: Engine, path: Path, *, period: str | None = None, sheet: s
     if code_set == "2015" and not crosswalk:
         raise ImportRefused("the 2015 boundaries are not loaded, so 2015 P-codes cannot be translated; run "
                             "`python -m dashboard setup` with the 2015 set in the data mirror.", file=path.name)
-    refuse_other_country(table, mapping, (hierarchy, legacy), held_countries(engine))
+    refuse_other_country(table, (hierarchy, legacy), held, evidence)
     fields = mapping.fields
     progress(0.3, "check")
     data_rows = table.numbered_rows()
@@ -509,31 +512,31 @@ def _evidence(table: RawTable, mapping: ColumnMapping) -> CountryEvidence:
                           () if country_column is None else (cells[country_column] for cells in table.rows))
 
 
-def file_country(engine: Engine, table: RawTable, mapping: ColumnMapping) -> CountryProfile:
+def file_country(engine: Engine, table: RawTable, mapping: ColumnMapping, held: dict[str, CountryProfile],
+                 evidence: CountryEvidence) -> CountryProfile:
     """The country a file is, among those the installation holds: the only one, or the one its codes name, or
     (a file with names only) the one whose place names it uses. Refused (:class:`ImportRefused`) when the
-    installation holds no boundaries, or several countries and the file tells none of them."""
-    held = held_countries(engine)
+    installation holds no boundaries, or several countries and the file tells none of them. ``held``: the
+    installation's countries (:func:`held_countries`); ``evidence``: what the file's codes say (:func:`_evidence`)."""
     if not held:
         raise ImportRefused("no boundaries are loaded; run `python -m dashboard setup` (or `setup --country NER`).",
                             file=table.file_name)
     names = ((level, cells[mapping.fields[f"adm{level}_name"]]) for cells in table.rows for level in (1, 2, 3)
              if f"adm{level}_name" in mapping.fields)
     keys = place_keys(engine, {code: profile.boundary_version for code, profile in held.items()}) if len(held) > 1 else {}
-    choice = choose_country(_evidence(table, mapping), names, keys or {code: {} for code in held})
+    choice = choose_country(evidence, names, keys or {code: {} for code in held})
     if choice.alpha_2 is None:
         raise ImportRefused.of("refusal.which_country", file=table.file_name, sheet=table.sheet,
                                reason="which_country", countries=", ".join(sorted(profile.iso3 for profile in held.values())))
     return held[choice.alpha_2]
 
 
-def refuse_other_country(table: RawTable, mapping: ColumnMapping, hierarchies: tuple[Hierarchy | None, ...],
-                         held: dict[str, CountryProfile] | None = None) -> None:
+def refuse_other_country(table: RawTable, hierarchies: tuple[Hierarchy | None, ...],
+                         held: dict[str, CountryProfile], evidence: CountryEvidence) -> None:
     """Refuse, before any row is checked, a file whose codes belong to a country this installation holds no
     boundaries for (:mod:`dashboard.ingest.countries`): the countries it knows are those at the top of its
-    boundary sets (``ML``), and the other countries it holds (``held``)."""
+    boundary sets (``ML``), and the other countries it holds (``held``); ``evidence``: what its codes say."""
     known = {code for code in (named_country(each.root) for each in hierarchies if each is not None) if code}
-    evidence = _evidence(table, mapping)
     foreign = foreign_countries(evidence, known)
     if foreign and held and set(foreign) & set(held):
         # the file is of another country this installation holds, not the one it was imported as
